@@ -1,0 +1,380 @@
+//! Alliance theory as measurement: the seven indicators of DOMAIN.md §1 for
+//! each group after a run, and the verdict (military alliance, alignment,
+//! partnership) with the indicators that decided it.
+
+use crate::event::{EventKind, Theme};
+use crate::sim::RunRecord;
+use crate::world::{ActorId, OrgId, Party, World};
+
+/// A group of states to assess: an organization, or a list of actors.
+#[derive(Debug, Clone)]
+pub struct GroupSpec {
+    pub id: String,
+    pub org: Option<OrgId>,
+    pub actors: Vec<ActorId>,
+    /// Whose security ties count against exclusivity; empty means any
+    /// outsider's.
+    pub rivals: Vec<Party>,
+}
+
+impl GroupSpec {
+    /// Members at the end of the run (admissions change an organization).
+    pub fn members(&self, w: &World) -> Vec<ActorId> {
+        match self.org {
+            Some(o) => w.org(o).members.clone(),
+            None => self.actors.clone(),
+        }
+    }
+}
+
+/// Verdict thresholds; defaults documented in docs/analysis.md.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thresholds {
+    /// Strength of the strongest obligation needed for an alliance (1.0 = defence).
+    pub formal_commitment: f64,
+    pub casus_foederis: f64,
+    pub external_orientation: f64,
+    pub exclusivity: f64,
+    pub diplomatic_solidarity: f64,
+    pub alignment: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            formal_commitment: 0.9,
+            casus_foederis: 0.5,
+            external_orientation: 0.5,
+            exclusivity: 0.5,
+            diplomatic_solidarity: 0.5,
+            alignment: 0.45,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Indicator {
+    FormalCommitment,
+    CasusFoederis,
+    ExternalOrientation,
+    Exclusivity,
+    DiplomaticSolidarity,
+    MilitaryIntegration,
+    Alignment,
+}
+
+impl Indicator {
+    pub const ALL: [Indicator; 7] = [
+        Indicator::FormalCommitment,
+        Indicator::CasusFoederis,
+        Indicator::ExternalOrientation,
+        Indicator::Exclusivity,
+        Indicator::DiplomaticSolidarity,
+        Indicator::MilitaryIntegration,
+        Indicator::Alignment,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Indicator::FormalCommitment => "formal_commitment",
+            Indicator::CasusFoederis => "casus_foederis",
+            Indicator::ExternalOrientation => "external_orientation",
+            Indicator::Exclusivity => "exclusivity",
+            Indicator::DiplomaticSolidarity => "diplomatic_solidarity",
+            Indicator::MilitaryIntegration => "military_integration",
+            Indicator::Alignment => "alignment",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Indicator::FormalCommitment => "formal commitment",
+            Indicator::CasusFoederis => "casus foederis honoured",
+            Indicator::ExternalOrientation => "external orientation",
+            Indicator::Exclusivity => "exclusivity",
+            Indicator::DiplomaticSolidarity => "diplomatic solidarity",
+            Indicator::MilitaryIntegration => "military integration",
+            Indicator::Alignment => "alignment",
+        }
+    }
+}
+
+/// Strongest to weakest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Alliance,
+    Alignment,
+    Partnership,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 3] = [Verdict::Alliance, Verdict::Alignment, Verdict::Partnership];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Verdict::Alliance => "alliance",
+            Verdict::Alignment => "alignment",
+            Verdict::Partnership => "partnership",
+        }
+    }
+}
+
+/// One group's assessment after one run.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    pub group: String,
+    /// Name of the strongest obligation binding the group, or `none`.
+    pub obligation: &'static str,
+    pub members: Vec<ActorId>,
+    /// Per indicator, in [`Indicator::ALL`] order; `None` = not tested in this run.
+    pub values: [Option<f64>; 7],
+    pub verdict: Verdict,
+    /// An alliance verdict whose casus foederis no conflict tried.
+    pub untested: bool,
+    /// The indicators that decided the verdict, as sentences.
+    pub reasons: Vec<String>,
+}
+
+fn share(hits: usize, total: usize) -> Option<f64> {
+    (total > 0).then(|| hits as f64 / total as f64)
+}
+
+/// Measure every indicator for `g` over a finished run.
+pub fn assess(g: &GroupSpec, run: &RunRecord, world: &World, t: &Thresholds) -> Assessment {
+    let members = g.members(world);
+    let is_member = |a: ActorId| members.contains(&a);
+    let mut values = [None; 7];
+
+    // Formal commitment: the strongest obligation binding all members
+    // (Dingman, Snyder; ATOP's obligation types).
+    let mut strongest = None;
+    for o in &world.orgs {
+        let binds = match g.org {
+            Some(id) => world.org(id).id == o.id,
+            None => members.iter().all(|m| o.is_member(*m)),
+        };
+        if binds {
+            strongest = strongest.max(o.strongest_obligation());
+        }
+    }
+    for tr in &world.treaties {
+        if !members.is_empty() && members.iter().all(|m| tr.parties.contains(m)) {
+            strongest = strongest.max(Some(tr.obligation));
+        }
+    }
+    values[0] = Some(strongest.map_or(0.0, commitment_strength));
+
+    // Casus foederis, diplomatic solidarity, orientation, exercises: from the record.
+    let (mut cf_hit, mut cf_all) = (0, 0);
+    let (mut ds_hit, mut ds_all) = (0, 0);
+    let (mut ext, mut acts) = (0, 0);
+    let (mut ex_part, mut ex_all) = (0.0, 0);
+    for rec in &run.events {
+        let ev = &run.plan_events[rec.event];
+        match &ev.kind {
+            EventKind::ArmedConflict {
+                attacker, defender, ..
+            } => {
+                for (side, other) in [(*attacker, *defender), (*defender, *attacker)] {
+                    if !is_member(side) || is_member(other) {
+                        continue;
+                    }
+                    let s = world.name(side);
+                    for d in rec.decisions.iter().filter(|d| is_member(d.actor)) {
+                        let choice = rec.options[d.choice].as_str();
+                        cf_all += 1;
+                        ds_all += 1;
+                        if choice == format!("military_support:{s}") {
+                            cf_hit += 1;
+                            ds_hit += 1;
+                        } else if choice == format!("diplomatic_support:{s}") {
+                            ds_hit += 1;
+                        }
+                    }
+                }
+            }
+            EventKind::Backing { requester, .. } if is_member(*requester) => {
+                for d in rec.decisions.iter().filter(|d| is_member(d.actor)) {
+                    ds_all += 1;
+                    if rec.options[d.choice] == "endorse" {
+                        ds_hit += 1;
+                    }
+                }
+            }
+            EventKind::JointExercise { org, theme, .. } => {
+                let ours = match (g.org, org) {
+                    (Some(a), Some(b)) => a == *b,
+                    _ => {
+                        rec.decisions
+                            .iter()
+                            .filter(|d| is_member(d.actor) && rec.options[d.choice] == "participate")
+                            .count()
+                            >= 2
+                    }
+                };
+                if ours {
+                    for d in rec.decisions.iter().filter(|d| is_member(d.actor)) {
+                        ex_all += 1;
+                        ex_part += match rec.options[d.choice].as_str() {
+                            "participate" => 1.0,
+                            "observe" => 0.25,
+                            _ => 0.0,
+                        };
+                    }
+                    if rec.outcome == "held" {
+                        acts += 1;
+                        ext += usize::from(*theme == Theme::External);
+                    }
+                }
+            }
+            EventKind::Declaration { org, theme, .. } => {
+                let ours = match g.org {
+                    Some(a) => a == *org,
+                    None => members.iter().all(|m| world.org(*org).is_member(*m)),
+                };
+                if ours && rec.outcome == "adopted" {
+                    acts += 1;
+                    ext += usize::from(*theme == Theme::External);
+                }
+            }
+            _ => {}
+        }
+    }
+    values[1] = share(cf_hit, cf_all);
+    values[2] = share(ext, acts);
+
+    // Exclusivity: members with no security tie to a rival (Evans & Newnham;
+    // CSTO Art. 1): no rival's base, partnership or military pact.
+    let rival = |p: Party| -> bool {
+        if g.rivals.is_empty() {
+            return match p {
+                Party::Actor(a) => !is_member(a),
+                Party::Org(o) => !members.iter().all(|m| world.org(o).is_member(*m)),
+            };
+        }
+        g.rivals.iter().any(|r| match (*r, p) {
+            (Party::Actor(x), Party::Actor(y)) => x == y,
+            (Party::Org(x), Party::Org(y)) => x == y,
+            (Party::Org(o), Party::Actor(a)) => world.org(o).is_member(a),
+            (Party::Actor(_), Party::Org(_)) => false,
+        })
+    };
+    let tied = |m: ActorId| -> bool {
+        world.open_bases_in(m).any(|b| rival(Party::Actor(b.user)))
+            || world
+                .security_ties
+                .iter()
+                .any(|t| t.actor == m && rival(t.with))
+            || world.orgs.iter().enumerate().any(|(i, o)| {
+                o.is_member(m)
+                    && o.strongest_obligation().is_some_and(|x| x.is_military())
+                    && rival(Party::Org(i))
+                    && (g.org != Some(i))
+            })
+    };
+    values[3] = share(members.iter().filter(|m| !tied(**m)).count(), members.len());
+    values[4] = share(ds_hit, ds_all);
+
+    // Military integration: structure (NATO Handbook via §IV) and joint exercises.
+    let structure = match g.org {
+        Some(o) => world.org(o).structure.share(),
+        None => world
+            .orgs
+            .iter()
+            .filter(|o| members.iter().all(|m| o.is_member(*m)))
+            .map(|o| o.structure.share())
+            .fold(0.0, f64::max),
+    };
+    let exercises = if ex_all > 0 { ex_part / ex_all as f64 } else { 0.0 };
+    values[5] = Some((5.0 * structure + exercises) / 6.0);
+
+    // Alignment: mean expectation of support among members (Snyder).
+    let mut sum = 0.0;
+    let mut n = 0;
+    for &a in &members {
+        for &b in &members {
+            if a != b {
+                sum += world.expectation.get(a, b);
+                n += 1;
+            }
+        }
+    }
+    values[6] = (n > 0).then(|| sum / n as f64);
+
+    let obligation = strongest.map_or("none", |o| o.name());
+    let (verdict, untested, reasons) = classify(&values, obligation, t);
+    Assessment {
+        group: g.id.clone(),
+        obligation,
+        members,
+        values,
+        verdict,
+        untested,
+        reasons,
+    }
+}
+
+/// How binding an obligation is, for the formal-commitment indicator.
+pub fn commitment_strength(o: crate::world::Obligation) -> f64 {
+    use crate::world::Obligation::*;
+    match o {
+        Defence | Offence => 1.0,
+        Neutrality => 0.6,
+        NonAggression => 0.4,
+        Consultation => 0.2,
+    }
+}
+
+fn cmp_text(label: &str, v: f64, t: f64) -> String {
+    let op = if v >= t { "≥" } else { "<" };
+    format!("{label} {v:.2} {op} {t:.2}")
+}
+
+/// The verdict and the sentences that justify it.
+pub fn classify(
+    v: &[Option<f64>; 7],
+    obligation: &str,
+    t: &Thresholds,
+) -> (Verdict, bool, Vec<String>) {
+    let get = |i: Indicator| v[Indicator::ALL.iter().position(|x| *x == i).unwrap_or(0)];
+    let formal = get(Indicator::FormalCommitment).unwrap_or(0.0);
+    let mut failed = Vec::new();
+    let mut passed = Vec::new();
+    let ftext = format!("{} (strongest obligation: {obligation})", cmp_text("formal commitment", formal, t.formal_commitment));
+    if formal >= t.formal_commitment { passed.push(ftext) } else { failed.push(ftext) }
+    let mut untested = false;
+    for (ind, thr) in [
+        (Indicator::CasusFoederis, t.casus_foederis),
+        (Indicator::ExternalOrientation, t.external_orientation),
+        (Indicator::Exclusivity, t.exclusivity),
+    ] {
+        match get(ind) {
+            Some(x) if x >= thr => passed.push(cmp_text(ind.label(), x, thr)),
+            Some(x) => failed.push(cmp_text(ind.label(), x, thr)),
+            None => {
+                if ind == Indicator::CasusFoederis {
+                    untested = true;
+                }
+                passed.push(format!("{} not tested", ind.label()));
+            }
+        }
+    }
+    if failed.is_empty() {
+        if untested {
+            passed.push("a defence commitment no war has tried (Snyder): alliance, untested".into());
+        }
+        return (Verdict::Alliance, untested, passed);
+    }
+    let mut reasons: Vec<String> = failed.into_iter().map(|f| format!("not an alliance: {f}")).collect();
+    let al = get(Indicator::Alignment).unwrap_or(0.0);
+    let ds = get(Indicator::DiplomaticSolidarity);
+    let al_ok = al >= t.alignment;
+    let ds_ok = ds.is_none_or(|x| x >= t.diplomatic_solidarity);
+    reasons.push(cmp_text("alignment", al, t.alignment));
+    reasons.push(match ds {
+        Some(x) => cmp_text("diplomatic solidarity", x, t.diplomatic_solidarity),
+        None => "diplomatic solidarity not tested".into(),
+    });
+    let verdict = if al_ok && ds_ok { Verdict::Alignment } else { Verdict::Partnership };
+    (verdict, false, reasons)
+}

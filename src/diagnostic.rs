@@ -1,0 +1,238 @@
+//! Diagnostics: every problem a user can cause, with the file, line and column
+//! it comes from, rendered rustc-style (`error: …`, `--> file:line:col`, the line
+//! and a caret). All user-facing errors of the library end up here.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// A loaded text file, kept so diagnostics can quote it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// Byte range of `len` characters starting at 1-based `line`, `column`
+    /// (column counted in characters). Clamped to the line's end.
+    fn byte_range(&self, line: usize, column: usize, len: usize) -> std::ops::Range<usize> {
+        let mut start = 0;
+        for (i, l) in self.text.split_inclusive('\n').enumerate() {
+            if i + 1 == line {
+                let content = l.trim_end_matches(['\n', '\r']);
+                let col_byte = |c: usize| {
+                    content
+                        .char_indices()
+                        .nth(c)
+                        .map(|(b, _)| b)
+                        .unwrap_or(content.len())
+                };
+                let from = col_byte(column.saturating_sub(1));
+                let to = col_byte(column.saturating_sub(1) + len.max(1)).max(from);
+                return start + from..start + to;
+            }
+            start += l.len();
+        }
+        self.text.len()..self.text.len()
+    }
+}
+
+/// A position in a source file: 1-based line and column, and how many
+/// characters to underline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub line: usize,
+    pub column: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub fn new(line: usize, column: usize, len: usize) -> Self {
+        Span { line, column, len }
+    }
+}
+
+/// One problem: what is wrong, where, and what would fix it.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub message: String,
+    pub file: Option<SourceFile>,
+    pub span: Option<Span>,
+    /// Short text printed under the caret.
+    pub label: String,
+    /// Extra lines: context (actor, event) and hints.
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn new(message: impl Into<String>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            file: None,
+            span: None,
+            label: String::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn at(mut self, file: &SourceFile, span: Span) -> Self {
+        self.file = Some(file.clone());
+        self.span = Some(span);
+        self
+    }
+
+    pub fn in_file(mut self, file: &SourceFile) -> Self {
+        self.file = Some(file.clone());
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// `file:line:col`, or just the file, or nothing.
+    pub fn location(&self) -> Option<String> {
+        let file = self.file.as_ref()?;
+        Some(match self.span {
+            Some(s) => format!("{}:{}:{}", file.path.display(), s.line, s.column),
+            None => file.path.display().to_string(),
+        })
+    }
+
+    /// Render as plain text (no colour), the form the tests pin.
+    pub fn render(&self) -> String {
+        let renderer = Renderer::plain();
+        let mut notes: Vec<Group> = self
+            .notes
+            .iter()
+            .map(|n| Group::with_title(Level::NOTE.secondary_title(n.as_str())))
+            .collect();
+        let title = Level::ERROR.primary_title(self.message.as_str());
+        let main = match (&self.file, self.span) {
+            (Some(file), Some(span)) => {
+                let range = file.byte_range(span.line, span.column, span.len);
+                let path = file.path.display().to_string();
+                let mut ann = AnnotationKind::Primary.span(range);
+                if !self.label.is_empty() {
+                    ann = ann.label(self.label.as_str());
+                }
+                title.element(
+                    Snippet::source(&*file.text)
+                        .path(path)
+                        .fold(true)
+                        .annotation(ann),
+                )
+            }
+            (Some(file), None) => {
+                let mut g = Group::with_title(title);
+                g = g.element(Level::NOTE.message(format!("in {}", file.path.display())));
+                let mut all = vec![g];
+                all.append(&mut notes);
+                return renderer.render(&all).to_string();
+            }
+            _ => Group::with_title(title),
+        };
+        let mut all = vec![main];
+        all.append(&mut notes);
+        renderer.render(&all).to_string()
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// Everything that can go wrong in bloc, as a typed enum; the binary maps it
+/// to an exit code in one place (`cli::exit_code`).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The scenario, world or command line is invalid; every problem found.
+    #[error("{}", render_all(.0))]
+    Invalid(Vec<Diagnostic>),
+    /// A rule script failed while the simulation ran.
+    #[error("{0}")]
+    Script(Box<Diagnostic>),
+}
+
+impl Error {
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn one(d: Diagnostic) -> Self {
+        Error::Invalid(vec![d])
+    }
+
+    /// The diagnostics this error carries (empty for I/O errors).
+    pub fn diagnostics(&self) -> Vec<&Diagnostic> {
+        match self {
+            Error::Invalid(ds) => ds.iter().collect(),
+            Error::Script(d) => vec![d],
+            Error::Io { .. } => vec![],
+        }
+    }
+}
+
+fn render_all(ds: &[Diagnostic]) -> String {
+    let mut out = ds
+        .iter()
+        .map(Diagnostic::render)
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    if ds.len() > 1 {
+        out.push_str(&format!("\n\nerror: {} problems found", ds.len()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_file_line_column_and_caret() {
+        let f = SourceFile::new("s.yaml", "a: 1\nactor: IRNN\n");
+        let d = Diagnostic::new("unknown actor `IRNN`")
+            .at(&f, Span::new(2, 8, 4))
+            .label("not an actor of the world");
+        let text = d.render();
+        assert!(text.contains("error: unknown actor `IRNN`"), "{text}");
+        assert!(text.contains("--> s.yaml:2:8"), "{text}");
+        assert!(text.contains("actor: IRNN"), "{text}");
+        assert!(text.contains("^^^^ not an actor of the world"), "{text}");
+    }
+
+    #[test]
+    fn byte_range_handles_multibyte_characters() {
+        let f = SourceFile::new("s.yaml", "é: ü\n");
+        assert_eq!(f.byte_range(1, 4, 1), 4..6);
+    }
+}

@@ -1,0 +1,250 @@
+//! Events of a timeline and the options each offers to the actors that decide
+//! on it. Which actors decide is computed from the world at the time of the
+//! event (an admitted member votes on the next application).
+
+use crate::world::{ActorId, Obligation, OrgId, Status, World};
+
+/// What a collective act is aimed at (de Haas: NATO outward, the SCO inward).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    /// Terrorism, separatism, extremism: the "three evils" (§II).
+    Internal,
+    /// States outside the membership.
+    External,
+}
+
+impl Theme {
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Internal => "internal",
+            Theme::External => "external",
+        }
+    }
+}
+
+/// A change a shock makes to a world parameter.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub param: crate::world::Param,
+    pub path: String,
+    pub op: ChangeOp,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum ChangeOp {
+    Set(f64),
+    Add(f64),
+}
+
+#[derive(Debug, Clone)]
+pub enum EventKind {
+    /// Two sides fight; third parties choose whom to support.
+    ArmedConflict {
+        attacker: ActorId,
+        defender: ActorId,
+        /// Actors committed to a side in advance (the US behind Taiwan): (actor, side).
+        backers: Vec<(ActorId, ActorId)>,
+        deciders: Option<Vec<ActorId>>,
+    },
+    /// Application for member or observer status, decided by the organization's rule.
+    Membership {
+        applicant: ActorId,
+        org: OrgId,
+        status: Status,
+    },
+    /// A request for diplomatic backing, possibly of a break-away territory's recognition.
+    Backing {
+        requester: ActorId,
+        issue: String,
+        recognition: Option<String>,
+        org: Option<OrgId>,
+        deciders: Option<Vec<ActorId>>,
+    },
+    JointExercise {
+        name: String,
+        org: Option<OrgId>,
+        participants: Option<Vec<ActorId>>,
+        theme: Theme,
+    },
+    TreatyProposal {
+        name: String,
+        proposer: ActorId,
+        org: Option<OrgId>,
+        parties: Option<Vec<ActorId>>,
+        obligation: Obligation,
+    },
+    BasingRequest {
+        base: String,
+        user: ActorId,
+        host: ActorId,
+    },
+    WithdrawalDemand {
+        demander: Option<ActorId>,
+        org: Option<OrgId>,
+        user: ActorId,
+        hosts: Option<Vec<ActorId>>,
+    },
+    Declaration {
+        org: OrgId,
+        text: String,
+        theme: Theme,
+        against: Option<ActorId>,
+    },
+    Shock {
+        changes: Vec<Change>,
+    },
+    Custom {
+        kind: String,
+        options: Vec<String>,
+        deciders: Vec<ActorId>,
+        requester: Option<ActorId>,
+        params: Vec<(String, String)>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: String,
+    pub turn: u32,
+    pub description: String,
+    pub kind: EventKind,
+}
+
+impl Event {
+    /// The name of the kind, as in scenario files and handler names (`on_<kind>`).
+    pub fn kind_name(&self) -> &str {
+        match &self.kind {
+            EventKind::ArmedConflict { .. } => "armed_conflict",
+            EventKind::Membership { .. } => "membership_application",
+            EventKind::Backing { .. } => "backing_request",
+            EventKind::JointExercise { .. } => "joint_exercise",
+            EventKind::TreatyProposal { .. } => "treaty_proposal",
+            EventKind::BasingRequest { .. } => "basing_request",
+            EventKind::WithdrawalDemand { .. } => "withdrawal_demand",
+            EventKind::Declaration { .. } => "declaration",
+            EventKind::Shock { .. } => "shock",
+            EventKind::Custom { kind, .. } => kind,
+        }
+    }
+
+    /// The actors that decide on this event, in id order, given the world now.
+    pub fn deciders(&self, w: &World) -> Vec<ActorId> {
+        let all_but = |excluded: &[ActorId]| -> Vec<ActorId> {
+            (0..w.actors.len())
+                .filter(|a| !excluded.contains(a))
+                .collect()
+        };
+        let mut out = match &self.kind {
+            EventKind::ArmedConflict {
+                attacker,
+                defender,
+                backers,
+                deciders,
+            } => {
+                let mut parties = vec![*attacker, *defender];
+                parties.extend(backers.iter().map(|(a, _)| *a));
+                match deciders {
+                    Some(d) => d.iter().copied().filter(|a| !parties.contains(a)).collect(),
+                    None => all_but(&parties),
+                }
+            }
+            EventKind::Membership { applicant, org, .. } => w
+                .org(*org)
+                .members
+                .iter()
+                .copied()
+                .filter(|a| a != applicant)
+                .collect(),
+            EventKind::Backing {
+                requester,
+                org,
+                deciders,
+                ..
+            } => match (deciders, org) {
+                (Some(d), _) => d.clone(),
+                (None, Some(o)) => w.org(*o).members.clone(),
+                (None, None) => all_but(&[]),
+            }
+            .into_iter()
+            .filter(|a| a != requester)
+            .collect(),
+            EventKind::JointExercise {
+                org, participants, ..
+            } => match (participants, org) {
+                (Some(p), _) => p.clone(),
+                (None, Some(o)) => w.org(*o).members.clone(),
+                (None, None) => vec![],
+            },
+            EventKind::TreatyProposal { .. } => self.treaty_parties(w),
+            EventKind::BasingRequest { host, .. } => vec![*host],
+            EventKind::WithdrawalDemand { user, hosts, .. } => match hosts {
+                Some(h) => h.clone(),
+                None => w
+                    .bases
+                    .iter()
+                    .filter(|b| b.open && b.user == *user)
+                    .map(|b| b.host)
+                    .collect(),
+            },
+            EventKind::Declaration { org, .. } => w.org(*org).members.clone(),
+            EventKind::Shock { .. } => vec![],
+            EventKind::Custom { deciders, .. } => deciders.clone(),
+        };
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Parties of a proposed treaty: listed ones, else the organization's members,
+    /// and always the proposer.
+    pub fn treaty_parties(&self, w: &World) -> Vec<ActorId> {
+        let EventKind::TreatyProposal {
+            proposer,
+            org,
+            parties,
+            ..
+        } = &self.kind
+        else {
+            return vec![];
+        };
+        let mut p = match (parties, org) {
+            (Some(p), _) => p.clone(),
+            (None, Some(o)) => w.org(*o).members.clone(),
+            (None, None) => vec![],
+        };
+        p.push(*proposer);
+        p.sort_unstable();
+        p.dedup();
+        p
+    }
+
+    /// The options offered to every decider, in a fixed order.
+    pub fn options(&self, w: &World) -> Vec<String> {
+        let s = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect();
+        match &self.kind {
+            EventKind::ArmedConflict {
+                attacker, defender, ..
+            } => {
+                let (a, d) = (w.name(*attacker), w.name(*defender));
+                vec![
+                    format!("military_support:{a}"),
+                    format!("military_support:{d}"),
+                    format!("diplomatic_support:{a}"),
+                    format!("diplomatic_support:{d}"),
+                    "neutrality".into(),
+                    "condemnation".into(),
+                ]
+            }
+            EventKind::Membership { .. } => s(&["approve", "oppose"]),
+            EventKind::Backing { .. } => s(&["endorse", "abstain", "reject"]),
+            EventKind::JointExercise { .. } => s(&["participate", "observe", "decline"]),
+            EventKind::TreatyProposal { .. } => s(&["sign", "decline"]),
+            EventKind::BasingRequest { .. } | EventKind::WithdrawalDemand { .. } => {
+                s(&["grant", "deny"])
+            }
+            EventKind::Declaration { .. } => s(&["adopt", "block"]),
+            EventKind::Shock { .. } => vec![],
+            EventKind::Custom { options, .. } => options.clone(),
+        }
+    }
+}

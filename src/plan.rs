@@ -1,0 +1,37 @@
+//! The validated plan: everything a run needs, resolved from the scenario,
+//! world and rules files. Built once by `scenario::load`, then read-only and
+//! shared by every run (and, later, every thread).
+
+use std::path::PathBuf;
+
+use crate::analysis::{GroupSpec, Thresholds};
+use crate::event::Event;
+use crate::rules::RuleBook;
+use crate::world::World;
+
+/// An event kind a scenario declares, handled only by scripts.
+#[derive(Debug, Clone)]
+pub struct CustomKind {
+    pub name: String,
+    pub options: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Plan {
+    pub name: String,
+    pub description: String,
+    pub path: PathBuf,
+    /// The world at turn 0, overrides applied.
+    pub world: World,
+    /// Events sorted by turn; within a turn, in file order.
+    pub timeline: Vec<Event>,
+    pub turns: u32,
+    pub groups: Vec<GroupSpec>,
+    pub thresholds: Thresholds,
+    pub seed: u64,
+    pub runs: u32,
+    /// Softmax temperature of decisions: 0 picks the best-scored option.
+    pub temperature: f64,
+    pub custom_kinds: Vec<CustomKind>,
+    pub rules: RuleBook,
+}

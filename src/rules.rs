@@ -1,0 +1,591 @@
+//! Rule scripts: one hardened Rhai engine per rules folder, each actor's
+//! script compiled once, and the world queries scripts call. A script scores
+//! the options of an event for its actor, may forbid some (hard
+//! constraints), and says why. The contract is in docs/rules.md.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rhai::module_resolvers::FileModuleResolver;
+use rhai::{
+    AST, Array, CallFnOptions, Dynamic, Engine, EvalAltResult, ImmutableString, Map,
+    Module, ModuleResolver, Position, Scope, Shared,
+};
+
+use crate::diagnostic::{Diagnostic, Error, SourceFile, Span};
+use crate::world::{ActorId, Obligation, Party, World};
+
+/// Limits of the hardened engine. A decision is a few hundred operations;
+/// these stop a runaway script within milliseconds.
+pub const MAX_OPERATIONS: u64 = 200_000;
+pub const MAX_CALL_LEVELS: usize = 48;
+pub const MAX_EXPR_DEPTH: usize = 64;
+pub const MAX_FN_EXPR_DEPTH: usize = 48;
+pub const MAX_STRING: usize = 16 * 1024;
+pub const MAX_ARRAY: usize = 10_000;
+pub const MAX_MAP: usize = 10_000;
+
+thread_local! {
+    /// The world as it stands while an event is being decided. Set by
+    /// [`WorldView::enter`]; the query functions read it.
+    static VIEW: RefCell<Option<Arc<World>>> = const { RefCell::new(None) };
+}
+
+/// Makes a world visible to the query functions for as long as it lives.
+pub struct WorldView(());
+
+impl WorldView {
+    pub fn enter(world: &Arc<World>) -> WorldView {
+        VIEW.with(|v| *v.borrow_mut() = Some(Arc::clone(world)));
+        WorldView(())
+    }
+}
+
+impl Drop for WorldView {
+    fn drop(&mut self) {
+        VIEW.with(|v| *v.borrow_mut() = None);
+    }
+}
+
+type Rr<T> = Result<T, Box<EvalAltResult>>;
+
+fn with_world<T>(f: impl FnOnce(&World) -> Result<T, String>) -> Rr<T> {
+    VIEW.with(|v| match v.borrow().as_deref() {
+        Some(w) => f(w).map_err(|m| m.into()),
+        None => Err("world queries work only inside an event handler".into()),
+    })
+}
+
+fn actor_of(w: &World, id: &str) -> Result<ActorId, String> {
+    w.actor_id(id)
+        .ok_or_else(|| format!("unknown actor `{id}`"))
+}
+
+fn org_of(w: &World, id: &str) -> Result<usize, String> {
+    w.org_id(id)
+        .ok_or_else(|| format!("unknown organization `{id}`"))
+}
+
+fn ids(xs: impl Iterator<Item = String>) -> Array {
+    xs.map(Dynamic::from).collect()
+}
+
+/// The query functions scripts call; documented in docs/rules.md.
+fn register_queries(engine: &mut Engine) {
+    engine.register_fn("attr", |a: &str, name: &str| -> Rr<f64> {
+        with_world(|w| {
+            let i = actor_of(w, a)?;
+            w.actor(i).attributes.get(name).copied().ok_or_else(|| {
+                format!("actor `{a}` has no attribute `{name}` (see the world file)")
+            })
+        })
+    });
+    engine.register_fn("has_attr", |a: &str, name: &str| -> Rr<bool> {
+        with_world(|w| Ok(w.actor(actor_of(w, a)?).attributes.contains_key(name)))
+    });
+    engine.register_fn("ties", |a: &str, b: &str| -> Rr<f64> {
+        with_world(|w| Ok(w.ties.get(actor_of(w, a)?, actor_of(w, b)?)))
+    });
+    engine.register_fn("threat", |a: &str, b: &str| -> Rr<f64> {
+        with_world(|w| Ok(w.threat.get(actor_of(w, a)?, actor_of(w, b)?)))
+    });
+    engine.register_fn("expectation", |a: &str, b: &str| -> Rr<f64> {
+        with_world(|w| Ok(w.expectation.get(actor_of(w, a)?, actor_of(w, b)?)))
+    });
+    engine.register_fn("is_member", |a: &str, org: &str| -> Rr<bool> {
+        with_world(|w| Ok(w.org(org_of(w, org)?).is_member(actor_of(w, a)?)))
+    });
+    engine.register_fn("is_observer", |a: &str, org: &str| -> Rr<bool> {
+        with_world(|w| Ok(w.org(org_of(w, org)?).observers.contains(&actor_of(w, a)?)))
+    });
+    engine.register_fn("members", |org: &str| -> Rr<Array> {
+        with_world(|w| {
+            let o = w.org(org_of(w, org)?);
+            Ok(ids(o.members.iter().map(|m| w.name(*m).to_string())))
+        })
+    });
+    engine.register_fn("orgs_of", |a: &str| -> Rr<Array> {
+        with_world(|w| {
+            let a = actor_of(w, a)?;
+            Ok(ids(w.memberships(a).map(|o| o.id.clone())))
+        })
+    });
+    engine.register_fn("obligation", |org: &str| -> Rr<ImmutableString> {
+        with_world(|w| {
+            let o = w.org(org_of(w, org)?);
+            Ok(o.strongest_obligation().map_or("none", |x| x.name()).into())
+        })
+    });
+    engine.register_fn("has_obligation", |org: &str, kind: &str| -> Rr<bool> {
+        with_world(|w| {
+            let k = Obligation::parse(kind).ok_or_else(|| {
+                format!("unknown obligation `{kind}`: defence, offence, neutrality, non_aggression or consultation")
+            })?;
+            Ok(w.org(org_of(w, org)?).obligations.contains(&k))
+        })
+    });
+    engine.register_fn("bound_by_exclusivity", |a: &str| -> Rr<bool> {
+        with_world(|w| {
+            let a = actor_of(w, a)?;
+            Ok(w.memberships(a).any(|o| o.exclusive))
+        })
+    });
+    engine.register_fn("hosts_base", |host: &str, user: &str| -> Rr<bool> {
+        with_world(|w| {
+            let (h, u) = (actor_of(w, host)?, actor_of(w, user)?);
+            Ok(w.open_bases_in(h).any(|b| b.user == u))
+        })
+    });
+    engine.register_fn("bases_in", |host: &str| -> Rr<Array> {
+        with_world(|w| {
+            let h = actor_of(w, host)?;
+            Ok(ids(w.open_bases_in(h).map(|b| b.id.clone())))
+        })
+    });
+    engine.register_fn("security_tie", |a: &str, with: &str| -> Rr<bool> {
+        with_world(|w| {
+            let a = actor_of(w, a)?;
+            let target = match (w.actor_id(with), w.org_id(with)) {
+                (Some(x), _) => Party::Actor(x),
+                (None, Some(o)) => Party::Org(o),
+                _ => return Err(format!("unknown actor or organization `{with}`")),
+            };
+            Ok(w.security_ties.iter().any(|t| t.actor == a && t.with == target))
+        })
+    });
+    engine.register_fn("turn", || -> Rr<i64> { with_world(|w| Ok(w.turn as i64)) });
+    engine.register_fn("actors", || -> Rr<Array> {
+        with_world(|w| Ok(ids(w.actors.iter().map(|a| a.id.clone()))))
+    });
+}
+
+/// Resolves `import "lib/x"` to `<rules>/lib/x.rhai`, and refuses any path
+/// that leaves the rules folder. Counts resolutions so the loader knows
+/// which scripts import something.
+struct RulesResolver {
+    root: PathBuf,
+    inner: FileModuleResolver,
+    resolved: Arc<AtomicUsize>,
+}
+
+impl RulesResolver {
+    fn check(&self, path: &str, pos: Position) -> Rr<()> {
+        let file = self.root.join(format!("{path}.rhai"));
+        let inside = Path::new(path).is_relative()
+            && file
+                .canonicalize()
+                .map(|f| f.starts_with(&self.root))
+                .unwrap_or(true); // a missing file is reported by the inner resolver
+        if inside {
+            Ok(())
+        } else {
+            Err(EvalAltResult::ErrorInModule(
+                path.into(),
+                format!("import `{path}` leaves the rules folder; imports are relative to it").into(),
+                pos,
+            )
+            .into())
+        }
+    }
+}
+
+impl ModuleResolver for RulesResolver {
+    fn resolve(
+        &self,
+        engine: &Engine,
+        _source: Option<&str>,
+        path: &str,
+        pos: Position,
+    ) -> Rr<Shared<Module>> {
+        self.check(path, pos)?;
+        self.resolved.fetch_add(1, Ordering::Relaxed);
+        self.inner.resolve(engine, None, path, pos)
+    }
+
+    fn resolve_ast(
+        &self,
+        engine: &Engine,
+        _source: Option<&str>,
+        path: &str,
+        pos: Position,
+    ) -> Option<Rr<AST>> {
+        if let Err(e) = self.check(path, pos) {
+            return Some(Err(e));
+        }
+        self.inner.resolve_ast(engine, None, path, pos)
+    }
+}
+
+/// Where the last step of the forensic engine was: finds the position of a
+/// runaway loop, which Rhai reports without one.
+static LAST_STEP: Mutex<Option<(Option<String>, Position)>> = Mutex::new(None);
+
+fn build_engine(root: &Path, resolved: Arc<AtomicUsize>, forensic: bool) -> Engine {
+    let mut engine = Engine::new();
+    engine
+        .set_max_operations(MAX_OPERATIONS)
+        .set_max_call_levels(MAX_CALL_LEVELS)
+        .set_max_expr_depths(MAX_EXPR_DEPTH, MAX_FN_EXPR_DEPTH)
+        .set_max_string_size(MAX_STRING)
+        .set_max_array_size(MAX_ARRAY)
+        .set_max_map_size(MAX_MAP)
+        .set_max_modules(64)
+        .set_strict_variables(true);
+    engine.disable_symbol("eval");
+    engine.set_module_resolver(RulesResolver {
+        root: root.to_path_buf(),
+        inner: FileModuleResolver::new_with_path(root),
+        resolved,
+    });
+    // Scripts' print and debug go to stderr: stdout carries the report.
+    engine.on_print(|s| eprintln!("[rules] {s}"));
+    engine.on_debug(|s, src, pos| eprintln!("[rules] {}:{pos}: {s}", src.unwrap_or("?")));
+    register_queries(&mut engine);
+    if forensic {
+        #[allow(deprecated)] // volatile, not deprecated: used only to locate a runaway script
+        engine.register_debugger(
+            |_, d| d,
+            |_, event, _, src, pos| {
+                if !pos.is_none() && matches!(event, rhai::debugger::DebuggerEvent::Step) {
+                    if let Ok(mut l) = LAST_STEP.lock() {
+                        *l = Some((src.map(str::to_string), pos));
+                    }
+                }
+                Ok(rhai::debugger::DebuggerCommand::StepInto)
+            },
+        );
+    }
+    engine
+}
+
+struct Script {
+    file: SourceFile,
+    ast: AST,
+    /// The script imports modules, so its top level must run before a call.
+    eval_top: bool,
+    handlers: BTreeSet<String>,
+}
+
+/// What an actor's script said about one event.
+#[derive(Debug, Clone)]
+pub struct Ballot {
+    /// One score per option, in the event's option order (0 where unscored).
+    pub scores: Vec<f64>,
+    /// Why an option is forbidden, per option.
+    pub forbidden: Vec<Option<String>>,
+    pub rationale: String,
+    /// Which handler answered, e.g. `rules/russia.rhai: on_armed_conflict`.
+    pub handler: String,
+}
+
+/// Who was deciding what, for error messages.
+pub struct CallContext<'a> {
+    pub actor: &'a str,
+    pub event: &'a str,
+    pub kind: &'a str,
+    pub turn: u32,
+}
+
+/// All compiled rule scripts of a rules folder, and the engine that runs them.
+pub struct RuleBook {
+    engine: Engine,
+    root: PathBuf,
+    scripts: Vec<Script>,
+    by_actor: Vec<Option<usize>>,
+    default: Option<usize>,
+}
+
+impl std::fmt::Debug for RuleBook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleBook")
+            .field("root", &self.root)
+            .field("scripts", &self.scripts.iter().map(|s| s.file.path.clone()).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl RuleBook {
+    /// Compile the scripts of every actor of `world` found in `dir`.
+    pub fn load(dir: &Path, world: &World, world_file: &SourceFile) -> Result<RuleBook, Error> {
+        let root = dir.canonicalize().map_err(|e| {
+            Error::one(Diagnostic::new(format!(
+                "cannot open rules folder `{}`: {e}",
+                dir.display()
+            )).note("set it with `rules:` in the scenario or `--rules DIR`"))
+        })?;
+        let resolved = Arc::new(AtomicUsize::new(0));
+        let engine = build_engine(&root, resolved.clone(), false);
+        let mut book = RuleBook {
+            engine,
+            root,
+            scripts: Vec::new(),
+            by_actor: Vec::new(),
+            default: None,
+        };
+        let mut by_stem: BTreeMap<String, usize> = BTreeMap::new();
+        let mut errors = Vec::new();
+        let mut compile = |book: &mut RuleBook, stem: &str| -> Result<usize, Diagnostic> {
+            if let Some(i) = by_stem.get(stem) {
+                return Ok(*i);
+            }
+            let path = dir.join(format!("{stem}.rhai"));
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                Diagnostic::new(format!("cannot read rule script `{}`: {e}", path.display()))
+            })?;
+            let file = SourceFile::new(&path, text);
+            let before = resolved.load(Ordering::Relaxed);
+            let mut ast = book
+                .engine
+                .compile_into_self_contained(&Scope::new(), &*file.text)
+                .map_err(|e| book.diagnose(&e, &file, None))?;
+            ast.set_source(path.display().to_string());
+            let eval_top = resolved.load(Ordering::Relaxed) != before;
+            let handlers = ast
+                .iter_functions()
+                .filter(|f| f.params.len() == 1)
+                .map(|f| f.name.to_string())
+                .collect();
+            book.scripts.push(Script {
+                file,
+                ast,
+                eval_top,
+                handlers,
+            });
+            let i = book.scripts.len() - 1;
+            by_stem.insert(stem.to_string(), i);
+            Ok(i)
+        };
+        if dir.join("default.rhai").exists() {
+            match compile(&mut book, "default") {
+                Ok(i) => book.default = Some(i),
+                Err(d) => errors.push(d),
+            }
+        }
+        for a in &world.actors {
+            let slot = match &a.rules {
+                Some(stem) => match compile(&mut book, stem) {
+                    Ok(i) => Some(i),
+                    Err(d) => {
+                        errors.push(d.in_file(world_file).note(format!(
+                            "actor `{}` names rules `{stem}` in the world file",
+                            a.id
+                        )));
+                        None
+                    }
+                },
+                None if book.default.is_some() => book.default,
+                None => {
+                    errors.push(Diagnostic::new(format!(
+                        "actor `{}` has no `rules:` and the rules folder `{}` has no default.rhai",
+                        a.id,
+                        dir.display()
+                    )));
+                    None
+                }
+            };
+            book.by_actor.push(slot);
+        }
+        if errors.is_empty() {
+            Ok(book)
+        } else {
+            Err(Error::Invalid(errors))
+        }
+    }
+
+    /// The script (and handler) that decides `kind` for `actor`: its own
+    /// `on_<kind>`, else its `decide`, else the default script's.
+    fn handler(&self, actor: ActorId, kind: &str) -> Option<(usize, String)> {
+        let specific = format!("on_{kind}");
+        let candidates = self.by_actor[actor].into_iter().chain(self.default);
+        for s in candidates {
+            let script = &self.scripts[s];
+            for name in [&specific, "decide"] {
+                if script.handlers.contains(name) {
+                    return Some((s, name.to_string()));
+                }
+            }
+        }
+        None
+    }
+
+    /// Ask `actor`'s rules to score `options` of the event described by `ev`.
+    /// The caller has entered a [`WorldView`].
+    pub fn decide(
+        &self,
+        actor: ActorId,
+        ev: Map,
+        options: &[String],
+        ctx: &CallContext,
+    ) -> Result<Ballot, Diagnostic> {
+        let Some((s, name)) = self.handler(actor, ctx.kind) else {
+            return Ok(Ballot {
+                scores: vec![0.0; options.len()],
+                forbidden: vec![None; options.len()],
+                rationale: format!("no rule handles `{}`: all options equal", ctx.kind),
+                handler: "(none)".into(),
+            });
+        };
+        let script = &self.scripts[s];
+        let call = |engine: &Engine| -> Rr<Dynamic> {
+            let opts = CallFnOptions::new().eval_ast(script.eval_top);
+            engine.call_fn_with_options(opts, &mut Scope::new(), &script.ast, &name, (ev.clone(),))
+        };
+        let out = match call(&self.engine) {
+            Ok(v) => v,
+            Err(e) => {
+                // Rhai reports limit errors without a position: replay the
+                // call, which is deterministic, on an engine that tracks steps.
+                let mut located = None;
+                if e.position().is_none() {
+                    let forensic = build_engine(&self.root, Arc::new(AtomicUsize::new(0)), true);
+                    if let Ok(mut l) = LAST_STEP.lock() {
+                        *l = None;
+                    }
+                    let _ = call(&forensic);
+                    located = LAST_STEP.lock().ok().and_then(|mut l| l.take());
+                }
+                return Err(self.diagnose(&e, &script.file, located).note(format!(
+                    "while actor `{}` decided on event `{}` ({}, turn {}) in {name}",
+                    ctx.actor, ctx.event, ctx.kind, ctx.turn
+                )));
+            }
+        };
+        let handler = format!("{}: {name}", script.file.path.display());
+        parse_ballot(out, options).map_err(|msg| {
+            Diagnostic::new(format!("rule script returned an invalid decision: {msg}"))
+                .in_file(&script.file)
+                .note(format!(
+                    "while actor `{}` decided on event `{}` ({}, turn {}) in {name}",
+                    ctx.actor, ctx.event, ctx.kind, ctx.turn
+                ))
+                .note("a handler returns #{ scores: #{option: number}, forbid: #{option: reason}, why: text } (docs/rules.md)")
+        })
+        .map(|(scores, forbidden, rationale)| Ballot {
+            scores,
+            forbidden,
+            rationale,
+            handler,
+        })
+    }
+
+    /// Turn a Rhai error into a diagnostic at the innermost position known.
+    fn diagnose(
+        &self,
+        err: &EvalAltResult,
+        file: &SourceFile,
+        located: Option<(Option<String>, Position)>,
+    ) -> Diagnostic {
+        let mut e = err;
+        let mut source: Option<String> = None;
+        let mut pos = err.position();
+        loop {
+            match e {
+                EvalAltResult::ErrorInFunctionCall(_, src, inner, p) => {
+                    if !src.is_empty() {
+                        source = Some(src.to_string());
+                    }
+                    if !p.is_none() {
+                        pos = *p;
+                    }
+                    e = inner;
+                }
+                EvalAltResult::ErrorInModule(path, inner, p) => {
+                    if !path.is_empty() && inner.position().line().is_some() {
+                        source = Some(self.root.join(format!("{path}.rhai")).display().to_string());
+                    } else if !p.is_none() {
+                        pos = *p;
+                    }
+                    e = inner;
+                }
+                _ => break,
+            }
+        }
+        if !e.position().is_none() {
+            pos = e.position();
+        }
+        if let Some((src, p)) = located {
+            source = src.or(source);
+            pos = p;
+        }
+        let message = match e {
+            EvalAltResult::ErrorTooManyOperations(_) => format!(
+                "rule script stopped: more than {MAX_OPERATIONS} operations in one decision (an endless loop?)"
+            ),
+            EvalAltResult::ErrorStackOverflow(_) => format!(
+                "rule script stopped: calls nested more than {MAX_CALL_LEVELS} deep (recursion without end?)"
+            ),
+            EvalAltResult::ErrorDataTooLarge(what, _) => {
+                format!("rule script stopped: {what} is over the limit ({MAX_STRING} characters, {MAX_ARRAY} array items, {MAX_MAP} map entries)")
+            }
+            EvalAltResult::ErrorParsing(p, _) => format!("rule script does not parse: {p}"),
+            other => {
+                let mut m = other.to_string();
+                if let Some(i) = m.rfind(" (line ") {
+                    m.truncate(i);
+                }
+                format!("rule script error: {m}")
+            }
+        };
+        let file = match source {
+            Some(s) if Path::new(&s) != file.path => std::fs::read_to_string(&s)
+                .map(|t| SourceFile::new(&s, t))
+                .unwrap_or_else(|_| file.clone()),
+            _ => file.clone(),
+        };
+        let d = Diagnostic::new(message);
+        match (pos.line(), pos.position()) {
+            (Some(line), col) => d.at(&file, Span::new(line, col.unwrap_or(1), 1)),
+            _ => d.in_file(&file),
+        }
+    }
+}
+
+type Parsed = (Vec<f64>, Vec<Option<String>>, String);
+
+fn parse_ballot(out: Dynamic, options: &[String]) -> Result<Parsed, String> {
+    let map = out
+        .try_cast::<Map>()
+        .ok_or("the handler did not return a map")?;
+    let index = |k: &str| {
+        options.iter().position(|o| o == k).ok_or_else(|| {
+            format!("`{k}` is not an option of this event (options: {})", options.join(", "))
+        })
+    };
+    let mut scores = vec![0.0; options.len()];
+    let mut forbidden = vec![None; options.len()];
+    let mut rationale = String::new();
+    for (key, value) in map {
+        match key.as_str() {
+            "scores" => {
+                let m = value.try_cast::<Map>().ok_or("`scores` must be a map")?;
+                for (k, v) in m {
+                    let i = index(&k)?;
+                    let x = if v.is_float() {
+                        v.as_float().unwrap_or(0.0)
+                    } else if v.is_int() {
+                        v.as_int().unwrap_or(0) as f64
+                    } else {
+                        return Err(format!("the score of `{k}` is a {}, not a number", v.type_name()));
+                    };
+                    if !x.is_finite() {
+                        return Err(format!("the score of `{k}` is not finite"));
+                    }
+                    scores[i] = x;
+                }
+            }
+            "forbid" => {
+                let m = value.try_cast::<Map>().ok_or("`forbid` must be a map")?;
+                for (k, v) in m {
+                    let i = index(&k)?;
+                    forbidden[i] = Some(v.to_string());
+                }
+            }
+            "why" => rationale = value.to_string(),
+            other => return Err(format!("unknown key `{other}`: expected scores, forbid or why")),
+        }
+    }
+    Ok((scores, forbidden, rationale))
+}

@@ -1,0 +1,1130 @@
+//! The YAML edge: world and scenario files are parsed here, checked (every
+//! problem at once, each with file:line:column) and turned into a [`Plan`].
+//! No other module knows YAML exists.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_saphyr::{Location, Spanned};
+
+use crate::analysis::{GroupSpec, Thresholds};
+use crate::diagnostic::{Diagnostic, Error, SourceFile, Span};
+use crate::event::{Change, ChangeOp, Event, EventKind, Theme};
+use crate::plan::{CustomKind, Plan};
+use crate::rules::RuleBook;
+use crate::world::{
+    Actor, ActorId, Base, DecisionRule, Dynamics, Matrix, Obligation, OrgId, Organization, Party,
+    SecurityTie, Status, Structure, Treaty, World,
+};
+
+/// What the command line may override in a scenario.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub seed: Option<u64>,
+    pub runs: Option<u32>,
+    pub rules: Option<PathBuf>,
+    /// Extra `path=value` world overrides, applied after the scenario's own.
+    pub overrides: Vec<(String, f64)>,
+}
+
+/// A YAML mapping kept in file order, with the position of every key.
+struct Keyed<V>(Vec<(Spanned<String>, V)>);
+
+impl<V> Default for Keyed<V> {
+    fn default() -> Self {
+        Keyed(Vec::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Keyed<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V2<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for V2<V> {
+            type Value = Keyed<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = m.next_entry::<Spanned<String>, V>()? {
+                    out.push((k, v));
+                }
+                Ok(Keyed(out))
+            }
+        }
+        d.deserialize_map(V2(PhantomData))
+    }
+}
+
+// ---------------------------------------------------------------- raw world
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorld {
+    name: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: String,
+    defaults: RawDefaults,
+    dynamics: RawDynamics,
+    actors: Keyed<RawActor>,
+    organizations: Keyed<RawOrg>,
+    #[serde(default)]
+    relations: Vec<RawRelation>,
+    #[serde(default)]
+    treaties: Vec<RawTreaty>,
+    #[serde(default)]
+    bases: Vec<RawBase>,
+    #[serde(default)]
+    security_ties: Vec<RawSecurityTie>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefaults {
+    ties: Spanned<f64>,
+    threat: Spanned<f64>,
+    expectation: Spanned<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDynamics {
+    support_gain: Spanned<f64>,
+    refusal_loss: Spanned<f64>,
+    abstain_loss: Spanned<f64>,
+    exercise_gain: Spanned<f64>,
+    declaration_gain: Spanned<f64>,
+    treaty_gain: Spanned<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawActor {
+    name: String,
+    #[serde(default)]
+    rules: Option<Spanned<String>>,
+    #[serde(default)]
+    attributes: Keyed<Spanned<f64>>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum RawObligation {
+    Consultation,
+    NonAggression,
+    Neutrality,
+    Offence,
+    Defence,
+}
+
+impl From<RawObligation> for Obligation {
+    fn from(r: RawObligation) -> Self {
+        match r {
+            RawObligation::Consultation => Obligation::Consultation,
+            RawObligation::NonAggression => Obligation::NonAggression,
+            RawObligation::Neutrality => Obligation::Neutrality,
+            RawObligation::Offence => Obligation::Offence,
+            RawObligation::Defence => Obligation::Defence,
+        }
+    }
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum RawDecision {
+    Consensus,
+    Majority,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawStructure {
+    #[serde(default)]
+    integrated_command: bool,
+    #[serde(default)]
+    operational_hq: bool,
+    #[serde(default)]
+    rapid_reaction_force: bool,
+    #[serde(default)]
+    staff_training: bool,
+    #[serde(default)]
+    arms_procurement: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrg {
+    name: String,
+    members: Vec<Spanned<String>>,
+    #[serde(default)]
+    observers: Vec<Spanned<String>>,
+    #[serde(default)]
+    obligations: Vec<RawObligation>,
+    decision: RawDecision,
+    #[serde(default)]
+    exclusive: bool,
+    #[serde(default)]
+    structure: RawStructure,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRelation {
+    from: Spanned<String>,
+    to: Spanned<String>,
+    /// Set the same values in both directions.
+    #[serde(default)]
+    mutual: bool,
+    #[serde(default)]
+    ties: Option<Spanned<f64>>,
+    #[serde(default)]
+    threat: Option<Spanned<f64>>,
+    #[serde(default)]
+    expectation: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTreaty {
+    id: String,
+    parties: Vec<Spanned<String>>,
+    obligation: RawObligation,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBase {
+    id: String,
+    host: Spanned<String>,
+    user: Spanned<String>,
+    #[serde(default = "yes")]
+    open: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSecurityTie {
+    actor: Spanned<String>,
+    with: Spanned<String>,
+    kind: String,
+}
+
+// ------------------------------------------------------------- raw scenario
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    name: String,
+    #[serde(default)]
+    description: String,
+    world: Spanned<String>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+    seed: u64,
+    #[serde(default = "default_runs")]
+    runs: Spanned<u32>,
+    turns: Spanned<u32>,
+    #[serde(default = "default_temperature")]
+    temperature: Spanned<f64>,
+    #[serde(default)]
+    rules: Option<String>,
+    groups: Vec<RawGroup>,
+    #[serde(default)]
+    thresholds: RawThresholds,
+    #[serde(default)]
+    custom_kinds: Keyed<RawCustomKind>,
+    timeline: Vec<RawEvent>,
+}
+
+fn default_runs() -> Spanned<u32> {
+    Spanned::new(100, Location::UNKNOWN, Location::UNKNOWN)
+}
+
+fn default_temperature() -> Spanned<f64> {
+    Spanned::new(0.25, Location::UNKNOWN, Location::UNKNOWN)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    path: Spanned<String>,
+    value: Spanned<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    org: Option<Spanned<String>>,
+    #[serde(default)]
+    actors: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    rivals: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawThresholds {
+    formal_commitment: Option<Spanned<f64>>,
+    casus_foederis: Option<Spanned<f64>>,
+    external_orientation: Option<Spanned<f64>>,
+    exclusivity: Option<Spanned<f64>>,
+    diplomatic_solidarity: Option<Spanned<f64>>,
+    alignment: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCustomKind {
+    options: Vec<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: String,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum RawTheme {
+    Internal,
+    External,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum RawStatus {
+    Member,
+    Observer,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBacker {
+    actor: Spanned<String>,
+    side: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChange {
+    path: Spanned<String>,
+    #[serde(default)]
+    set: Option<f64>,
+    #[serde(default)]
+    add: Option<f64>,
+}
+
+type SpannedIds = Spanned<Vec<Spanned<String>>>;
+
+/// One event as written. Fields are optional here; which ones a kind takes is
+/// checked in [`Checker::event`], so the error can name the field and kind.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    turn: Spanned<u32>,
+    id: Spanned<String>,
+    kind: Spanned<String>,
+    #[serde(default)]
+    description: Option<String>,
+    attacker: Option<Spanned<String>>,
+    defender: Option<Spanned<String>>,
+    backers: Option<Spanned<Vec<RawBacker>>>,
+    deciders: Option<SpannedIds>,
+    applicant: Option<Spanned<String>>,
+    org: Option<Spanned<String>>,
+    status: Option<Spanned<RawStatus>>,
+    requester: Option<Spanned<String>>,
+    issue: Option<Spanned<String>>,
+    recognition: Option<Spanned<String>>,
+    name: Option<Spanned<String>>,
+    participants: Option<SpannedIds>,
+    theme: Option<Spanned<RawTheme>>,
+    proposer: Option<Spanned<String>>,
+    parties: Option<SpannedIds>,
+    obligation: Option<Spanned<RawObligation>>,
+    base: Option<Spanned<String>>,
+    user: Option<Spanned<String>>,
+    host: Option<Spanned<String>>,
+    demander: Option<Spanned<String>>,
+    hosts: Option<SpannedIds>,
+    text: Option<Spanned<String>>,
+    against: Option<Spanned<String>>,
+    changes: Option<Spanned<Vec<RawChange>>>,
+    params: Option<Spanned<BTreeMap<String, String>>>,
+}
+
+/// The fields each built-in kind takes: (required, optional). Custom kinds
+/// take `deciders` (required), `requester` and `params`.
+const KINDS: &[(&str, &[&str], &[&str])] = &[
+    ("armed_conflict", &["attacker", "defender"], &["backers", "deciders"]),
+    ("membership_application", &["applicant", "org"], &["status"]),
+    ("backing_request", &["requester", "issue"], &["recognition", "org", "deciders"]),
+    ("joint_exercise", &["name", "theme"], &["org", "participants"]),
+    ("treaty_proposal", &["name", "proposer", "obligation"], &["org", "parties"]),
+    ("basing_request", &["base", "user", "host"], &[]),
+    ("withdrawal_demand", &["user"], &["demander", "org", "hosts"]),
+    ("declaration", &["org", "text", "theme"], &["against"]),
+    ("shock", &["changes"], &[]),
+];
+
+impl RawEvent {
+    /// Every kind-specific field that is present, with its position.
+    fn present(&self) -> Vec<(&'static str, Location)> {
+        fn loc<T>(name: &'static str, s: &Option<Spanned<T>>) -> Option<(&'static str, Location)> {
+            s.as_ref().map(|s| (name, s.referenced))
+        }
+        [
+            loc("attacker", &self.attacker),
+            loc("defender", &self.defender),
+            loc("backers", &self.backers),
+            loc("deciders", &self.deciders),
+            loc("applicant", &self.applicant),
+            loc("org", &self.org),
+            loc("status", &self.status),
+            loc("requester", &self.requester),
+            loc("issue", &self.issue),
+            loc("recognition", &self.recognition),
+            loc("name", &self.name),
+            loc("participants", &self.participants),
+            loc("theme", &self.theme),
+            loc("proposer", &self.proposer),
+            loc("parties", &self.parties),
+            loc("obligation", &self.obligation),
+            loc("base", &self.base),
+            loc("user", &self.user),
+            loc("host", &self.host),
+            loc("demander", &self.demander),
+            loc("hosts", &self.hosts),
+            loc("text", &self.text),
+            loc("against", &self.against),
+            loc("changes", &self.changes),
+            loc("params", &self.params),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+// ----------------------------------------------------------------- checking
+
+fn span_at(l: Location, len: usize) -> Span {
+    Span::new(l.line() as usize, l.column() as usize, len)
+}
+
+fn str_span(s: &Spanned<String>) -> Span {
+    span_at(s.referenced, s.value.chars().count())
+}
+
+/// Collects problems with positions; resolves ids against the world.
+struct Checker<'a> {
+    file: &'a SourceFile,
+    errors: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(file: &'a SourceFile) -> Self {
+        Checker {
+            file,
+            errors: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, span: Span, message: String, label: &str) {
+        self.errors.push(
+            Diagnostic::new(message)
+                .at(self.file, span)
+                .label(label.to_string()),
+        );
+    }
+
+    fn error_with_note(&mut self, span: Span, message: String, label: &str, note: String) {
+        self.errors.push(
+            Diagnostic::new(message)
+                .at(self.file, span)
+                .label(label.to_string())
+                .note(note),
+        );
+    }
+
+    fn unit(&mut self, v: &Spanned<f64>, what: &str) -> f64 {
+        if !(0.0..=1.0).contains(&v.value) {
+            self.error(
+                span_at(v.referenced, v.value.to_string().len()),
+                format!("{what} must be between 0 and 1, found {}", v.value),
+                "out of range",
+            );
+        }
+        v.value
+    }
+
+    fn lookup(
+        &mut self,
+        s: &Spanned<String>,
+        known: &BTreeMap<String, usize>,
+        noun: &str,
+        context: &str,
+    ) -> Option<usize> {
+        if let Some(i) = known.get(&s.value) {
+            return Some(*i);
+        }
+        let best = known
+            .keys()
+            .map(|k| (strsim::jaro_winkler(&k.to_lowercase(), &s.value.to_lowercase()), k))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let note = match best {
+            Some((_, k)) => format!("did you mean `{k}`?"),
+            None => format!(
+                "known {noun}s: {}",
+                known.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        };
+        self.error_with_note(
+            str_span(s),
+            format!("unknown {noun} `{}` {context}", s.value),
+            &format!("not an {noun} of the world"),
+            note,
+        );
+        None
+    }
+}
+
+struct Ids {
+    actors: BTreeMap<String, usize>,
+    orgs: BTreeMap<String, usize>,
+}
+
+impl<'a> Checker<'a> {
+    fn actor(&mut self, ids: &Ids, s: &Spanned<String>, ctx: &str) -> Option<ActorId> {
+        self.lookup(s, &ids.actors, "actor", ctx)
+    }
+    fn org(&mut self, ids: &Ids, s: &Spanned<String>, ctx: &str) -> Option<OrgId> {
+        self.lookup(s, &ids.orgs, "organization", ctx)
+    }
+    fn actors(&mut self, ids: &Ids, xs: &[Spanned<String>], ctx: &str) -> Vec<ActorId> {
+        xs.iter().filter_map(|s| self.actor(ids, s, ctx)).collect()
+    }
+    /// An actor or an organization id (security ties, rivals).
+    fn party(&mut self, ids: &Ids, s: &Spanned<String>, ctx: &str) -> Option<Party> {
+        if let Some(a) = ids.actors.get(&s.value) {
+            return Some(Party::Actor(*a));
+        }
+        if let Some(o) = ids.orgs.get(&s.value) {
+            return Some(Party::Org(*o));
+        }
+        let mut all = ids.actors.clone();
+        all.extend(ids.orgs.clone());
+        self.lookup(s, &all, "actor or organization", ctx);
+        None
+    }
+}
+
+// ------------------------------------------------------------------ loading
+
+fn read(path: &Path) -> Result<SourceFile, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    Ok(SourceFile::new(path, text))
+}
+
+/// Parse YAML into `T`, turning the parser's error into a positioned diagnostic.
+fn parse<T: for<'de> Deserialize<'de>>(file: &SourceFile) -> Result<T, Error> {
+    serde_saphyr::from_str::<T>(&file.text).map_err(|e| {
+        let inner = e.without_snippet();
+        let message = yaml_message(inner);
+        let mut d = Diagnostic::new(message).in_file(file);
+        if let Some(l) = inner.location().filter(|l| l.line() > 0) {
+            d = d.at(file, span_at(l, 1));
+        }
+        Error::one(d)
+    })
+}
+
+/// The parser's message without its own position suffix (we print ours).
+fn yaml_message(e: &serde_saphyr::Error) -> String {
+    let text = e.to_string();
+    let text = match text.find(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    format!("invalid YAML: {}", text.trim())
+}
+
+fn world_from(raw: RawWorld, file: &SourceFile) -> Result<World, Error> {
+    let mut c = Checker::new(file);
+    let mut ids = Ids {
+        actors: BTreeMap::new(),
+        orgs: BTreeMap::new(),
+    };
+    for (k, _) in &raw.actors.0 {
+        let n = ids.actors.len();
+        ids.actors.insert(k.value.clone(), n);
+    }
+    for (k, _) in &raw.organizations.0 {
+        let n = ids.orgs.len();
+        if ids.actors.contains_key(&k.value) {
+            c.error(
+                str_span(k),
+                format!("organization `{}` has the id of an actor", k.value),
+                "ids must be unique",
+            );
+        }
+        ids.orgs.insert(k.value.clone(), n);
+    }
+    let n = ids.actors.len();
+    let d = &raw.defaults;
+    let mut ties = Matrix::filled(n, c.unit(&d.ties, "defaults.ties"));
+    let mut threat = Matrix::filled(n, c.unit(&d.threat, "defaults.threat"));
+    let mut expectation = Matrix::filled(n, c.unit(&d.expectation, "defaults.expectation"));
+
+    let rd = &raw.dynamics;
+    let dynamics = Dynamics {
+        support_gain: c.unit(&rd.support_gain, "dynamics.support_gain"),
+        refusal_loss: c.unit(&rd.refusal_loss, "dynamics.refusal_loss"),
+        abstain_loss: c.unit(&rd.abstain_loss, "dynamics.abstain_loss"),
+        exercise_gain: c.unit(&rd.exercise_gain, "dynamics.exercise_gain"),
+        declaration_gain: c.unit(&rd.declaration_gain, "dynamics.declaration_gain"),
+        treaty_gain: c.unit(&rd.treaty_gain, "dynamics.treaty_gain"),
+    };
+
+    let mut actors = Vec::new();
+    for (k, a) in &raw.actors.0 {
+        let mut attributes = BTreeMap::new();
+        for (name, v) in &a.attributes.0 {
+            let v = c.unit(v, &format!("attribute `{}` of `{}`", name.value, k.value));
+            attributes.insert(name.value.clone(), v);
+        }
+        actors.push(Actor {
+            id: k.value.clone(),
+            name: a.name.clone(),
+            rules: a.rules.as_ref().map(|r| r.value.clone()),
+            attributes,
+        });
+    }
+
+    let mut orgs = Vec::new();
+    for (k, o) in &raw.organizations.0 {
+        let ctx = format!("in organization `{}`", k.value);
+        let mut members = c.actors(&ids, &o.members, &ctx);
+        let mut observers = c.actors(&ids, &o.observers, &ctx);
+        members.sort_unstable();
+        observers.sort_unstable();
+        let mut obligations: Vec<Obligation> = o.obligations.iter().map(|x| (*x).into()).collect();
+        obligations.sort();
+        obligations.dedup();
+        orgs.push(Organization {
+            id: k.value.clone(),
+            name: o.name.clone(),
+            members,
+            observers,
+            obligations,
+            decision: match o.decision {
+                RawDecision::Consensus => DecisionRule::Consensus,
+                RawDecision::Majority => DecisionRule::Majority,
+            },
+            exclusive: o.exclusive,
+            structure: Structure {
+                integrated_command: o.structure.integrated_command,
+                operational_hq: o.structure.operational_hq,
+                rapid_reaction_force: o.structure.rapid_reaction_force,
+                staff_training: o.structure.staff_training,
+                arms_procurement: o.structure.arms_procurement,
+            },
+        });
+    }
+
+    for r in &raw.relations {
+        let ctx = "in a relation";
+        let (Some(a), Some(b)) = (c.actor(&ids, &r.from, ctx), c.actor(&ids, &r.to, ctx)) else {
+            continue;
+        };
+        let pairs: &[(usize, usize)] = if r.mutual { &[(a, b), (b, a)] } else { &[(a, b)] };
+        for (m, v, what) in [
+            (&mut ties, &r.ties, "ties"),
+            (&mut threat, &r.threat, "threat"),
+            (&mut expectation, &r.expectation, "expectation"),
+        ] {
+            if let Some(v) = v {
+                let x = c.unit(v, what);
+                for (p, q) in pairs {
+                    m.set(*p, *q, x);
+                }
+            }
+        }
+    }
+
+    let treaties = raw
+        .treaties
+        .iter()
+        .map(|t| {
+            let mut parties = c.actors(&ids, &t.parties, &format!("in treaty `{}`", t.id));
+            parties.sort_unstable();
+            Treaty {
+                id: t.id.clone(),
+                parties,
+                obligation: t.obligation.into(),
+            }
+        })
+        .collect();
+
+    let mut bases = Vec::new();
+    for b in &raw.bases {
+        let ctx = format!("in base `{}`", b.id);
+        if let (Some(host), Some(user)) = (c.actor(&ids, &b.host, &ctx), c.actor(&ids, &b.user, &ctx)) {
+            bases.push(Base {
+                id: b.id.clone(),
+                host,
+                user,
+                open: b.open,
+            });
+        }
+    }
+
+    let mut security_ties = Vec::new();
+    for t in &raw.security_ties {
+        let ctx = "in a security tie";
+        if let (Some(actor), Some(with)) = (c.actor(&ids, &t.actor, ctx), c.party(&ids, &t.with, ctx)) {
+            security_ties.push(SecurityTie {
+                actor,
+                with,
+                kind: t.kind.clone(),
+            });
+        }
+    }
+
+    if !c.errors.is_empty() {
+        return Err(Error::Invalid(c.errors));
+    }
+    let _ = &raw.name;
+    Ok(World::new(
+        actors,
+        orgs,
+        ties,
+        threat,
+        expectation,
+        treaties,
+        bases,
+        security_ties,
+        dynamics,
+    ))
+}
+
+/// Load a scenario file and everything it names, check it all, and compile
+/// the rule scripts: the validated plan that runs.
+pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
+    let file = read(path)?;
+    let raw: RawScenario = parse(&file)?;
+    let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+
+    let world_path = base_dir.join(&raw.world.value);
+    let world_file = match read(&world_path) {
+        Ok(f) => f,
+        Err(Error::Io { source, .. }) => {
+            return Err(Error::one(
+                Diagnostic::new(format!(
+                    "cannot read world file `{}`: {source}",
+                    world_path.display()
+                ))
+                .at(&file, str_span(&raw.world))
+                .label("named here (relative to the scenario file)"),
+            ));
+        }
+        Err(e) => return Err(e),
+    };
+    let raw_world: RawWorld = parse(&world_file)?;
+    let mut world = world_from(raw_world, &world_file)?;
+
+    let mut c = Checker::new(&file);
+    let ids = Ids {
+        actors: world
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect(),
+        orgs: world
+            .orgs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.clone(), i))
+            .collect(),
+    };
+
+    for o in &raw.overrides {
+        match world.param(&o.path.value) {
+            Ok(p) => world.set(&p, o.value.value),
+            Err(msg) => c.error(str_span(&o.path), msg, "no such parameter"),
+        }
+    }
+    for (p, v) in &opts.overrides {
+        match world.param(p) {
+            Ok(param) => world.set(&param, *v),
+            Err(msg) => c.errors.push(Diagnostic::new(format!("in --set {p}={v}: {msg}"))),
+        }
+    }
+
+    let temperature = raw.temperature.value;
+    if !(temperature >= 0.0 && temperature.is_finite()) {
+        c.error(
+            span_at(raw.temperature.referenced, 1),
+            format!("temperature must be 0 or more, found {temperature}"),
+            "0 picks the best option; higher values spread choices",
+        );
+    }
+    if raw.turns.value == 0 {
+        c.error(span_at(raw.turns.referenced, 1), "turns must be at least 1".into(), "here");
+    }
+
+    let mut groups = Vec::new();
+    for g in &raw.groups {
+        let rivals: Vec<Party> = g
+            .rivals
+            .iter()
+            .filter_map(|r| c.party(&ids, r, "in the rivals of a group"))
+            .collect();
+        match (&g.org, &g.actors) {
+            (Some(o), None) => {
+                if let Some(org) = c.org(&ids, o, "in groups") {
+                    groups.push(GroupSpec {
+                        id: g.id.clone().unwrap_or_else(|| o.value.clone()),
+                        org: Some(org),
+                        actors: vec![],
+                        rivals,
+                    });
+                }
+            }
+            (None, Some(list)) => {
+                let Some(id) = g.id.clone() else {
+                    c.errors.push(
+                        Diagnostic::new("a group of listed actors needs an `id`".to_string())
+                            .at(&file, list.first().map(str_span).unwrap_or(Span::new(1, 1, 1))),
+                    );
+                    continue;
+                };
+                let mut actors = c.actors(&ids, list, &format!("in group `{id}`"));
+                actors.sort_unstable();
+                actors.dedup();
+                groups.push(GroupSpec {
+                    id,
+                    org: None,
+                    actors,
+                    rivals,
+                });
+            }
+            _ => c.errors.push(
+                Diagnostic::new("a group needs exactly one of `org` or `actors`".to_string())
+                    .in_file(&file),
+            ),
+        }
+    }
+
+    let mut thresholds = Thresholds::default();
+    {
+        let t = &raw.thresholds;
+        for (slot, v, name) in [
+            (&mut thresholds.formal_commitment, &t.formal_commitment, "thresholds.formal_commitment"),
+            (&mut thresholds.casus_foederis, &t.casus_foederis, "thresholds.casus_foederis"),
+            (&mut thresholds.external_orientation, &t.external_orientation, "thresholds.external_orientation"),
+            (&mut thresholds.exclusivity, &t.exclusivity, "thresholds.exclusivity"),
+            (&mut thresholds.diplomatic_solidarity, &t.diplomatic_solidarity, "thresholds.diplomatic_solidarity"),
+            (&mut thresholds.alignment, &t.alignment, "thresholds.alignment"),
+        ] {
+            if let Some(v) = v {
+                *slot = c.unit(v, name);
+            }
+        }
+    }
+
+    let mut custom = Vec::new();
+    for (k, ck) in &raw.custom_kinds.0 {
+        if KINDS.iter().any(|(n, _, _)| *n == k.value) {
+            c.error(
+                str_span(k),
+                format!("custom kind `{}` has the name of a built-in kind", k.value),
+                "choose another name",
+            );
+        } else if ck.options.is_empty() {
+            c.error(
+                str_span(k),
+                format!("custom kind `{}` declares no options", k.value),
+                "needs at least one option",
+            );
+        }
+        custom.push(CustomKind {
+            name: k.value.clone(),
+            options: ck.options.clone(),
+        });
+    }
+
+    let mut timeline = Vec::new();
+    let mut seen_ids: BTreeMap<String, Span> = BTreeMap::new();
+    for ev in &raw.timeline {
+        if seen_ids.insert(ev.id.value.clone(), str_span(&ev.id)).is_some() {
+            c.error(
+                str_span(&ev.id),
+                format!("duplicate event id `{}`", ev.id.value),
+                "already used by an earlier event",
+            );
+        }
+        if ev.turn.value == 0 || ev.turn.value > raw.turns.value {
+            c.error(
+                span_at(ev.turn.referenced, ev.turn.value.to_string().len()),
+                format!(
+                    "event `{}` is at turn {}, outside 1..={}",
+                    ev.id.value, ev.turn.value, raw.turns.value
+                ),
+                "turns are counted from 1",
+            );
+        }
+        if let Some(kind) = event_kind(&mut c, &ids, &world, &custom, ev) {
+            timeline.push(Event {
+                id: ev.id.value.clone(),
+                turn: ev.turn.value,
+                description: ev.description.clone().unwrap_or_default(),
+                kind,
+            });
+        }
+    }
+    // Stable: events of one turn keep their order in the file.
+    timeline.sort_by_key(|e| e.turn);
+
+    if !c.errors.is_empty() {
+        return Err(Error::Invalid(c.errors));
+    }
+
+    let rules_dir = match (&opts.rules, &raw.rules) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(dir)) => base_dir.join(dir),
+        (None, None) => PathBuf::from("rules"),
+    };
+    let rules = RuleBook::load(&rules_dir, &world, &world_file)?;
+
+    Ok(Plan {
+        name: raw.name,
+        description: raw.description,
+        path: path.to_path_buf(),
+        world,
+        timeline,
+        turns: raw.turns.value,
+        groups,
+        thresholds,
+        seed: opts.seed.unwrap_or(raw.seed),
+        runs: opts.runs.unwrap_or(raw.runs.value),
+        temperature,
+        custom_kinds: custom,
+        rules,
+    })
+}
+
+fn event_kind(
+    c: &mut Checker,
+    ids: &Ids,
+    world: &World,
+    custom: &[CustomKind],
+    ev: &RawEvent,
+) -> Option<EventKind> {
+    let kind = ev.kind.value.as_str();
+    let ctx = format!("in event `{}`", ev.id.value);
+    let custom_kind = custom.iter().find(|k| k.name == kind);
+    let (required, optional): (&[&str], &[&str]) = match KINDS.iter().find(|(n, _, _)| *n == kind) {
+        Some((_, r, o)) => (r, o),
+        None if custom_kind.is_some() => (&["deciders"], &["requester", "params"]),
+        None => {
+            let mut known: Vec<&str> = KINDS.iter().map(|(n, _, _)| *n).collect();
+            known.extend(custom.iter().map(|k| k.name.as_str()));
+            c.error_with_note(
+                str_span(&ev.kind),
+                format!("unknown event kind `{kind}` {ctx}"),
+                "not a built-in or declared kind",
+                format!(
+                    "known kinds: {} (declare others under `custom_kinds`)",
+                    known.join(", ")
+                ),
+            );
+            return None;
+        }
+    };
+    let present = ev.present();
+    let mut ok = true;
+    for (name, loc) in &present {
+        if !required.contains(name) && !optional.contains(name) {
+            c.error(
+                span_at(*loc, 1),
+                format!("field `{name}` does not apply to a `{kind}` event {ctx}"),
+                "not a field of this kind",
+            );
+            ok = false;
+        }
+    }
+    for name in required {
+        if !present.iter().any(|(n, _)| n == name) {
+            c.error(
+                str_span(&ev.kind),
+                format!("a `{kind}` event needs `{name}` {ctx}"),
+                &format!("missing `{name}`"),
+            );
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+
+    // Helpers that resolve a present field; errors are collected in `c`.
+    let actor = |c: &mut Checker, s: &Option<Spanned<String>>| -> Option<ActorId> {
+        s.as_ref().and_then(|s| c.actor(ids, s, &ctx))
+    };
+    let before = c.errors.len();
+    let list = |c: &mut Checker, s: &Option<SpannedIds>| -> Option<Vec<ActorId>> {
+        s.as_ref().map(|s| {
+            let mut v = c.actors(ids, &s.value, &format!("in event `{}`", ev.id.value));
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+    };
+    let org = |c: &mut Checker, s: &Option<Spanned<String>>| -> Option<OrgId> {
+        s.as_ref().and_then(|s| c.org(ids, s, &format!("in event `{}`", ev.id.value)))
+    };
+    let theme = |t: &Option<Spanned<RawTheme>>| match t.as_ref().map(|t| t.value) {
+        Some(RawTheme::External) => Theme::External,
+        _ => Theme::Internal,
+    };
+    let text = |s: &Option<Spanned<String>>| s.as_ref().map(|s| s.value.clone()).unwrap_or_default();
+
+    let k = match kind {
+        "armed_conflict" => {
+            let attacker = actor(c, &ev.attacker);
+            let defender = actor(c, &ev.defender);
+            let mut backers = Vec::new();
+            for b in ev.backers.iter().flat_map(|b| b.value.iter()) {
+                let a = c.actor(ids, &b.actor, &ctx);
+                let side = c.actor(ids, &b.side, &ctx);
+                if let (Some(a), Some(side)) = (a, side) {
+                    if Some(side) != attacker && Some(side) != defender {
+                        c.error(
+                            str_span(&b.side),
+                            format!("backer side `{}` is neither the attacker nor the defender {ctx}", b.side.value),
+                            "must be one of the two sides",
+                        );
+                    }
+                    backers.push((a, side));
+                }
+            }
+            if attacker.is_some() && attacker == defender {
+                c.error(str_span(ev.defender.as_ref()?), format!("an actor cannot fight itself {ctx}"), "same as the attacker");
+            }
+            EventKind::ArmedConflict {
+                attacker: attacker?,
+                defender: defender?,
+                backers,
+                deciders: list(c, &ev.deciders),
+            }
+        }
+        "membership_application" => {
+            let applicant = actor(c, &ev.applicant)?;
+            let o = org(c, &ev.org)?;
+            let status = match ev.status.as_ref().map(|s| s.value) {
+                Some(RawStatus::Observer) => Status::Observer,
+                _ => Status::Member,
+            };
+            if world.org(o).is_member(applicant) {
+                c.error(str_span(ev.applicant.as_ref()?), format!("`{}` is already a member of `{}` {ctx}", world.name(applicant), world.org(o).id), "already a member");
+            }
+            EventKind::Membership { applicant, org: o, status }
+        }
+        "backing_request" => EventKind::Backing {
+            requester: actor(c, &ev.requester)?,
+            issue: text(&ev.issue),
+            recognition: ev.recognition.as_ref().map(|s| s.value.clone()),
+            org: org(c, &ev.org),
+            deciders: list(c, &ev.deciders),
+        },
+        "joint_exercise" => {
+            if ev.org.is_none() && ev.participants.is_none() {
+                c.error(str_span(&ev.kind), format!("a `joint_exercise` needs `org` or `participants` {ctx}"), "who takes part?");
+            }
+            EventKind::JointExercise {
+                name: text(&ev.name),
+                org: org(c, &ev.org),
+                participants: list(c, &ev.participants),
+                theme: theme(&ev.theme),
+            }
+        }
+        "treaty_proposal" => {
+            if ev.org.is_none() && ev.parties.is_none() {
+                c.error(str_span(&ev.kind), format!("a `treaty_proposal` needs `org` or `parties` {ctx}"), "between whom?");
+            }
+            EventKind::TreatyProposal {
+                name: text(&ev.name),
+                proposer: actor(c, &ev.proposer)?,
+                org: org(c, &ev.org),
+                parties: list(c, &ev.parties),
+                obligation: ev.obligation.as_ref().map(|o| o.value.into())?,
+            }
+        }
+        "basing_request" => EventKind::BasingRequest {
+            base: text(&ev.base),
+            user: actor(c, &ev.user)?,
+            host: actor(c, &ev.host)?,
+        },
+        "withdrawal_demand" => EventKind::WithdrawalDemand {
+            demander: actor(c, &ev.demander),
+            org: org(c, &ev.org),
+            user: actor(c, &ev.user)?,
+            hosts: list(c, &ev.hosts),
+        },
+        "declaration" => EventKind::Declaration {
+            org: org(c, &ev.org)?,
+            text: text(&ev.text),
+            theme: theme(&ev.theme),
+            against: actor(c, &ev.against),
+        },
+        "shock" => {
+            let mut changes = Vec::new();
+            for ch in ev.changes.iter().flat_map(|c| c.value.iter()) {
+                let op = match (ch.set, ch.add) {
+                    (Some(v), None) => ChangeOp::Set(v),
+                    (None, Some(v)) => ChangeOp::Add(v),
+                    _ => {
+                        c.error(str_span(&ch.path), format!("a change needs exactly one of `set` or `add` {ctx}"), "set a value, or add to it");
+                        continue;
+                    }
+                };
+                match world.param(&ch.path.value) {
+                    Ok(param) => changes.push(Change { param, path: ch.path.value.clone(), op }),
+                    Err(msg) => c.error(str_span(&ch.path), format!("{msg} {ctx}"), "no such parameter"),
+                }
+            }
+            EventKind::Shock { changes }
+        }
+        _ => {
+            let ck = custom_kind?;
+            EventKind::Custom {
+                kind: ck.name.clone(),
+                options: ck.options.clone(),
+                deciders: list(c, &ev.deciders).unwrap_or_default(),
+                requester: actor(c, &ev.requester),
+                params: ev
+                    .params
+                    .as_ref()
+                    .map(|p| p.value.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                    .unwrap_or_default(),
+            }
+        }
+    };
+    if c.errors.len() > before {
+        return None;
+    }
+    Some(k)
+}

@@ -1,0 +1,462 @@
+//! The world: actors, organizations, treaties, bases and the dyadic matrices
+//! (ties, threat, Snyder's expectations of support). Domain types only: no
+//! module but `scenario` knows these came from YAML.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub type ActorId = usize;
+pub type OrgId = usize;
+
+/// ATOP's obligation types, weakest first, so `Ord` ranks commitment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Obligation {
+    Consultation,
+    NonAggression,
+    Neutrality,
+    Offence,
+    Defence,
+}
+
+impl Obligation {
+    pub const ALL: [Obligation; 5] = [
+        Obligation::Consultation,
+        Obligation::NonAggression,
+        Obligation::Neutrality,
+        Obligation::Offence,
+        Obligation::Defence,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Obligation::Consultation => "consultation",
+            Obligation::NonAggression => "non_aggression",
+            Obligation::Neutrality => "neutrality",
+            Obligation::Offence => "offence",
+            Obligation::Defence => "defence",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Obligation::ALL.into_iter().find(|o| o.name() == s)
+    }
+
+    /// A military pact in the sense of CSTO Art. 1: one that commits force.
+    pub fn is_military(self) -> bool {
+        matches!(self, Obligation::Defence | Obligation::Offence)
+    }
+}
+
+impl fmt::Display for Obligation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How an organization takes decisions (SCO: consensus, Charter Art. 16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionRule {
+    Consensus,
+    Majority,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Member,
+    Observer,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Member => "member",
+            Status::Observer => "observer",
+        }
+    }
+}
+
+/// Elements of an integrated military structure (NATO Handbook 2001, via §IV).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Structure {
+    pub integrated_command: bool,
+    pub operational_hq: bool,
+    pub rapid_reaction_force: bool,
+    pub staff_training: bool,
+    pub arms_procurement: bool,
+}
+
+impl Structure {
+    /// Share of the five structural elements present.
+    pub fn share(&self) -> f64 {
+        let flags = [
+            self.integrated_command,
+            self.operational_hq,
+            self.rapid_reaction_force,
+            self.staff_training,
+            self.arms_procurement,
+        ];
+        flags.iter().filter(|f| **f).count() as f64 / flags.len() as f64
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    /// Stem of the rule script in the rules folder (`russia` → rules/russia.rhai).
+    pub rules: Option<String>,
+    /// Numeric attributes (capability, territorial_concern, …), in [0, 1] by convention.
+    pub attributes: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub members: Vec<ActorId>,
+    pub observers: Vec<ActorId>,
+    pub obligations: Vec<Obligation>,
+    pub decision: DecisionRule,
+    /// Members may not join other military alliances (CSTO 1992 treaty, Art. 1).
+    pub exclusive: bool,
+    pub structure: Structure,
+}
+
+impl Organization {
+    pub fn strongest_obligation(&self) -> Option<Obligation> {
+        self.obligations.iter().copied().max()
+    }
+
+    pub fn is_member(&self, a: ActorId) -> bool {
+        self.members.contains(&a)
+    }
+}
+
+/// A treaty outside the organizations' charters: a bilateral friendship
+/// treaty in the world file, or a pact signed during a run.
+#[derive(Debug, Clone)]
+pub struct Treaty {
+    pub id: String,
+    pub parties: Vec<ActorId>,
+    pub obligation: Obligation,
+}
+
+/// A foreign military base (US at Manas and Karshi-Khanabad, §3.3).
+#[derive(Debug, Clone)]
+pub struct Base {
+    pub id: String,
+    pub host: ActorId,
+    pub user: ActorId,
+    pub open: bool,
+}
+
+/// A security tie short of membership: NATO's Partnership for Peace, an
+/// Individual Partnership Action Plan, a strategic partnership.
+#[derive(Debug, Clone)]
+pub struct SecurityTie {
+    pub actor: ActorId,
+    pub with: Party,
+    pub kind: String,
+}
+
+/// Either side of a security tie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    Actor(ActorId),
+    Org(OrgId),
+}
+
+/// A dense square matrix over actors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matrix {
+    n: usize,
+    data: Vec<f64>,
+}
+
+impl Matrix {
+    pub fn filled(n: usize, value: f64) -> Self {
+        Matrix {
+            n,
+            data: vec![value; n * n],
+        }
+    }
+    pub fn get(&self, a: ActorId, b: ActorId) -> f64 {
+        self.data[a * self.n + b]
+    }
+    pub fn set(&mut self, a: ActorId, b: ActorId, v: f64) {
+        self.data[a * self.n + b] = v;
+    }
+}
+
+/// Rates at which expectations of support move (Snyder's alignment).
+/// Positive moves close a share of the gap to 1, negative ones remove a share
+/// of the current value, so expectations stay in [0, 1].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dynamics {
+    /// Military support or endorsement when it was needed.
+    pub support_gain: f64,
+    /// Refusal, opposing vote, support for the other side.
+    pub refusal_loss: f64,
+    /// Abstention or neutrality when support was asked.
+    pub abstain_loss: f64,
+    /// Each joint exercise taken part in together.
+    pub exercise_gain: f64,
+    /// Each common declaration adopted.
+    pub declaration_gain: f64,
+    /// A treaty entering into force, scaled by its obligation's strength.
+    pub treaty_gain: f64,
+}
+
+impl Dynamics {
+    pub const NAMES: [&'static str; 6] = [
+        "support_gain",
+        "refusal_loss",
+        "abstain_loss",
+        "exercise_gain",
+        "declaration_gain",
+        "treaty_gain",
+    ];
+
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut f64> {
+        Some(match name {
+            "support_gain" => &mut self.support_gain,
+            "refusal_loss" => &mut self.refusal_loss,
+            "abstain_loss" => &mut self.abstain_loss,
+            "exercise_gain" => &mut self.exercise_gain,
+            "declaration_gain" => &mut self.declaration_gain,
+            "treaty_gain" => &mut self.treaty_gain,
+            _ => return None,
+        })
+    }
+}
+
+/// Which dyadic matrix a relation path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    Ties,
+    Threat,
+    Expectation,
+}
+
+impl Relation {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "ties" => Some(Relation::Ties),
+            "threat" => Some(Relation::Threat),
+            "expectation" => Some(Relation::Expectation),
+            _ => None,
+        }
+    }
+}
+
+/// A numeric parameter of the world, addressed by a path such as
+/// `actors.RUS.capability`, `relations.RUS.USA.threat` or `dynamics.support_gain`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    Attribute(ActorId, String),
+    Relation(ActorId, ActorId, Relation),
+    Dynamics(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct World {
+    pub actors: Vec<Actor>,
+    pub orgs: Vec<Organization>,
+    pub ties: Matrix,
+    pub threat: Matrix,
+    /// `expectation[a][b]`: how far `a` expects `b` to support it.
+    pub expectation: Matrix,
+    pub treaties: Vec<Treaty>,
+    pub bases: Vec<Base>,
+    pub security_ties: Vec<SecurityTie>,
+    pub dynamics: Dynamics,
+    /// Current turn, for scripts.
+    pub turn: u32,
+    actor_index: BTreeMap<String, ActorId>,
+    org_index: BTreeMap<String, OrgId>,
+}
+
+impl World {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        actors: Vec<Actor>,
+        orgs: Vec<Organization>,
+        ties: Matrix,
+        threat: Matrix,
+        expectation: Matrix,
+        treaties: Vec<Treaty>,
+        bases: Vec<Base>,
+        security_ties: Vec<SecurityTie>,
+        dynamics: Dynamics,
+    ) -> Self {
+        let actor_index = actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+        let org_index = orgs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.clone(), i))
+            .collect();
+        World {
+            actors,
+            orgs,
+            ties,
+            threat,
+            expectation,
+            treaties,
+            bases,
+            security_ties,
+            dynamics,
+            turn: 0,
+            actor_index,
+            org_index,
+        }
+    }
+
+    pub fn actor_id(&self, id: &str) -> Option<ActorId> {
+        self.actor_index.get(id).copied()
+    }
+
+    pub fn org_id(&self, id: &str) -> Option<OrgId> {
+        self.org_index.get(id).copied()
+    }
+
+    pub fn actor(&self, a: ActorId) -> &Actor {
+        &self.actors[a]
+    }
+
+    pub fn org(&self, o: OrgId) -> &Organization {
+        &self.orgs[o]
+    }
+
+    pub fn name(&self, a: ActorId) -> &str {
+        &self.actors[a].id
+    }
+
+    pub fn relation(&self, r: Relation) -> &Matrix {
+        match r {
+            Relation::Ties => &self.ties,
+            Relation::Threat => &self.threat,
+            Relation::Expectation => &self.expectation,
+        }
+    }
+
+    fn relation_mut(&mut self, r: Relation) -> &mut Matrix {
+        match r {
+            Relation::Ties => &mut self.ties,
+            Relation::Threat => &mut self.threat,
+            Relation::Expectation => &mut self.expectation,
+        }
+    }
+
+    /// Resolve a parameter path; the error says what was expected.
+    pub fn param(&self, path: &str) -> Result<Param, String> {
+        let parts: Vec<&str> = path.split('.').collect();
+        let actor = |id: &str| {
+            self.actor_id(id)
+                .ok_or_else(|| format!("unknown actor `{id}` in path `{path}`"))
+        };
+        match parts.as_slice() {
+            ["actors", a, attr] => {
+                let a = actor(a)?;
+                if self.actors[a].attributes.contains_key(*attr) {
+                    Ok(Param::Attribute(a, attr.to_string()))
+                } else {
+                    Err(format!(
+                        "actor `{}` has no attribute `{attr}` (it has: {})",
+                        self.actors[a].id,
+                        self.actors[a]
+                            .attributes
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                }
+            }
+            ["relations", a, b, rel] => {
+                let rel = Relation::parse(rel).ok_or_else(|| {
+                    format!("unknown relation `{rel}`: expected ties, threat or expectation")
+                })?;
+                Ok(Param::Relation(actor(a)?, actor(b)?, rel))
+            }
+            ["dynamics", name] if Dynamics::NAMES.contains(name) => {
+                Ok(Param::Dynamics(name.to_string()))
+            }
+            ["dynamics", name] => Err(format!(
+                "unknown dynamics rate `{name}`: expected one of {}",
+                Dynamics::NAMES.join(", ")
+            )),
+            _ => Err(format!(
+                "cannot address `{path}`: expected actors.ID.ATTRIBUTE, relations.FROM.TO.(ties|threat|expectation) or dynamics.RATE"
+            )),
+        }
+    }
+
+    pub fn get(&self, p: &Param) -> f64 {
+        match p {
+            Param::Attribute(a, k) => self.actors[*a].attributes.get(k).copied().unwrap_or(0.0),
+            Param::Relation(a, b, r) => self.relation(*r).get(*a, *b),
+            Param::Dynamics(name) => {
+                let mut d = self.dynamics.clone();
+                d.get_mut(name).map(|v| *v).unwrap_or(0.0)
+            }
+        }
+    }
+
+    pub fn set(&mut self, p: &Param, value: f64) {
+        match p {
+            Param::Attribute(a, k) => {
+                self.actors[*a].attributes.insert(k.clone(), value);
+            }
+            Param::Relation(a, b, r) => self.relation_mut(*r).set(*a, *b, value),
+            Param::Dynamics(name) => {
+                if let Some(v) = self.dynamics.get_mut(name) {
+                    *v = value;
+                }
+            }
+        }
+    }
+
+    /// Organizations `a` is a full member of.
+    pub fn memberships(&self, a: ActorId) -> impl Iterator<Item = &Organization> {
+        self.orgs.iter().filter(move |o| o.is_member(a))
+    }
+
+    /// The exclusive organization (if any) that forbids `a` from joining a
+    /// military pact with these parties: CSTO Art. 1. A pact among the
+    /// organization's own members does not conflict with it.
+    pub fn exclusivity_conflict(
+        &self,
+        a: ActorId,
+        parties: &[ActorId],
+        obligation: Obligation,
+    ) -> Option<&Organization> {
+        if !obligation.is_military() {
+            return None;
+        }
+        self.memberships(a)
+            .find(|o| o.exclusive && parties.iter().any(|p| !o.is_member(*p)))
+    }
+
+    /// Move `expectation[a][b]` up by `rate` of the gap to 1 (rate > 0) or
+    /// down by `-rate` of its value (rate < 0).
+    pub fn nudge_expectation(&mut self, a: ActorId, b: ActorId, rate: f64) {
+        if a == b || rate == 0.0 {
+            return;
+        }
+        let e = self.expectation.get(a, b);
+        let next = if rate > 0.0 {
+            e + rate * (1.0 - e)
+        } else {
+            e + rate * e
+        };
+        self.expectation.set(a, b, next.clamp(0.0, 1.0));
+    }
+
+    pub fn open_bases_in(&self, host: ActorId) -> impl Iterator<Item = &Base> {
+        self.bases.iter().filter(move |b| b.open && b.host == host)
+    }
+}
