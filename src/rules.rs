@@ -369,7 +369,8 @@ impl RuleBook {
                 Some(stem) => match compile(&mut book, stem) {
                     Ok(i) => Some(i),
                     Err(d) => {
-                        errors.push(d.in_file(world_file).note(format!(
+                        let d = if d.file.is_none() { d.in_file(world_file) } else { d };
+                        errors.push(d.note(format!(
                             "actor `{}` names rules `{stem}` in the world file",
                             a.id
                         )));

@@ -1,0 +1,180 @@
+//! Golden tests of what users see when input is wrong: the exact text,
+//! position included, and a non-zero exit without a panic.
+
+mod common;
+use common::Fixture;
+
+const HEAD: &str = "name: broken\nworld: worlds/sco-2008.yaml\nseed: 1\nturns: 1\ngroups: [{org: SCO}]\n";
+
+/// Write `scenario` into the fixture's scenarios/ and run it; expect `code`
+/// and exactly `stderr`.
+fn check(scenario: &str, extra: &[&str], code: i32, stderr: &str) {
+    let f = Fixture::new();
+    f.write("scenarios/case.yaml", scenario);
+    let mut args = vec!["run", "scenarios/case.yaml", "--runs", "2"];
+    args.extend_from_slice(extra);
+    let (got_code, _out, err) = f.bloc(&args);
+    assert_eq!(err, stderr, "stderr differs; got:\n{err}");
+    assert_eq!(got_code, code);
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn yaml_syntax_error_names_file_line_column() {
+    check(
+        &format!("{HEAD}timeline:\n  - turn: 1\n    id: a\n    kind: declaration\n    org: [SCO\n"),
+        &[],
+        2,
+        "error: invalid YAML: expected string scalar\n  --> scenarios/case.yaml:10:10\n   |\n10 |     org: [SCO\n   |          ^\n",
+    );
+}
+
+#[test]
+fn unknown_field_is_an_error_with_its_position() {
+    check(
+        &format!("{HEAD}timline: []\n"),
+        &[],
+        2,
+        "error: invalid YAML: unknown field `timline`, expected one of name, description, world, overrides, seed, runs, turns, temperature, rules, groups, thresholds, custom_kinds, timeline\n --> scenarios/case.yaml:6:1\n  |\n6 | timline: []\n  | ^\n",
+    );
+}
+
+#[test]
+fn misspelled_actor_in_an_event_is_named_with_a_suggestion() {
+    check(
+        &format!("{HEAD}timeline:\n  - turn: 1\n    id: iran-applies\n    kind: membership_application\n    applicant: IRNN\n    org: SCO\n"),
+        &[],
+        2,
+        "error: unknown actor `IRNN` in event `iran-applies`\n  --> scenarios/case.yaml:10:16\n   |\n10 |     applicant: IRNN\n   |                ^^^^ not an actor of the world\n   |\nnote: did you mean `IRN`?\n",
+    );
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let f = Fixture::new();
+    f.write(
+        "scenarios/case.yaml",
+        &format!("{HEAD}timeline:\n  - turn: 1\n    id: a\n    kind: declaration\n    org: SCOO\n    text: t\n    theme: internal\n  - turn: 5\n    id: b\n    kind: armed_conflict\n    attacker: CHNA\n    defender: TWN\n"),
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown organization `SCOO` in event `a`"), "{err}");
+    assert!(err.contains("event `b` is at turn 5, outside 1..=1"), "{err}");
+    assert!(err.contains("unknown actor `CHNA` in event `b`"), "{err}");
+    assert!(err.ends_with("error: 3 problems found\n"), "{err}");
+}
+
+#[test]
+fn a_field_of_another_kind_is_refused() {
+    let f = Fixture::new();
+    f.write(
+        "scenarios/case.yaml",
+        &format!("{HEAD}timeline:\n  - turn: 1\n    id: a\n    kind: declaration\n    org: SCO\n    text: t\n    theme: internal\n    applicant: IRN\n"),
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("error: field `applicant` does not apply to a `declaration` event in event `a`"), "{err}");
+    assert!(err.contains("--> scenarios/case.yaml:13:16"), "{err}");
+}
+
+fn taiwan_with_russia(script: &str) -> (i32, String) {
+    let f = Fixture::new();
+    f.write("rules/russia.rhai", script);
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "3"]);
+    assert!(!err.contains("panicked"), "{err}");
+    (code, err)
+}
+
+#[test]
+fn rhai_syntax_error_names_script_line_column() {
+    let (code, err) = taiwan_with_russia("fn on_armed_conflict(ev) {\n    let x = ;\n}\n");
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: rule script does not parse: Unexpected ';'\n --> rules/russia.rhai:2:13\n  |\n2 |     let x = ;\n  |             ^\n  |\nnote: actor `RUS` names rules `russia` in the world file\n"
+    );
+}
+
+#[test]
+fn endless_loop_is_stopped_with_its_position_actor_and_event() {
+    let started = std::time::Instant::now();
+    let (code, err) = taiwan_with_russia(
+        "// loops\nfn on_armed_conflict(ev) {\n    let n = 0;\n    while true {\n        n += 1;\n    }\n}\n",
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "error: rule script stopped: more than 200000 operations in one decision (an endless loop?)\n --> rules/russia.rhai:5:11\n  |\n5 |         n += 1;\n  |           ^\n  |\nnote: while actor `RUS` decided on event `taiwan-strait` (armed_conflict, turn 1) in on_armed_conflict\nnote: in run 0 of seed 7 (reproduce with --seed 7 --runs 1)\n"
+    );
+    // The whole process, loading included, ends well under a second.
+    assert!(started.elapsed().as_secs_f64() < 1.0, "{:?}", started.elapsed());
+}
+
+#[test]
+fn endless_recursion_is_stopped_with_its_position() {
+    let (code, err) = taiwan_with_russia(
+        "fn deeper(n) {\n    deeper(n + 1)\n}\nfn on_armed_conflict(ev) {\n    deeper(0)\n}\n",
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "error: rule script stopped: calls nested more than 48 deep (recursion without end?)\n --> rules/russia.rhai:2:16\n  |\n2 |     deeper(n + 1)\n  |                ^\n  |\nnote: while actor `RUS` decided on event `taiwan-strait` (armed_conflict, turn 1) in on_armed_conflict\nnote: in run 0 of seed 7 (reproduce with --seed 7 --runs 1)\n"
+    );
+}
+
+#[test]
+fn huge_string_is_stopped() {
+    let (code, err) =
+        taiwan_with_russia("fn on_armed_conflict(ev) {\n    let s = \"ab\";\n    loop { s += s; }\n}\n");
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: rule script stopped: Length of string is over the limit"), "{err}");
+    assert!(err.contains("--> rules/russia.rhai:3:"), "{err}");
+}
+
+#[test]
+fn eval_is_disabled() {
+    let (code, err) = taiwan_with_russia("fn on_armed_conflict(ev) {\n    eval(\"1\")\n}\n");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--> rules/russia.rhai:2:5"), "{err}");
+}
+
+#[test]
+fn imports_may_not_leave_the_rules_folder() {
+    let f = Fixture::new();
+    f.write("secret.rhai", "fn x() { 1 }\n");
+    f.write(
+        "rules/russia.rhai",
+        "import \"../secret\" as s;\nfn on_armed_conflict(ev) { #{} }\n",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("leaves the rules folder"), "{err}");
+}
+
+#[test]
+fn a_score_for_an_option_that_does_not_exist_is_an_error() {
+    let (code, err) = taiwan_with_russia(
+        "fn on_armed_conflict(ev) {\n    #{ scores: #{ \"militray_support:CHN\": 1.0 } }\n}\n",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("`militray_support:CHN` is not an option of this event"), "{err}");
+    assert!(err.contains("while actor `RUS` decided on event `taiwan-strait`"), "{err}");
+}
+
+#[test]
+fn unknown_attribute_in_a_script_names_the_call() {
+    let (code, err) = taiwan_with_russia(
+        "fn on_armed_conflict(ev) {\n    let x = attr(\"RUS\", \"capabilty\");\n    #{}\n}\n",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("actor `RUS` has no attribute `capabilty`"), "{err}");
+    assert!(err.contains("--> rules/russia.rhai:2:13"), "{err}");
+}
+
+#[test]
+fn missing_rules_folder_is_a_clear_error() {
+    let f = Fixture::new();
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--rules", "nowhere"]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: cannot open rules folder `nowhere`"), "{err}");
+}
