@@ -207,7 +207,9 @@ pub fn assess(g: &GroupSpec, run: &RunRecord, world: &World, t: &Thresholds) -> 
                     _ => {
                         rec.decisions
                             .iter()
-                            .filter(|d| is_member(d.actor) && rec.options[d.choice] == "participate")
+                            .filter(|d| {
+                                is_member(d.actor) && rec.options[d.choice] == "participate"
+                            })
                             .count()
                             >= 2
                     }
@@ -285,7 +287,11 @@ pub fn assess(g: &GroupSpec, run: &RunRecord, world: &World, t: &Thresholds) -> 
             .map(|o| o.structure.share())
             .fold(0.0, f64::max),
     };
-    let exercises = if ex_all > 0 { ex_part / ex_all as f64 } else { 0.0 };
+    let exercises = if ex_all > 0 {
+        ex_part / ex_all as f64
+    } else {
+        0.0
+    };
     values[5] = Some((5.0 * structure + exercises) / 6.0);
 
     // Alignment: mean expectation of support among members (Snyder).
@@ -340,8 +346,15 @@ pub fn classify(
     let formal = get(Indicator::FormalCommitment).unwrap_or(0.0);
     let mut failed = Vec::new();
     let mut passed = Vec::new();
-    let ftext = format!("{} (strongest obligation: {obligation})", cmp_text("formal commitment", formal, t.formal_commitment));
-    if formal >= t.formal_commitment { passed.push(ftext) } else { failed.push(ftext) }
+    let ftext = format!(
+        "{} (strongest obligation: {obligation})",
+        cmp_text("formal commitment", formal, t.formal_commitment)
+    );
+    if formal >= t.formal_commitment {
+        passed.push(ftext)
+    } else {
+        failed.push(ftext)
+    }
     let mut untested = false;
     for (ind, thr) in [
         (Indicator::CasusFoederis, t.casus_foederis),
@@ -361,11 +374,15 @@ pub fn classify(
     }
     if failed.is_empty() {
         if untested {
-            passed.push("a defence commitment no war has tried (Snyder): alliance, untested".into());
+            passed
+                .push("a defence commitment no war has tried (Snyder): alliance, untested".into());
         }
         return (Verdict::Alliance, untested, passed);
     }
-    let mut reasons: Vec<String> = failed.into_iter().map(|f| format!("not an alliance: {f}")).collect();
+    let mut reasons: Vec<String> = failed
+        .into_iter()
+        .map(|f| format!("not an alliance: {f}"))
+        .collect();
     let al = get(Indicator::Alignment).unwrap_or(0.0);
     let ds = get(Indicator::DiplomaticSolidarity);
     let al_ok = al >= t.alignment;
@@ -375,6 +392,10 @@ pub fn classify(
         Some(x) => cmp_text("diplomatic solidarity", x, t.diplomatic_solidarity),
         None => "diplomatic solidarity not tested".into(),
     });
-    let verdict = if al_ok && ds_ok { Verdict::Alignment } else { Verdict::Partnership };
+    let verdict = if al_ok && ds_ok {
+        Verdict::Alignment
+    } else {
+        Verdict::Partnership
+    };
     (verdict, false, reasons)
 }

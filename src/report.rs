@@ -100,7 +100,10 @@ impl Summary {
     pub fn add(&mut self, run: &RunResult) {
         self.runs += 1;
         for (tally, a) in self.groups.iter_mut().zip(&run.assessments) {
-            let v = Verdict::ALL.iter().position(|x| *x == a.verdict).unwrap_or(2);
+            let v = Verdict::ALL
+                .iter()
+                .position(|x| *x == a.verdict)
+                .unwrap_or(2);
             tally.verdicts[v] += 1;
             tally.untested_alliances += u64::from(a.untested);
             for (i, x) in a.values.iter().enumerate() {
@@ -109,7 +112,11 @@ impl Summary {
                     tally.tested[i] += 1;
                 }
             }
-            let names = a.members.iter().map(|m| run.world.name(*m).to_string()).collect();
+            let names = a
+                .members
+                .iter()
+                .map(|m| run.world.name(*m).to_string())
+                .collect();
             *tally.members.entry(names).or_default() += 1;
             *tally.obligations.entry(a.obligation).or_default() += 1;
         }
@@ -137,14 +144,20 @@ impl Summary {
                     }
                 }
                 if !d.rationale.is_empty() {
-                    e.rationale.entry(d.choice).or_insert_with(|| d.rationale.clone());
+                    e.rationale
+                        .entry(d.choice)
+                        .or_insert_with(|| d.rationale.clone());
                 }
             }
         }
     }
 
     fn share(&self, n: u64) -> f64 {
-        if self.runs == 0 { 0.0 } else { n as f64 / self.runs as f64 }
+        if self.runs == 0 {
+            0.0
+        } else {
+            n as f64 / self.runs as f64
+        }
     }
 }
 
@@ -246,7 +259,13 @@ pub fn text(s: &Summary) -> String {
             order.sort_by_key(|i| std::cmp::Reverse(d.counts[*i]));
             let shares = order
                 .iter()
-                .map(|i| format!("{} {}", e.options[*i], pct(d.counts[*i] as f64 / total as f64)))
+                .map(|i| {
+                    format!(
+                        "{} {}",
+                        e.options[*i],
+                        pct(d.counts[*i] as f64 / total as f64)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", ");
             let _ = writeln!(out, "    {actor:<4} {shares}");

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 
 use rhai::module_resolvers::FileModuleResolver;
 use rhai::{
-    AST, Array, CallFnOptions, Dynamic, Engine, EvalAltResult, ImmutableString, Map,
-    Module, ModuleResolver, Position, Scope, Shared,
+    AST, Array, CallFnOptions, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Module,
+    ModuleResolver, Position, Scope, Shared,
 };
 
 use crate::diagnostic::{Diagnostic, Error, SourceFile, Span};
@@ -153,7 +153,9 @@ fn register_queries(engine: &mut Engine) {
                 (None, Some(o)) => Party::Org(o),
                 _ => return Err(format!("unknown actor or organization `{with}`")),
             };
-            Ok(w.security_ties.iter().any(|t| t.actor == a && t.with == target))
+            Ok(w.security_ties
+                .iter()
+                .any(|t| t.actor == a && t.with == target))
         })
     });
     engine.register_fn("turn", || -> Rr<i64> { with_world(|w| Ok(w.turn as i64)) });
@@ -184,7 +186,8 @@ impl RulesResolver {
         } else {
             Err(EvalAltResult::ErrorInModule(
                 path.into(),
-                format!("import `{path}` leaves the rules folder; imports are relative to it").into(),
+                format!("import `{path}` leaves the rules folder; imports are relative to it")
+                    .into(),
                 pos,
             )
             .into())
@@ -249,10 +252,11 @@ fn build_engine(root: &Path, resolved: Arc<AtomicUsize>, forensic: bool) -> Engi
         engine.register_debugger(
             |_, d| d,
             |_, event, _, src, pos| {
-                if !pos.is_none() && matches!(event, rhai::debugger::DebuggerEvent::Step) {
-                    if let Ok(mut l) = LAST_STEP.lock() {
-                        *l = Some((src.map(str::to_string), pos));
-                    }
+                if !pos.is_none()
+                    && matches!(event, rhai::debugger::DebuggerEvent::Step)
+                    && let Ok(mut l) = LAST_STEP.lock()
+                {
+                    *l = Some((src.map(str::to_string), pos));
                 }
                 Ok(rhai::debugger::DebuggerCommand::StepInto)
             },
@@ -302,7 +306,14 @@ impl std::fmt::Debug for RuleBook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RuleBook")
             .field("root", &self.root)
-            .field("scripts", &self.scripts.iter().map(|s| s.file.path.clone()).collect::<Vec<_>>())
+            .field(
+                "scripts",
+                &self
+                    .scripts
+                    .iter()
+                    .map(|s| s.file.path.clone())
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -311,10 +322,10 @@ impl RuleBook {
     /// Compile the scripts of every actor of `world` found in `dir`.
     pub fn load(dir: &Path, world: &World, world_file: &SourceFile) -> Result<RuleBook, Error> {
         let root = dir.canonicalize().map_err(|e| {
-            Error::one(Diagnostic::new(format!(
-                "cannot open rules folder `{}`: {e}",
-                dir.display()
-            )).note("set it with `rules:` in the scenario or `--rules DIR`"))
+            Error::one(
+                Diagnostic::new(format!("cannot open rules folder `{}`: {e}", dir.display()))
+                    .note("set it with `rules:` in the scenario or `--rules DIR`"),
+            )
         })?;
         let resolved = Arc::new(AtomicUsize::new(0));
         let engine = build_engine(&root, resolved.clone(), false);
@@ -327,20 +338,23 @@ impl RuleBook {
         };
         let mut by_stem: BTreeMap<String, usize> = BTreeMap::new();
         let mut errors = Vec::new();
-        let mut compile = |book: &mut RuleBook, stem: &str| -> Result<usize, Diagnostic> {
+        let mut compile = |book: &mut RuleBook, stem: &str| -> Result<usize, Box<Diagnostic>> {
             if let Some(i) = by_stem.get(stem) {
                 return Ok(*i);
             }
             let path = dir.join(format!("{stem}.rhai"));
             let text = std::fs::read_to_string(&path).map_err(|e| {
-                Diagnostic::new(format!("cannot read rule script `{}`: {e}", path.display()))
+                Box::new(Diagnostic::new(format!(
+                    "cannot read rule script `{}`: {e}",
+                    path.display()
+                )))
             })?;
             let file = SourceFile::new(&path, text);
             let before = resolved.load(Ordering::Relaxed);
             let mut ast = book
                 .engine
                 .compile_into_self_contained(&Scope::new(), &*file.text)
-                .map_err(|e| book.diagnose(&e, &file, None))?;
+                .map_err(|e| Box::new(book.diagnose(&e, &file, None)))?;
             ast.set_source(path.display().to_string());
             let eval_top = resolved.load(Ordering::Relaxed) != before;
             let handlers = ast
@@ -361,7 +375,7 @@ impl RuleBook {
         if dir.join("default.rhai").exists() {
             match compile(&mut book, "default") {
                 Ok(i) => book.default = Some(i),
-                Err(d) => errors.push(d),
+                Err(d) => errors.push(*d),
             }
         }
         for a in &world.actors {
@@ -369,7 +383,11 @@ impl RuleBook {
                 Some(stem) => match compile(&mut book, stem) {
                     Ok(i) => Some(i),
                     Err(d) => {
-                        let d = if d.file.is_none() { d.in_file(world_file) } else { d };
+                        let d = if d.file.is_none() {
+                            d.in_file(world_file)
+                        } else {
+                            *d
+                        };
                         errors.push(d.note(format!(
                             "actor `{}` names rules `{stem}` in the world file",
                             a.id
@@ -420,7 +438,7 @@ impl RuleBook {
         ev: Map,
         options: &[String],
         ctx: &CallContext,
-    ) -> Result<Ballot, Diagnostic> {
+    ) -> Result<Ballot, Box<Diagnostic>> {
         let Some((s, name)) = self.handler(actor, ctx.kind) else {
             return Ok(Ballot {
                 scores: vec![0.0; options.len()],
@@ -448,21 +466,23 @@ impl RuleBook {
                     let _ = call(&forensic);
                     located = LAST_STEP.lock().ok().and_then(|mut l| l.take());
                 }
-                return Err(self.diagnose(&e, &script.file, located).note(format!(
-                    "while actor `{}` decided on event `{}` ({}, turn {}) in {name}",
-                    ctx.actor, ctx.event, ctx.kind, ctx.turn
+                return Err(Box::new(self.diagnose(&e, &script.file, located).note(
+                    format!(
+                        "while actor `{}` decided on event `{}` ({}, turn {}) in {name}",
+                        ctx.actor, ctx.event, ctx.kind, ctx.turn
+                    ),
                 )));
             }
         };
         let handler = format!("{}: {name}", script.file.path.display());
         parse_ballot(out, options).map_err(|msg| {
-            Diagnostic::new(format!("rule script returned an invalid decision: {msg}"))
+            Box::new(Diagnostic::new(format!("rule script returned an invalid decision: {msg}"))
                 .in_file(&script.file)
                 .note(format!(
                     "while actor `{}` decided on event `{}` ({}, turn {}) in {name}",
                     ctx.actor, ctx.event, ctx.kind, ctx.turn
                 ))
-                .note("a handler returns #{ scores: #{option: number}, forbid: #{option: reason}, why: text } (docs/rules.md)")
+                .note("a handler returns #{ scores: #{option: number}, forbid: #{option: reason}, why: text } (docs/rules.md)"))
         })
         .map(|(scores, forbidden, rationale)| Ballot {
             scores,
@@ -519,7 +539,9 @@ impl RuleBook {
                 "rule script stopped: calls nested more than {MAX_CALL_LEVELS} deep (recursion without end?)"
             ),
             EvalAltResult::ErrorDataTooLarge(what, _) => {
-                format!("rule script stopped: {what} is over the limit ({MAX_STRING} characters, {MAX_ARRAY} array items, {MAX_MAP} map entries)")
+                format!(
+                    "rule script stopped: {what} is over the limit ({MAX_STRING} characters, {MAX_ARRAY} array items, {MAX_MAP} map entries)"
+                )
             }
             EvalAltResult::ErrorParsing(p, _) => format!("rule script does not parse: {p}"),
             other => {
@@ -552,7 +574,10 @@ fn parse_ballot(out: Dynamic, options: &[String]) -> Result<Parsed, String> {
         .ok_or("the handler did not return a map")?;
     let index = |k: &str| {
         options.iter().position(|o| o == k).ok_or_else(|| {
-            format!("`{k}` is not an option of this event (options: {})", options.join(", "))
+            format!(
+                "`{k}` is not an option of this event (options: {})",
+                options.join(", ")
+            )
         })
     };
     let mut scores = vec![0.0; options.len()];
@@ -569,7 +594,10 @@ fn parse_ballot(out: Dynamic, options: &[String]) -> Result<Parsed, String> {
                     } else if v.is_int() {
                         v.as_int().unwrap_or(0) as f64
                     } else {
-                        return Err(format!("the score of `{k}` is a {}, not a number", v.type_name()));
+                        return Err(format!(
+                            "the score of `{k}` is a {}, not a number",
+                            v.type_name()
+                        ));
                     };
                     if !x.is_finite() {
                         return Err(format!("the score of `{k}` is not finite"));
@@ -585,7 +613,11 @@ fn parse_ballot(out: Dynamic, options: &[String]) -> Result<Parsed, String> {
                 }
             }
             "why" => rationale = value.to_string(),
-            other => return Err(format!("unknown key `{other}`: expected scores, forbid or why")),
+            other => {
+                return Err(format!(
+                    "unknown key `{other}`: expected scores, forbid or why"
+                ));
+            }
         }
     }
     Ok((scores, forbidden, rationale))

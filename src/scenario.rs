@@ -366,13 +366,33 @@ struct RawEvent {
 /// The fields each built-in kind takes: (required, optional). Custom kinds
 /// take `deciders` (required), `requester` and `params`.
 const KINDS: &[(&str, &[&str], &[&str])] = &[
-    ("armed_conflict", &["attacker", "defender"], &["backers", "deciders"]),
+    (
+        "armed_conflict",
+        &["attacker", "defender"],
+        &["backers", "deciders"],
+    ),
     ("membership_application", &["applicant", "org"], &["status"]),
-    ("backing_request", &["requester", "issue"], &["recognition", "org", "deciders"]),
-    ("joint_exercise", &["name", "theme"], &["org", "participants"]),
-    ("treaty_proposal", &["name", "proposer", "obligation"], &["org", "parties"]),
+    (
+        "backing_request",
+        &["requester", "issue"],
+        &["recognition", "org", "deciders"],
+    ),
+    (
+        "joint_exercise",
+        &["name", "theme"],
+        &["org", "participants"],
+    ),
+    (
+        "treaty_proposal",
+        &["name", "proposer", "obligation"],
+        &["org", "parties"],
+    ),
     ("basing_request", &["base", "user", "host"], &[]),
-    ("withdrawal_demand", &["user"], &["demander", "org", "hosts"]),
+    (
+        "withdrawal_demand",
+        &["user"],
+        &["demander", "org", "hosts"],
+    ),
     ("declaration", &["org", "text", "theme"], &["against"]),
     ("shock", &["changes"], &[]),
 ];
@@ -480,7 +500,12 @@ impl<'a> Checker<'a> {
         }
         let best = known
             .keys()
-            .map(|k| (strsim::jaro_winkler(&k.to_lowercase(), &s.value.to_lowercase()), k))
+            .map(|k| {
+                (
+                    strsim::jaro_winkler(&k.to_lowercase(), &s.value.to_lowercase()),
+                    k,
+                )
+            })
             .filter(|(score, _)| *score > 0.8)
             .max_by(|a, b| a.0.total_cmp(&b.0));
         let note = match best {
@@ -648,7 +673,11 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<World, Error> {
         let (Some(a), Some(b)) = (c.actor(&ids, &r.from, ctx), c.actor(&ids, &r.to, ctx)) else {
             continue;
         };
-        let pairs: &[(usize, usize)] = if r.mutual { &[(a, b), (b, a)] } else { &[(a, b)] };
+        let pairs: &[(usize, usize)] = if r.mutual {
+            &[(a, b), (b, a)]
+        } else {
+            &[(a, b)]
+        };
         for (m, v, what) in [
             (&mut ties, &r.ties, "ties"),
             (&mut threat, &r.threat, "threat"),
@@ -680,7 +709,9 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<World, Error> {
     let mut bases = Vec::new();
     for b in &raw.bases {
         let ctx = format!("in base `{}`", b.id);
-        if let (Some(host), Some(user)) = (c.actor(&ids, &b.host, &ctx), c.actor(&ids, &b.user, &ctx)) {
+        if let (Some(host), Some(user)) =
+            (c.actor(&ids, &b.host, &ctx), c.actor(&ids, &b.user, &ctx))
+        {
             bases.push(Base {
                 id: b.id.clone(),
                 host,
@@ -693,7 +724,9 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<World, Error> {
     let mut security_ties = Vec::new();
     for t in &raw.security_ties {
         let ctx = "in a security tie";
-        if let (Some(actor), Some(with)) = (c.actor(&ids, &t.actor, ctx), c.party(&ids, &t.with, ctx)) {
+        if let (Some(actor), Some(with)) =
+            (c.actor(&ids, &t.actor, ctx), c.party(&ids, &t.with, ctx))
+        {
             security_ties.push(SecurityTie {
                 actor,
                 with,
@@ -769,7 +802,9 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
     for (p, v) in &opts.overrides {
         match world.param(p) {
             Ok(param) => world.set(&param, *v),
-            Err(msg) => c.errors.push(Diagnostic::new(format!("in --set {p}={v}: {msg}"))),
+            Err(msg) => c
+                .errors
+                .push(Diagnostic::new(format!("in --set {p}={v}: {msg}"))),
         }
     }
 
@@ -782,7 +817,11 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
         );
     }
     if raw.turns.value == 0 {
-        c.error(span_at(raw.turns.referenced, 1), "turns must be at least 1".into(), "here");
+        c.error(
+            span_at(raw.turns.referenced, 1),
+            "turns must be at least 1".into(),
+            "here",
+        );
     }
 
     let mut groups = Vec::new();
@@ -806,8 +845,10 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
             (None, Some(list)) => {
                 let Some(id) = g.id.clone() else {
                     c.errors.push(
-                        Diagnostic::new("a group of listed actors needs an `id`".to_string())
-                            .at(&file, list.first().map(str_span).unwrap_or(Span::new(1, 1, 1))),
+                        Diagnostic::new("a group of listed actors needs an `id`".to_string()).at(
+                            &file,
+                            list.first().map(str_span).unwrap_or(Span::new(1, 1, 1)),
+                        ),
                     );
                     continue;
                 };
@@ -832,12 +873,36 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
     {
         let t = &raw.thresholds;
         for (slot, v, name) in [
-            (&mut thresholds.formal_commitment, &t.formal_commitment, "thresholds.formal_commitment"),
-            (&mut thresholds.casus_foederis, &t.casus_foederis, "thresholds.casus_foederis"),
-            (&mut thresholds.external_orientation, &t.external_orientation, "thresholds.external_orientation"),
-            (&mut thresholds.exclusivity, &t.exclusivity, "thresholds.exclusivity"),
-            (&mut thresholds.diplomatic_solidarity, &t.diplomatic_solidarity, "thresholds.diplomatic_solidarity"),
-            (&mut thresholds.alignment, &t.alignment, "thresholds.alignment"),
+            (
+                &mut thresholds.formal_commitment,
+                &t.formal_commitment,
+                "thresholds.formal_commitment",
+            ),
+            (
+                &mut thresholds.casus_foederis,
+                &t.casus_foederis,
+                "thresholds.casus_foederis",
+            ),
+            (
+                &mut thresholds.external_orientation,
+                &t.external_orientation,
+                "thresholds.external_orientation",
+            ),
+            (
+                &mut thresholds.exclusivity,
+                &t.exclusivity,
+                "thresholds.exclusivity",
+            ),
+            (
+                &mut thresholds.diplomatic_solidarity,
+                &t.diplomatic_solidarity,
+                "thresholds.diplomatic_solidarity",
+            ),
+            (
+                &mut thresholds.alignment,
+                &t.alignment,
+                "thresholds.alignment",
+            ),
         ] {
             if let Some(v) = v {
                 *slot = c.unit(v, name);
@@ -869,7 +934,10 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
     let mut timeline = Vec::new();
     let mut seen_ids: BTreeMap<String, Span> = BTreeMap::new();
     for ev in &raw.timeline {
-        if seen_ids.insert(ev.id.value.clone(), str_span(&ev.id)).is_some() {
+        if seen_ids
+            .insert(ev.id.value.clone(), str_span(&ev.id))
+            .is_some()
+        {
             c.error(
                 str_span(&ev.id),
                 format!("duplicate event id `{}`", ev.id.value),
@@ -994,13 +1062,15 @@ fn event_kind(
         })
     };
     let org = |c: &mut Checker, s: &Option<Spanned<String>>| -> Option<OrgId> {
-        s.as_ref().and_then(|s| c.org(ids, s, &format!("in event `{}`", ev.id.value)))
+        s.as_ref()
+            .and_then(|s| c.org(ids, s, &format!("in event `{}`", ev.id.value)))
     };
     let theme = |t: &Option<Spanned<RawTheme>>| match t.as_ref().map(|t| t.value) {
         Some(RawTheme::External) => Theme::External,
         _ => Theme::Internal,
     };
-    let text = |s: &Option<Spanned<String>>| s.as_ref().map(|s| s.value.clone()).unwrap_or_default();
+    let text =
+        |s: &Option<Spanned<String>>| s.as_ref().map(|s| s.value.clone()).unwrap_or_default();
 
     let k = match kind {
         "armed_conflict" => {
@@ -1014,7 +1084,10 @@ fn event_kind(
                     if Some(side) != attacker && Some(side) != defender {
                         c.error(
                             str_span(&b.side),
-                            format!("backer side `{}` is neither the attacker nor the defender {ctx}", b.side.value),
+                            format!(
+                                "backer side `{}` is neither the attacker nor the defender {ctx}",
+                                b.side.value
+                            ),
                             "must be one of the two sides",
                         );
                     }
@@ -1022,7 +1095,11 @@ fn event_kind(
                 }
             }
             if attacker.is_some() && attacker == defender {
-                c.error(str_span(ev.defender.as_ref()?), format!("an actor cannot fight itself {ctx}"), "same as the attacker");
+                c.error(
+                    str_span(ev.defender.as_ref()?),
+                    format!("an actor cannot fight itself {ctx}"),
+                    "same as the attacker",
+                );
             }
             EventKind::ArmedConflict {
                 attacker: attacker?,
@@ -1039,9 +1116,21 @@ fn event_kind(
                 _ => Status::Member,
             };
             if world.org(o).is_member(applicant) {
-                c.error(str_span(ev.applicant.as_ref()?), format!("`{}` is already a member of `{}` {ctx}", world.name(applicant), world.org(o).id), "already a member");
+                c.error(
+                    str_span(ev.applicant.as_ref()?),
+                    format!(
+                        "`{}` is already a member of `{}` {ctx}",
+                        world.name(applicant),
+                        world.org(o).id
+                    ),
+                    "already a member",
+                );
             }
-            EventKind::Membership { applicant, org: o, status }
+            EventKind::Membership {
+                applicant,
+                org: o,
+                status,
+            }
         }
         "backing_request" => EventKind::Backing {
             requester: actor(c, &ev.requester)?,
@@ -1052,7 +1141,11 @@ fn event_kind(
         },
         "joint_exercise" => {
             if ev.org.is_none() && ev.participants.is_none() {
-                c.error(str_span(&ev.kind), format!("a `joint_exercise` needs `org` or `participants` {ctx}"), "who takes part?");
+                c.error(
+                    str_span(&ev.kind),
+                    format!("a `joint_exercise` needs `org` or `participants` {ctx}"),
+                    "who takes part?",
+                );
             }
             EventKind::JointExercise {
                 name: text(&ev.name),
@@ -1063,7 +1156,11 @@ fn event_kind(
         }
         "treaty_proposal" => {
             if ev.org.is_none() && ev.parties.is_none() {
-                c.error(str_span(&ev.kind), format!("a `treaty_proposal` needs `org` or `parties` {ctx}"), "between whom?");
+                c.error(
+                    str_span(&ev.kind),
+                    format!("a `treaty_proposal` needs `org` or `parties` {ctx}"),
+                    "between whom?",
+                );
             }
             EventKind::TreatyProposal {
                 name: text(&ev.name),
@@ -1097,13 +1194,25 @@ fn event_kind(
                     (Some(v), None) => ChangeOp::Set(v),
                     (None, Some(v)) => ChangeOp::Add(v),
                     _ => {
-                        c.error(str_span(&ch.path), format!("a change needs exactly one of `set` or `add` {ctx}"), "set a value, or add to it");
+                        c.error(
+                            str_span(&ch.path),
+                            format!("a change needs exactly one of `set` or `add` {ctx}"),
+                            "set a value, or add to it",
+                        );
                         continue;
                     }
                 };
                 match world.param(&ch.path.value) {
-                    Ok(param) => changes.push(Change { param, path: ch.path.value.clone(), op }),
-                    Err(msg) => c.error(str_span(&ch.path), format!("{msg} {ctx}"), "no such parameter"),
+                    Ok(param) => changes.push(Change {
+                        param,
+                        path: ch.path.value.clone(),
+                        op,
+                    }),
+                    Err(msg) => c.error(
+                        str_span(&ch.path),
+                        format!("{msg} {ctx}"),
+                        "no such parameter",
+                    ),
                 }
             }
             EventKind::Shock { changes }
@@ -1118,7 +1227,12 @@ fn event_kind(
                 params: ev
                     .params
                     .as_ref()
-                    .map(|p| p.value.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                    .map(|p| {
+                        p.value
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect()
+                    })
                     .unwrap_or_default(),
             }
         }

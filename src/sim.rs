@@ -160,7 +160,10 @@ fn event_map(ev: &Event, w: &World, options: &[String]) -> Map {
         } => {
             m.insert("requester".into(), name(*requester));
             m.insert("issue".into(), s(issue));
-            m.insert("recognition".into(), s(recognition.as_deref().unwrap_or("")));
+            m.insert(
+                "recognition".into(),
+                s(recognition.as_deref().unwrap_or("")),
+            );
             m.insert("org".into(), org(*o));
         }
         EventKind::JointExercise {
@@ -229,12 +232,19 @@ fn event_map(ev: &Event, w: &World, options: &[String]) -> Map {
 }
 
 /// Hard constraints the world itself imposes, before any script is asked.
-fn world_constraints(ev: &Event, w: &World, actor: ActorId, options: &[String]) -> Vec<Option<Forbidden>> {
+fn world_constraints(
+    ev: &Event,
+    w: &World,
+    actor: ActorId,
+    options: &[String],
+) -> Vec<Option<Forbidden>> {
     let mut out = vec![None; options.len()];
     if let EventKind::TreatyProposal { obligation, .. } = &ev.kind {
         let parties = ev.treaty_parties(w);
-        if let Some(o) = w.exclusivity_conflict(actor, &parties, *obligation) {
-            if let Some(i) = options.iter().position(|x| x == "sign") {
+        if let Some(o) = w.exclusivity_conflict(actor, &parties, *obligation)
+            && let Some(i) = options.iter().position(|x| x == "sign")
+        {
+            {
                 out[i] = Some(Forbidden {
                     by: format!("world: {} exclusivity clause", o.id),
                     reason: format!(
@@ -255,7 +265,12 @@ pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
     let mut events = Vec::with_capacity(plan.timeline.len());
     for turn in 1..=plan.turns {
         Arc::make_mut(&mut world).turn = turn;
-        for (i, ev) in plan.timeline.iter().enumerate().filter(|(_, e)| e.turn == turn) {
+        for (i, ev) in plan
+            .timeline
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.turn == turn)
+        {
             let rec = decide_event(plan, ev, i, &world, &mut rng)?;
             apply(ev, &rec, Arc::make_mut(&mut world));
             events.push(rec);
@@ -304,7 +319,7 @@ fn decide_event(
             let ballot = plan
                 .rules
                 .decide(actor, m, &options, &ctx)
-                .map_err(|d| Error::Script(Box::new(d)))?;
+                .map_err(Error::Script)?;
             let mut forbidden = world_constraints(ev, world, actor, &options);
             for (slot, reason) in forbidden.iter_mut().zip(&ballot.forbidden) {
                 if slot.is_none() {
@@ -383,17 +398,31 @@ fn outcome(ev: &Event, w: &World, options: &[String], ds: &[Decision]) -> String
         EventKind::Backing { org, .. } => {
             let rule = org.map_or(DecisionRule::Majority, |o| w.org(o).decision);
             let (yes, no) = (count("endorse"), n - count("endorse"));
-            if n > 0 && passes(rule, yes, no, n) { "backed" } else { "not backed" }.into()
+            if n > 0 && passes(rule, yes, no, n) {
+                "backed"
+            } else {
+                "not backed"
+            }
+            .into()
         }
-        EventKind::JointExercise { .. } => {
-            if count("participate") >= 2 { "held" } else { "not held" }.into()
+        EventKind::JointExercise { .. } => if count("participate") >= 2 {
+            "held"
+        } else {
+            "not held"
         }
-        EventKind::TreatyProposal { .. } => {
-            if n > 0 && count("sign") == n { "in force" } else { "failed" }.into()
+        .into(),
+        EventKind::TreatyProposal { .. } => if n > 0 && count("sign") == n {
+            "in force"
+        } else {
+            "failed"
         }
-        EventKind::BasingRequest { .. } => {
-            if count("grant") > 0 { "granted" } else { "denied" }.into()
+        .into(),
+        EventKind::BasingRequest { .. } => if count("grant") > 0 {
+            "granted"
+        } else {
+            "denied"
         }
+        .into(),
         EventKind::WithdrawalDemand { .. } => {
             let by = |o: &str| {
                 ds.iter()
@@ -416,7 +445,12 @@ fn outcome(ev: &Event, w: &World, options: &[String], ds: &[Decision]) -> String
         EventKind::Shock { .. } => "applied".into(),
         EventKind::Custom { options: opts, .. } => opts
             .iter()
-            .max_by_key(|o| (count(o), std::cmp::Reverse(opts.iter().position(|x| x == *o))))
+            .max_by_key(|o| {
+                (
+                    count(o),
+                    std::cmp::Reverse(opts.iter().position(|x| x == *o)),
+                )
+            })
             .map_or_else(|| "no decision".into(), |o| format!("mostly {o}")),
     }
 }
@@ -460,7 +494,11 @@ fn apply(ev: &Event, rec: &EventRecord, w: &mut World) {
             status,
         } => {
             for d in &rec.decisions {
-                let r = if chose(opts, d) == "approve" { dy.support_gain / 2.0 } else { -dy.refusal_loss };
+                let r = if chose(opts, d) == "approve" {
+                    dy.support_gain / 2.0
+                } else {
+                    -dy.refusal_loss
+                };
                 w.nudge_expectation(*applicant, d.actor, r);
             }
             if rec.outcome == "admitted" {
@@ -551,7 +589,10 @@ fn apply(ev: &Event, rec: &EventRecord, w: &mut World) {
             }
         }
         EventKind::WithdrawalDemand {
-            demander, org, user, ..
+            demander,
+            org,
+            user,
+            ..
         } => {
             let demanders: Vec<ActorId> = match (demander, org) {
                 (Some(a), _) => vec![*a],
@@ -561,12 +602,20 @@ fn apply(ev: &Event, rec: &EventRecord, w: &mut World) {
             for d in &rec.decisions {
                 let granted = chose(opts, d) == "grant";
                 if granted {
-                    for b in w.bases.iter_mut().filter(|b| b.host == d.actor && b.user == *user) {
+                    for b in w
+                        .bases
+                        .iter_mut()
+                        .filter(|b| b.host == d.actor && b.user == *user)
+                    {
                         b.open = false;
                     }
                 }
                 for &x in &demanders {
-                    let r = if granted { dy.support_gain / 2.0 } else { -dy.refusal_loss / 2.0 };
+                    let r = if granted {
+                        dy.support_gain / 2.0
+                    } else {
+                        -dy.refusal_loss / 2.0
+                    };
                     w.nudge_expectation(x, d.actor, r);
                 }
             }

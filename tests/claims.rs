@@ -57,7 +57,10 @@ fn sco_is_an_alignment_in_the_baseline() {
     let doc = shipped("baseline-2008.yaml", 200);
     let sco = group(&doc, "SCO");
     assert_eq!(sco["verdict"], "alignment", "{sco:#}");
-    assert!(sco["verdict_shares"]["alignment"].as_f64().unwrap() >= 0.9, "{sco:#}");
+    assert!(
+        sco["verdict_shares"]["alignment"].as_f64().unwrap() >= 0.9,
+        "{sco:#}"
+    );
     assert_eq!(sco["verdict_shares"]["alliance"].as_f64().unwrap(), 0.0);
     // §IV: consultation and non-aggression only, no integrated structure.
     assert!((sco["indicators"]["formal_commitment"].as_f64().unwrap() - 0.4).abs() < 1e-9);
@@ -70,12 +73,18 @@ fn sco_is_an_alignment_in_the_baseline() {
 fn russia_does_not_fight_for_china_over_taiwan() {
     let doc = shipped("taiwan-crisis.yaml", 1000);
     let share = choice_share(&doc, "taiwan-strait", "RUS", "military_support:CHN");
-    assert!(share <= 0.05, "Russia backed China militarily in {share} of runs");
+    assert!(
+        share <= 0.05,
+        "Russia backed China militarily in {share} of runs"
+    );
     // §IV: diplomatic support at most.
     assert!(choice_share(&doc, "taiwan-strait", "RUS", "diplomatic_support:CHN") > 0.5);
     // Central Asian members stay neutral.
     for ca in ["KAZ", "KGZ", "TJK", "UZB"] {
-        assert!(choice_share(&doc, "taiwan-strait", ca, "neutrality") > 0.5, "{ca}");
+        assert!(
+            choice_share(&doc, "taiwan-strait", ca, "neutrality") > 0.5,
+            "{ca}"
+        );
     }
     let sco = group(&doc, "SCO");
     assert_ne!(sco["verdict"], "alliance");
@@ -85,19 +94,41 @@ fn russia_does_not_fight_for_china_over_taiwan() {
 #[test]
 fn iran_is_not_admitted() {
     let doc = shipped("iran-joins.yaml", 1000);
-    assert!(outcome_share(&doc, "iran-applies", "rejected") >= 0.9, "{:#}", doc["outcomes"]);
+    assert!(
+        outcome_share(&doc, "iran-applies", "rejected") >= 0.9,
+        "{:#}",
+        doc["outcomes"]
+    );
 }
 
 #[test]
 fn same_seed_gives_byte_identical_json() {
     let f = Fixture::new();
-    let args = ["run", "scenarios/taiwan-crisis.yaml", "--seed", "7", "--runs", "200", "--format", "json"];
+    let args = [
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--seed",
+        "7",
+        "--runs",
+        "200",
+        "--format",
+        "json",
+    ];
     let (c1, a, _) = f.bloc(&args);
     let (c2, b, _) = f.bloc(&args);
     assert_eq!((c1, c2), (0, 0));
     assert!(a.len() > 1000);
     assert_eq!(a, b);
-    let (_, other, _) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--seed", "8", "--runs", "200", "--format", "json"]);
+    let (_, other, _) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--seed",
+        "8",
+        "--runs",
+        "200",
+        "--format",
+        "json",
+    ]);
     assert_ne!(a, other, "a different seed should change the draws");
 }
 
@@ -121,10 +152,18 @@ fn editing_russias_rules_changes_the_taiwan_decisions() {
         ..LoadOptions::default()
     };
     let doc = run_json(&f.path("scenarios/taiwan-crisis.yaml"), opts);
-    assert_eq!(choice_share(&doc, "taiwan-strait", "RUS", "military_support:CHN"), 1.0);
-    assert_eq!(outcome_share(&doc, "taiwan-strait", "CHN backed militarily"), 1.0);
+    assert_eq!(
+        choice_share(&doc, "taiwan-strait", "RUS", "military_support:CHN"),
+        1.0
+    );
+    assert_eq!(
+        outcome_share(&doc, "taiwan-strait", "CHN backed militarily"),
+        1.0
+    );
     // The SCO's casus foederis indicator moves with it: Russia is one of five.
-    let cf = group(&doc, "SCO")["indicators"]["casus_foederis"].as_f64().unwrap();
+    let cf = group(&doc, "SCO")["indicators"]["casus_foederis"]
+        .as_f64()
+        .unwrap();
     assert!(cf >= 0.2, "casus foederis {cf}");
 }
 
@@ -144,18 +183,45 @@ fn a_world_parameter_can_break_a_claim() {
     let doc = run_json(&f.path("scenarios/pact.yaml"), opts.clone());
     assert_eq!(outcome_share(&doc, "pact", "failed"), 1.0);
     // The CSTO clause forbids Russia and the Central Asians to sign, and says so.
-    let rus = doc["decisions"].as_array().unwrap().iter().find(|d| d["actor"] == "RUS").unwrap();
-    assert!(rus["forbidden"]["sign"].as_str().unwrap().contains("CSTO exclusivity clause"), "{rus:#}");
+    let rus = doc["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["actor"] == "RUS")
+        .unwrap();
+    assert!(
+        rus["forbidden"]["sign"]
+            .as_str()
+            .unwrap()
+            .contains("CSTO exclusivity clause"),
+        "{rus:#}"
+    );
     assert_eq!(rus["choice_shares"]["decline"].as_f64().unwrap(), 1.0);
 }
 
 #[test]
 fn overrides_on_the_command_line_reach_the_world() {
     let f = Fixture::new();
-    let (code, _, err) = f.bloc(&["run", "scenarios/iran-joins.yaml", "--runs", "2", "--set", "actors.RUS.nope=0.5"]);
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/iran-joins.yaml",
+        "--runs",
+        "2",
+        "--set",
+        "actors.RUS.nope=0.5",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("actor `RUS` has no attribute `nope`"), "{err}");
-    let (code, out, _) = f.bloc(&["run", "scenarios/iran-joins.yaml", "--runs", "20", "--format", "json", "--set", "relations.RUS.USA.threat=1"]);
+    let (code, out, _) = f.bloc(&[
+        "run",
+        "scenarios/iran-joins.yaml",
+        "--runs",
+        "20",
+        "--format",
+        "json",
+        "--set",
+        "relations.RUS.USA.threat=1",
+    ]);
     assert_eq!(code, 0);
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert!(choice_share(&doc, "iran-applies", "RUS", "approve") > 0.5);
@@ -164,16 +230,34 @@ fn overrides_on_the_command_line_reach_the_world() {
 #[test]
 fn trace_file_is_written_whole_with_every_decision() {
     let f = Fixture::new();
-    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "3", "--trace", "trace.json"]);
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "3",
+        "--trace",
+        "trace.json",
+    ]);
     assert_eq!(code, 0, "{err}");
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(f.path("trace.json")).unwrap()).unwrap();
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(f.path("trace.json")).unwrap()).unwrap();
     let runs = doc["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 3);
     let first = &runs[0]["events"][0];
     assert_eq!(first["event"], "taiwan-strait");
-    let rus = first["decisions"].as_array().unwrap().iter().find(|d| d["actor"] == "RUS").unwrap();
+    let rus = first["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["actor"] == "RUS")
+        .unwrap();
     assert_eq!(rus["options"].as_array().unwrap().len(), 6);
     assert!(rus["rationale"].as_str().unwrap().contains("§IV"));
-    let p: f64 = rus["options"].as_array().unwrap().iter().map(|o| o["probability"].as_f64().unwrap()).sum();
+    let p: f64 = rus["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["probability"].as_f64().unwrap())
+        .sum();
     assert!((p - 1.0).abs() < 1e-9);
 }

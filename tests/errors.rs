@@ -4,7 +4,8 @@
 mod common;
 use common::Fixture;
 
-const HEAD: &str = "name: broken\nworld: worlds/sco-2008.yaml\nseed: 1\nturns: 1\ngroups: [{org: SCO}]\n";
+const HEAD: &str =
+    "name: broken\nworld: worlds/sco-2008.yaml\nseed: 1\nturns: 1\ngroups: [{org: SCO}]\n";
 
 /// Write `scenario` into the fixture's scenarios/ and run it; expect `code`
 /// and exactly `stderr`.
@@ -42,7 +43,9 @@ fn unknown_field_is_an_error_with_its_position() {
 #[test]
 fn misspelled_actor_in_an_event_is_named_with_a_suggestion() {
     check(
-        &format!("{HEAD}timeline:\n  - turn: 1\n    id: iran-applies\n    kind: membership_application\n    applicant: IRNN\n    org: SCO\n"),
+        &format!(
+            "{HEAD}timeline:\n  - turn: 1\n    id: iran-applies\n    kind: membership_application\n    applicant: IRNN\n    org: SCO\n"
+        ),
         &[],
         2,
         "error: unknown actor `IRNN` in event `iran-applies`\n  --> scenarios/case.yaml:10:16\n   |\n10 |     applicant: IRNN\n   |                ^^^^ not an actor of the world\n   |\nnote: did you mean `IRN`?\n",
@@ -58,8 +61,14 @@ fn all_problems_are_reported_at_once() {
     );
     let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
     assert_eq!(code, 2);
-    assert!(err.contains("unknown organization `SCOO` in event `a`"), "{err}");
-    assert!(err.contains("event `b` is at turn 5, outside 1..=1"), "{err}");
+    assert!(
+        err.contains("unknown organization `SCOO` in event `a`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("event `b` is at turn 5, outside 1..=1"),
+        "{err}"
+    );
     assert!(err.contains("unknown actor `CHNA` in event `b`"), "{err}");
     assert!(err.ends_with("error: 3 problems found\n"), "{err}");
 }
@@ -73,7 +82,12 @@ fn a_field_of_another_kind_is_refused() {
     );
     let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
     assert_eq!(code, 2);
-    assert!(err.contains("error: field `applicant` does not apply to a `declaration` event in event `a`"), "{err}");
+    assert!(
+        err.contains(
+            "error: field `applicant` does not apply to a `declaration` event in event `a`"
+        ),
+        "{err}"
+    );
     assert!(err.contains("--> scenarios/case.yaml:13:16"), "{err}");
 }
 
@@ -107,7 +121,11 @@ fn endless_loop_is_stopped_with_its_position_actor_and_event() {
         "error: rule script stopped: more than 200000 operations in one decision (an endless loop?)\n --> rules/russia.rhai:5:11\n  |\n5 |         n += 1;\n  |           ^\n  |\nnote: while actor `RUS` decided on event `taiwan-strait` (armed_conflict, turn 1) in on_armed_conflict\nnote: in run 0 of seed 7 (reproduce with --seed 7 --runs 1)\n"
     );
     // The whole process, loading included, ends well under a second.
-    assert!(started.elapsed().as_secs_f64() < 1.0, "{:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs_f64() < 1.0,
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -124,10 +142,14 @@ fn endless_recursion_is_stopped_with_its_position() {
 
 #[test]
 fn huge_string_is_stopped() {
-    let (code, err) =
-        taiwan_with_russia("fn on_armed_conflict(ev) {\n    let s = \"ab\";\n    loop { s += s; }\n}\n");
+    let (code, err) = taiwan_with_russia(
+        "fn on_armed_conflict(ev) {\n    let s = \"ab\";\n    loop { s += s; }\n}\n",
+    );
     assert_eq!(code, 1);
-    assert!(err.starts_with("error: rule script stopped: Length of string is over the limit"), "{err}");
+    assert!(
+        err.starts_with("error: rule script stopped: Length of string is over the limit"),
+        "{err}"
+    );
     assert!(err.contains("--> rules/russia.rhai:3:"), "{err}");
 }
 
@@ -157,8 +179,14 @@ fn a_score_for_an_option_that_does_not_exist_is_an_error() {
         "fn on_armed_conflict(ev) {\n    #{ scores: #{ \"militray_support:CHN\": 1.0 } }\n}\n",
     );
     assert_eq!(code, 1);
-    assert!(err.contains("`militray_support:CHN` is not an option of this event"), "{err}");
-    assert!(err.contains("while actor `RUS` decided on event `taiwan-strait`"), "{err}");
+    assert!(
+        err.contains("`militray_support:CHN` is not an option of this event"),
+        "{err}"
+    );
+    assert!(
+        err.contains("while actor `RUS` decided on event `taiwan-strait`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -167,7 +195,10 @@ fn unknown_attribute_in_a_script_names_the_call() {
         "fn on_armed_conflict(ev) {\n    let x = attr(\"RUS\", \"capabilty\");\n    #{}\n}\n",
     );
     assert_eq!(code, 1);
-    assert!(err.contains("actor `RUS` has no attribute `capabilty`"), "{err}");
+    assert!(
+        err.contains("actor `RUS` has no attribute `capabilty`"),
+        "{err}"
+    );
     assert!(err.contains("--> rules/russia.rhai:2:13"), "{err}");
 }
 
@@ -176,5 +207,8 @@ fn missing_rules_folder_is_a_clear_error() {
     let f = Fixture::new();
     let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--rules", "nowhere"]);
     assert_eq!(code, 2);
-    assert!(err.starts_with("error: cannot open rules folder `nowhere`"), "{err}");
+    assert!(
+        err.starts_with("error: cannot open rules folder `nowhere`"),
+        "{err}"
+    );
 }
