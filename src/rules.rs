@@ -6,7 +6,6 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rhai::module_resolvers::FileModuleResolver;
@@ -165,12 +164,10 @@ fn register_queries(engine: &mut Engine) {
 }
 
 /// Resolves `import "lib/x"` to `<rules>/lib/x.rhai`, and refuses any path
-/// that leaves the rules folder. Counts resolutions so the loader knows
-/// which scripts import something.
+/// that leaves the rules folder.
 struct RulesResolver {
     root: PathBuf,
     inner: FileModuleResolver,
-    resolved: Arc<AtomicUsize>,
 }
 
 impl RulesResolver {
@@ -204,7 +201,6 @@ impl ModuleResolver for RulesResolver {
         pos: Position,
     ) -> Rr<Shared<Module>> {
         self.check(path, pos)?;
-        self.resolved.fetch_add(1, Ordering::Relaxed);
         self.inner.resolve(engine, None, path, pos)
     }
 
@@ -226,7 +222,7 @@ impl ModuleResolver for RulesResolver {
 /// runaway loop, which Rhai reports without one.
 static LAST_STEP: Mutex<Option<(Option<String>, Position)>> = Mutex::new(None);
 
-fn build_engine(root: &Path, resolved: Arc<AtomicUsize>, forensic: bool) -> Engine {
+fn build_engine(root: &Path, forensic: bool) -> Engine {
     let mut engine = Engine::new();
     engine
         .set_max_operations(MAX_OPERATIONS)
@@ -241,7 +237,6 @@ fn build_engine(root: &Path, resolved: Arc<AtomicUsize>, forensic: bool) -> Engi
     engine.set_module_resolver(RulesResolver {
         root: root.to_path_buf(),
         inner: FileModuleResolver::new_with_path(root),
-        resolved,
     });
     // Scripts' print and debug go to stderr: stdout carries the report.
     engine.on_print(|s| eprintln!("[rules] {s}"));
@@ -268,8 +263,6 @@ fn build_engine(root: &Path, resolved: Arc<AtomicUsize>, forensic: bool) -> Engi
 struct Script {
     file: SourceFile,
     ast: AST,
-    /// The script imports modules, so its top level must run before a call.
-    eval_top: bool,
     handlers: BTreeSet<String>,
 }
 
@@ -298,6 +291,8 @@ pub struct RuleBook {
     engine: Engine,
     root: PathBuf,
     scripts: Vec<Script>,
+    /// Import alias -> module path, shared by all scripts of the folder.
+    aliases: BTreeMap<String, String>,
     by_actor: Vec<Option<usize>>,
     default: Option<usize>,
 }
@@ -327,12 +322,12 @@ impl RuleBook {
                     .note("set it with `rules:` in the scenario or `--rules DIR`"),
             )
         })?;
-        let resolved = Arc::new(AtomicUsize::new(0));
-        let engine = build_engine(&root, resolved.clone(), false);
+        let engine = build_engine(&root, false);
         let mut book = RuleBook {
             engine,
             root,
             scripts: Vec::new(),
+            aliases: BTreeMap::new(),
             by_actor: Vec::new(),
             default: None,
         };
@@ -350,13 +345,38 @@ impl RuleBook {
                 )))
             })?;
             let file = SourceFile::new(&path, text);
-            let before = resolved.load(Ordering::Relaxed);
             let mut ast = book
                 .engine
                 .compile_into_self_contained(&Scope::new(), &*file.text)
                 .map_err(|e| Box::new(book.diagnose(&e, &file, None)))?;
             ast.set_source(path.display().to_string());
-            let eval_top = resolved.load(Ordering::Relaxed) != before;
+            // Bind each imported module under its alias as a static module of
+            // the engine, so handlers run with eval_ast(false): executing the
+            // `import` before every call costs more than the call itself.
+            for (module_path, alias, pos) in imports_of(&ast) {
+                let span = Span::new(pos.line().unwrap_or(1), pos.position().unwrap_or(1), 6);
+                match book.aliases.get(&alias) {
+                    Some(known) if *known != module_path => {
+                        return Err(Box::new(
+                            Diagnostic::new(format!(
+                                "alias `{alias}` is used for `{known}` elsewhere and for `{module_path}` here"
+                            ))
+                            .at(&file, span)
+                            .note("one alias names one module in every rule script"),
+                        ));
+                    }
+                    Some(_) => {}
+                    None => {
+                        let module = book
+                            .engine
+                            .module_resolver()
+                            .resolve(&book.engine, None, &module_path, pos)
+                            .map_err(|e| Box::new(book.diagnose(&e, &file, None)))?;
+                        book.engine.register_static_module(alias.as_str(), module);
+                        book.aliases.insert(alias, module_path);
+                    }
+                }
+            }
             let handlers = ast
                 .iter_functions()
                 .filter(|f| f.params.len() == 1)
@@ -365,7 +385,6 @@ impl RuleBook {
             book.scripts.push(Script {
                 file,
                 ast,
-                eval_top,
                 handlers,
             });
             let i = book.scripts.len() - 1;
@@ -449,7 +468,7 @@ impl RuleBook {
         };
         let script = &self.scripts[s];
         let call = |engine: &Engine| -> Rr<Dynamic> {
-            let opts = CallFnOptions::new().eval_ast(script.eval_top);
+            let opts = CallFnOptions::new().eval_ast(false);
             engine.call_fn_with_options(opts, &mut Scope::new(), &script.ast, &name, (ev.clone(),))
         };
         let out = match call(&self.engine) {
@@ -459,7 +478,7 @@ impl RuleBook {
                 // call, which is deterministic, on an engine that tracks steps.
                 let mut located = None;
                 if e.position().is_none() {
-                    let forensic = build_engine(&self.root, Arc::new(AtomicUsize::new(0)), true);
+                    let forensic = build_engine(&self.root, true);
                     if let Ok(mut l) = LAST_STEP.lock() {
                         *l = None;
                     }
@@ -564,6 +583,21 @@ impl RuleBook {
             _ => d.in_file(&file),
         }
     }
+}
+
+/// The `import "path" as alias;` statements at a script's top level.
+fn imports_of(ast: &AST) -> Vec<(String, String, Position)> {
+    let mut out = Vec::new();
+    ast.walk(&mut |path: &[rhai::ASTNode]| {
+        if let Some(rhai::ASTNode::Stmt(rhai::Stmt::Import(x, pos))) = path.last()
+            && let (rhai::Expr::StringConstant(p, _), alias) = (&x.0, &x.1)
+            && !alias.name.is_empty()
+        {
+            out.push((p.to_string(), alias.name.to_string(), *pos));
+        }
+        true
+    });
+    out
 }
 
 type Parsed = (Vec<f64>, Vec<Option<String>>, String);
