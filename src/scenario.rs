@@ -65,6 +65,8 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Keyed<V> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawWorld {
+    /// Required so every world file says what it is; not used by the run.
+    #[allow(dead_code)]
     name: String,
     #[serde(default)]
     #[allow(dead_code)]
@@ -738,7 +740,6 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<World, Error> {
     if !c.errors.is_empty() {
         return Err(Error::Invalid(c.errors));
     }
-    let _ = &raw.name;
     Ok(World::new(
         actors,
         orgs,
