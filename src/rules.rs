@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rhai::module_resolvers::FileModuleResolver;
 use rhai::{
@@ -220,7 +220,11 @@ impl ModuleResolver for RulesResolver {
 
 /// Where the last step of the forensic engine was: finds the position of a
 /// runaway loop, which Rhai reports without one.
-static LAST_STEP: Mutex<Option<(Option<String>, Position)>> = Mutex::new(None);
+/// Per thread, so parallel runs that fail at once cannot mix their positions.
+type Step = Option<(Option<String>, Position)>;
+thread_local! {
+    static LAST_STEP: RefCell<Step> = const { RefCell::new(None) };
+}
 
 fn build_engine(root: &Path, forensic: bool) -> Engine {
     let mut engine = Engine::new();
@@ -247,11 +251,8 @@ fn build_engine(root: &Path, forensic: bool) -> Engine {
         engine.register_debugger(
             |_, d| d,
             |_, event, _, src, pos| {
-                if !pos.is_none()
-                    && matches!(event, rhai::debugger::DebuggerEvent::Step)
-                    && let Ok(mut l) = LAST_STEP.lock()
-                {
-                    *l = Some((src.map(str::to_string), pos));
+                if !pos.is_none() && matches!(event, rhai::debugger::DebuggerEvent::Step) {
+                    LAST_STEP.with(|l| *l.borrow_mut() = Some((src.map(str::to_string), pos)));
                 }
                 Ok(rhai::debugger::DebuggerCommand::StepInto)
             },
@@ -289,10 +290,14 @@ pub struct CallContext<'a> {
 /// All compiled rule scripts of a rules folder, and the engine that runs them.
 pub struct RuleBook {
     engine: Engine,
+    /// The rules folder as the user named it (for messages) and canonical.
+    dir: PathBuf,
     root: PathBuf,
     scripts: Vec<Script>,
     /// Import alias -> module path, shared by all scripts of the folder.
     aliases: BTreeMap<String, String>,
+    /// The imported modules under their aliases, for the forensic engine.
+    modules: Vec<(String, Shared<Module>)>,
     by_actor: Vec<Option<usize>>,
     default: Option<usize>,
 }
@@ -325,9 +330,11 @@ impl RuleBook {
         let engine = build_engine(&root, false);
         let mut book = RuleBook {
             engine,
+            dir: dir.to_path_buf(),
             root,
             scripts: Vec::new(),
             aliases: BTreeMap::new(),
+            modules: Vec::new(),
             by_actor: Vec::new(),
             default: None,
         };
@@ -345,10 +352,10 @@ impl RuleBook {
                 )))
             })?;
             let file = SourceFile::new(&path, text);
-            let mut ast = book
-                .engine
-                .compile_into_self_contained(&Scope::new(), &*file.text)
-                .map_err(|e| Box::new(book.diagnose(&e, &file, None)))?;
+            let mut ast = book.engine.compile(&*file.text).map_err(|e| {
+                let e: Box<EvalAltResult> = e.into();
+                Box::new(book.diagnose(&e, &file, None))
+            })?;
             ast.set_source(path.display().to_string());
             // Bind each imported module under its alias as a static module of
             // the engine, so handlers run with eval_ast(false): executing the
@@ -372,7 +379,9 @@ impl RuleBook {
                             .module_resolver()
                             .resolve(&book.engine, None, &module_path, pos)
                             .map_err(|e| Box::new(book.diagnose(&e, &file, None)))?;
-                        book.engine.register_static_module(alias.as_str(), module);
+                        book.engine
+                            .register_static_module(alias.as_str(), module.clone());
+                        book.modules.push((alias.clone(), module));
                         book.aliases.insert(alias, module_path);
                     }
                 }
@@ -478,12 +487,13 @@ impl RuleBook {
                 // call, which is deterministic, on an engine that tracks steps.
                 let mut located = None;
                 if e.position().is_none() {
-                    let forensic = build_engine(&self.root, true);
-                    if let Ok(mut l) = LAST_STEP.lock() {
-                        *l = None;
+                    let mut forensic = build_engine(&self.root, true);
+                    for (alias, module) in &self.modules {
+                        forensic.register_static_module(alias.as_str(), module.clone());
                     }
+                    LAST_STEP.with(|l| *l.borrow_mut() = None);
                     let _ = call(&forensic);
-                    located = LAST_STEP.lock().ok().and_then(|mut l| l.take());
+                    located = LAST_STEP.with(|l| l.borrow_mut().take());
                 }
                 return Err(Box::new(self.diagnose(&e, &script.file, located).note(
                     format!(
@@ -534,7 +544,7 @@ impl RuleBook {
                 }
                 EvalAltResult::ErrorInModule(path, inner, p) => {
                     if !path.is_empty() && inner.position().line().is_some() {
-                        source = Some(self.root.join(format!("{path}.rhai")).display().to_string());
+                        source = Some(path.to_string());
                     } else if !p.is_none() {
                         pos = *p;
                     }
@@ -571,10 +581,19 @@ impl RuleBook {
                 format!("rule script error: {m}")
             }
         };
+        // A source is a script's path, or an imported module's import path
+        // (`lib/common`), which lives in the rules folder.
         let file = match source {
-            Some(s) if Path::new(&s) != file.path => std::fs::read_to_string(&s)
-                .map(|t| SourceFile::new(&s, t))
-                .unwrap_or_else(|_| file.clone()),
+            Some(s) if Path::new(&s) != file.path => {
+                let module = self.root.join(format!("{s}.rhai"));
+                let shown = self.dir.join(format!("{s}.rhai"));
+                std::fs::read_to_string(&s)
+                    .map(|t| SourceFile::new(&s, t))
+                    .or_else(|_| {
+                        std::fs::read_to_string(&module).map(|t| SourceFile::new(&shown, t))
+                    })
+                    .unwrap_or_else(|_| file.clone())
+            }
             _ => file.clone(),
         };
         let d = Diagnostic::new(message);

@@ -217,6 +217,18 @@ impl Dynamics {
         "treaty_gain",
     ];
 
+    pub fn get(&self, name: &str) -> Option<f64> {
+        Some(match name {
+            "support_gain" => self.support_gain,
+            "refusal_loss" => self.refusal_loss,
+            "abstain_loss" => self.abstain_loss,
+            "exercise_gain" => self.exercise_gain,
+            "declaration_gain" => self.declaration_gain,
+            "treaty_gain" => self.treaty_gain,
+            _ => return None,
+        })
+    }
+
     pub fn get_mut(&mut self, name: &str) -> Option<&mut f64> {
         Some(match name {
             "support_gain" => &mut self.support_gain,
@@ -399,10 +411,7 @@ impl World {
         match p {
             Param::Attribute(a, k) => self.actors[*a].attributes.get(k).copied().unwrap_or(0.0),
             Param::Relation(a, b, r) => self.relation(*r).get(*a, *b),
-            Param::Dynamics(name) => {
-                let mut d = self.dynamics.clone();
-                d.get_mut(name).map(|v| *v).unwrap_or(0.0)
-            }
+            Param::Dynamics(name) => self.dynamics.get(name).unwrap_or(0.0),
         }
     }
 

@@ -171,6 +171,7 @@ fn imports_may_not_leave_the_rules_folder() {
     let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("leaves the rules folder"), "{err}");
+    assert!(err.contains("--> rules/russia.rhai:1:1"), "{err}");
 }
 
 #[test]
@@ -211,4 +212,46 @@ fn missing_rules_folder_is_a_clear_error() {
         err.starts_with("error: cannot open rules folder `nowhere`"),
         "{err}"
     );
+}
+
+#[test]
+fn endless_loop_in_an_imported_helper_points_into_the_helper() {
+    let f = Fixture::new();
+    f.write(
+        "rules/lib/spin.rhai",
+        "fn forever() {\n    let n = 0;\n    loop {\n        n += 1;\n    }\n}\n",
+    );
+    f.write(
+        "rules/russia.rhai",
+        "import \"lib/spin\" as spin;\nfn on_armed_conflict(ev) {\n    spin::forever()\n}\n",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("error: rule script stopped: more than 200000 operations"),
+        "{err}"
+    );
+    assert!(err.contains("--> rules/lib/spin.rhai:4:"), "{err}");
+    assert!(err.contains("n += 1;"), "{err}");
+    assert!(
+        err.contains("while actor `RUS` decided on event `taiwan-strait`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn one_alias_cannot_name_two_modules() {
+    let f = Fixture::new();
+    f.write("rules/lib/other.rhai", "fn x() { 1 }\n");
+    f.write(
+        "rules/russia.rhai",
+        "import \"lib/other\" as common;\nfn on_armed_conflict(ev) { #{} }\n",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("alias `common` is used for `lib/common` elsewhere and for `lib/other` here"),
+        "{err}"
+    );
+    assert!(err.contains("--> rules/russia.rhai:1:1"), "{err}");
 }
