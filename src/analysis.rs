@@ -170,7 +170,7 @@ pub fn assess(g: &GroupSpec, run: &RunRecord, world: &World, t: &Thresholds) -> 
     let (mut ext, mut acts) = (0, 0);
     let (mut ex_part, mut ex_all) = (0.0, 0);
     for rec in &run.events {
-        let ev = &run.plan_events[rec.event];
+        let ev = run.event(rec);
         match &ev.kind {
             EventKind::ArmedConflict {
                 attacker, defender, ..

@@ -93,6 +93,19 @@ pub enum EventKind {
     Shock {
         changes: Vec<Change>,
     },
+    /// An offer of membership: the members vote and the invitee accepts or
+    /// declines (Mongolia, §3.4). Everyone's options are approve / oppose.
+    Offer {
+        invitee: ActorId,
+        org: OrgId,
+        status: Status,
+    },
+    /// A unilateral step back: freeze participation or leave. No one decides.
+    Departure {
+        actor: ActorId,
+        org: OrgId,
+        mode: DepartureMode,
+    },
     Custom {
         kind: String,
         options: Vec<String>,
@@ -102,12 +115,41 @@ pub enum EventKind {
     },
 }
 
+/// Freeze (stay a member without taking part) or leave altogether.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DepartureMode {
+    Freeze,
+    Leave,
+}
+
+impl DepartureMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            DepartureMode::Freeze => "freeze",
+            DepartureMode::Leave => "leave",
+        }
+    }
+}
+
+/// Who put an endogenous event on the timeline, and why.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    pub by: ActorId,
+    pub rationale: String,
+    /// `rules/russia.rhai: propose`.
+    pub handler: String,
+    /// The turn at whose end it was proposed.
+    pub at_turn: u32,
+}
+
 #[derive(Debug, Clone)]
 pub struct Event {
     pub id: String,
     pub turn: u32,
     pub description: String,
     pub kind: EventKind,
+    /// Set for events an actor's rules proposed during the run.
+    pub proposal: Option<Proposal>,
 }
 
 impl Event {
@@ -123,6 +165,8 @@ impl Event {
             EventKind::WithdrawalDemand { .. } => "withdrawal_demand",
             EventKind::Declaration { .. } => "declaration",
             EventKind::Shock { .. } => "shock",
+            EventKind::Offer { .. } => "membership_offer",
+            EventKind::Departure { .. } => "departure",
             EventKind::Custom { kind, .. } => kind,
         }
     }
@@ -150,11 +194,16 @@ impl Event {
             }
             EventKind::Membership { applicant, org, .. } => w
                 .org(*org)
-                .members
-                .iter()
-                .copied()
+                .active_members()
+                .into_iter()
                 .filter(|a| a != applicant)
                 .collect(),
+            EventKind::Offer { invitee, org, .. } => {
+                let mut d = w.org(*org).active_members();
+                d.push(*invitee);
+                d
+            }
+            EventKind::Departure { .. } => vec![],
             EventKind::Backing {
                 requester,
                 org,
@@ -162,7 +211,7 @@ impl Event {
                 ..
             } => match (deciders, org) {
                 (Some(d), _) => d.clone(),
-                (None, Some(o)) => w.org(*o).members.clone(),
+                (None, Some(o)) => w.org(*o).active_members(),
                 (None, None) => all_but(&[]),
             }
             .into_iter()
@@ -172,7 +221,7 @@ impl Event {
                 org, participants, ..
             } => match (participants, org) {
                 (Some(p), _) => p.clone(),
-                (None, Some(o)) => w.org(*o).members.clone(),
+                (None, Some(o)) => w.org(*o).active_members(),
                 (None, None) => vec![],
             },
             EventKind::TreatyProposal { .. } => self.treaty_parties(w),
@@ -186,7 +235,7 @@ impl Event {
                     .map(|b| b.host)
                     .collect(),
             },
-            EventKind::Declaration { org, .. } => w.org(*org).members.clone(),
+            EventKind::Declaration { org, .. } => w.org(*org).active_members(),
             EventKind::Shock { .. } => vec![],
             EventKind::Custom { deciders, .. } => deciders.clone(),
         };
@@ -209,7 +258,7 @@ impl Event {
         };
         let mut p = match (parties, org) {
             (Some(p), _) => p.clone(),
-            (None, Some(o)) => w.org(*o).members.clone(),
+            (None, Some(o)) => w.org(*o).active_members(),
             (None, None) => vec![],
         };
         p.push(*proposer);
@@ -235,7 +284,7 @@ impl Event {
                     "condemnation".into(),
                 ]
             }
-            EventKind::Membership { .. } => s(&["approve", "oppose"]),
+            EventKind::Membership { .. } | EventKind::Offer { .. } => s(&["approve", "oppose"]),
             EventKind::Backing { .. } => s(&["endorse", "abstain", "reject"]),
             EventKind::JointExercise { .. } => s(&["participate", "observe", "decline"]),
             EventKind::TreatyProposal { .. } => s(&["sign", "decline"]),
@@ -243,7 +292,7 @@ impl Event {
                 s(&["grant", "deny"])
             }
             EventKind::Declaration { .. } => s(&["adopt", "block"]),
-            EventKind::Shock { .. } => vec![],
+            EventKind::Shock { .. } | EventKind::Departure { .. } => vec![],
             EventKind::Custom { options, .. } => options.clone(),
         }
     }

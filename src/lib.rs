@@ -4,10 +4,13 @@
 //! alliance, an alignment or a partnership, and why. See ARCHITECTURE.md.
 
 pub mod analysis;
+pub mod claim;
 pub mod cli;
+pub mod coalition;
 pub mod diagnostic;
 pub mod event;
 pub mod plan;
+pub mod proposal;
 pub mod report;
 pub mod rules;
 pub mod scenario;

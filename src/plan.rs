@@ -34,4 +34,12 @@ pub struct Plan {
     pub temperature: f64,
     pub custom_kinds: Vec<CustomKind>,
     pub rules: RuleBook,
+    /// Endogenous moves: at most this many events an actor may propose per
+    /// turn (0 turns proposals off).
+    pub max_proposals: usize,
+    /// Acts of support in each direction (summed) that make two actors
+    /// partners in an emergent coalition.
+    pub coalition_min_acts: u32,
+    /// The scenario's claims, checked by `bloc test`.
+    pub claims: Vec<crate::claim::Claim>,
 }

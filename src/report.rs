@@ -8,29 +8,105 @@ use std::fmt::Write as _;
 use comfy_table::{Table, presets};
 use serde_json::{Value, json};
 
-use crate::analysis::{self, Indicator, Thresholds, Verdict};
+use crate::analysis::{self, Assessment, Indicator, Thresholds, Verdict};
+use crate::event::Event;
 use crate::plan::Plan;
-use crate::sim::RunResult;
+use crate::sim::{EventRecord, RunResult};
+use crate::world::World;
 
 #[derive(Debug, Clone)]
 pub struct GroupTally {
     pub id: String,
+    /// Runs in which the group (or coalition) was assessed.
+    pub runs: u64,
     pub verdicts: [u64; 3],
     pub untested_alliances: u64,
     pub sums: [f64; 7],
+    /// Sums of squares, for the standard deviation of each indicator.
+    pub squares: [f64; 7],
     pub tested: [u64; 7],
     /// Final member lists and how many runs ended with each.
     pub members: BTreeMap<Vec<String>, u64>,
     pub obligations: BTreeMap<&'static str, u64>,
+    /// Per turn, verdict counts at the end of that turn.
+    pub by_turn: Vec<[u64; 3]>,
+    /// Runs in which the verdict first reached alliance at each turn.
+    pub first_alliance: BTreeMap<u32, u64>,
+}
+
+impl GroupTally {
+    fn new(id: &str, turns: u32) -> GroupTally {
+        GroupTally {
+            id: id.to_string(),
+            runs: 0,
+            verdicts: [0; 3],
+            untested_alliances: 0,
+            sums: [0.0; 7],
+            squares: [0.0; 7],
+            tested: [0; 7],
+            members: BTreeMap::new(),
+            obligations: BTreeMap::new(),
+            by_turn: vec![[0; 3]; turns as usize],
+            first_alliance: BTreeMap::new(),
+        }
+    }
+
+    fn add(&mut self, a: &Assessment, world: &World) {
+        self.runs += 1;
+        self.verdicts[verdict_index(a.verdict)] += 1;
+        self.untested_alliances += u64::from(a.untested);
+        for (i, x) in a.values.iter().enumerate() {
+            if let Some(x) = x {
+                self.sums[i] += x;
+                self.squares[i] += x * x;
+                self.tested[i] += 1;
+            }
+        }
+        let names = a.members.iter().map(|m| world.name(*m).to_string()).collect();
+        *self.members.entry(names).or_default() += 1;
+        *self.obligations.entry(a.obligation).or_default() += 1;
+    }
+
+    fn merge(&mut self, o: &GroupTally) {
+        self.runs += o.runs;
+        for i in 0..3 {
+            self.verdicts[i] += o.verdicts[i];
+        }
+        self.untested_alliances += o.untested_alliances;
+        for i in 0..7 {
+            self.sums[i] += o.sums[i];
+            self.squares[i] += o.squares[i];
+            self.tested[i] += o.tested[i];
+        }
+        for (k, n) in &o.members {
+            *self.members.entry(k.clone()).or_default() += n;
+        }
+        for (k, n) in &o.obligations {
+            *self.obligations.entry(k).or_default() += n;
+        }
+        for (t, c) in self.by_turn.iter_mut().zip(&o.by_turn) {
+            for i in 0..3 {
+                t[i] += c[i];
+            }
+        }
+        for (k, n) in &o.first_alliance {
+            *self.first_alliance.entry(*k).or_default() += n;
+        }
+    }
+}
+
+fn verdict_index(v: Verdict) -> usize {
+    Verdict::ALL.iter().position(|x| *x == v).unwrap_or(2)
 }
 
 #[derive(Debug, Clone)]
 pub struct DeciderTally {
     pub counts: Vec<u64>,
-    /// Per option: the first reason it was forbidden for, in run order.
-    pub forbidden: BTreeMap<usize, String>,
-    /// Per chosen option: the first rationale given, in run order.
-    pub rationale: BTreeMap<usize, String>,
+    /// Per option: the first reason it was forbidden for, with the run it
+    /// comes from (the lowest run index wins, so merging is order-free).
+    pub forbidden: BTreeMap<usize, (u32, String)>,
+    /// Per chosen option: the first rationale given, with its run.
+    pub rationale: BTreeMap<usize, (u32, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -39,11 +115,123 @@ pub struct EventTally {
     pub turn: u32,
     pub kind: String,
     pub options: Vec<String>,
+    /// Runs in which the event happened (all runs, for timeline events).
+    pub happened: u64,
     pub outcomes: BTreeMap<String, u64>,
     pub deciders: BTreeMap<String, DeciderTally>,
+    /// For proposed events: who proposed it, in how many runs, and the
+    /// first rationale given.
+    pub proposers: BTreeMap<String, (u64, u32, String)>,
 }
 
-/// The aggregate of any number of runs of one plan.
+impl EventTally {
+    fn new(id: &str, turn: u32, kind: &str) -> EventTally {
+        EventTally {
+            id: id.to_string(),
+            turn,
+            kind: kind.to_string(),
+            options: vec![],
+            happened: 0,
+            outcomes: BTreeMap::new(),
+            deciders: BTreeMap::new(),
+            proposers: BTreeMap::new(),
+        }
+    }
+
+    fn add(&mut self, rec: &EventRecord, ev: &Event, run: u32, w: &World) {
+        if self.options.is_empty() {
+            self.options = rec.options.clone();
+        }
+        self.turn = self.turn.min(rec.turn);
+        self.happened += 1;
+        *self.outcomes.entry(rec.outcome.clone()).or_default() += 1;
+        if let Some(p) = &ev.proposal {
+            let e = self
+                .proposers
+                .entry(w.name(p.by).to_string())
+                .or_insert((0, run, p.rationale.clone()));
+            e.0 += 1;
+        }
+        for d in &rec.decisions {
+            let e = self
+                .deciders
+                .entry(w.name(d.actor).to_string())
+                .or_insert_with(|| DeciderTally {
+                    counts: vec![0; rec.options.len()],
+                    forbidden: BTreeMap::new(),
+                    rationale: BTreeMap::new(),
+                });
+            e.counts[d.choice] += 1;
+            for (i, f) in d.forbidden.iter().enumerate() {
+                if let Some(f) = f {
+                    e.forbidden
+                        .entry(i)
+                        .or_insert_with(|| (run, format!("{} [{}]", f.reason, f.by)));
+                }
+            }
+            if !d.rationale.is_empty() {
+                e.rationale
+                    .entry(d.choice)
+                    .or_insert_with(|| (run, d.rationale.clone()));
+            }
+        }
+    }
+
+    fn merge(&mut self, o: &EventTally) {
+        if self.options.is_empty() {
+            self.options = o.options.clone();
+        }
+        self.turn = self.turn.min(o.turn);
+        self.happened += o.happened;
+        for (k, n) in &o.outcomes {
+            *self.outcomes.entry(k.clone()).or_default() += n;
+        }
+        for (k, (n, run, why)) in &o.proposers {
+            let e = self
+                .proposers
+                .entry(k.clone())
+                .or_insert((0, *run, why.clone()));
+            e.0 += n;
+            if *run < e.1 {
+                (e.1, e.2) = (*run, why.clone());
+            }
+        }
+        for (actor, d) in &o.deciders {
+            let e = self
+                .deciders
+                .entry(actor.clone())
+                .or_insert_with(|| DeciderTally {
+                    counts: vec![0; d.counts.len()],
+                    forbidden: BTreeMap::new(),
+                    rationale: BTreeMap::new(),
+                });
+            for (a, b) in e.counts.iter_mut().zip(&d.counts) {
+                *a += b;
+            }
+            for (mine, theirs) in [
+                (&mut e.forbidden, &d.forbidden),
+                (&mut e.rationale, &d.rationale),
+            ] {
+                for (i, (run, text)) in theirs {
+                    let slot = mine.entry(*i).or_insert((*run, text.clone()));
+                    if *run < slot.0 {
+                        *slot = (*run, text.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The share of `option` among `actor`'s choices, and how many runs it decided.
+    pub fn choice(&self, actor: &str, option: &str) -> Option<(u64, u64)> {
+        let d = self.deciders.get(actor)?;
+        let i = self.options.iter().position(|o| o == option)?;
+        Some((d.counts[i], d.counts.iter().sum()))
+    }
+}
+
+/// The aggregate of any number of runs of one plan. Every part is a sum
+/// or a keyed count, so tallies of disjoint sets of runs merge exactly.
 #[derive(Debug, Clone)]
 pub struct Summary {
     pub scenario: String,
@@ -55,6 +243,10 @@ pub struct Summary {
     pub thresholds: Thresholds,
     pub groups: Vec<GroupTally>,
     pub events: Vec<EventTally>,
+    /// Events the actors proposed, by id.
+    pub proposals: BTreeMap<String, EventTally>,
+    /// Emergent coalitions, by id (members joined with `+`).
+    pub coalitions: BTreeMap<String, GroupTally>,
 }
 
 impl Summary {
@@ -70,86 +262,90 @@ impl Summary {
             groups: plan
                 .groups
                 .iter()
-                .map(|g| GroupTally {
-                    id: g.id.clone(),
-                    verdicts: [0; 3],
-                    untested_alliances: 0,
-                    sums: [0.0; 7],
-                    tested: [0; 7],
-                    members: BTreeMap::new(),
-                    obligations: BTreeMap::new(),
-                })
+                .map(|g| GroupTally::new(&g.id, plan.turns))
                 .collect(),
             events: plan
                 .timeline
                 .iter()
-                .map(|e| EventTally {
-                    id: e.id.clone(),
-                    turn: e.turn,
-                    kind: e.kind_name().to_string(),
-                    options: vec![],
-                    outcomes: BTreeMap::new(),
-                    deciders: BTreeMap::new(),
-                })
+                .map(|e| EventTally::new(&e.id, e.turn, e.kind_name()))
                 .collect(),
+            proposals: BTreeMap::new(),
+            coalitions: BTreeMap::new(),
         }
     }
 
-    /// Fold one run in. Runs must be added in index order for the
-    /// "first rationale" fields to be deterministic.
+    /// Fold one run in.
     pub fn add(&mut self, run: &RunResult) {
         self.runs += 1;
+        let index = run.record.index;
         for (tally, a) in self.groups.iter_mut().zip(&run.assessments) {
-            let v = Verdict::ALL
-                .iter()
-                .position(|x| *x == a.verdict)
-                .unwrap_or(2);
-            tally.verdicts[v] += 1;
-            tally.untested_alliances += u64::from(a.untested);
-            for (i, x) in a.values.iter().enumerate() {
-                if let Some(x) = x {
-                    tally.sums[i] += x;
-                    tally.tested[i] += 1;
+            tally.add(a, &run.world);
+        }
+        for (g, tally) in self.groups.iter_mut().enumerate() {
+            let mut first = None;
+            for (t, verdicts) in run.by_turn.iter().enumerate() {
+                tally.by_turn[t][verdict_index(verdicts[g])] += 1;
+                if first.is_none() && verdicts[g] == Verdict::Alliance {
+                    first = Some(t as u32 + 1);
                 }
             }
-            let names = a
-                .members
-                .iter()
-                .map(|m| run.world.name(*m).to_string())
-                .collect();
-            *tally.members.entry(names).or_default() += 1;
-            *tally.obligations.entry(a.obligation).or_default() += 1;
+            if let Some(t) = first {
+                *tally.first_alliance.entry(t).or_default() += 1;
+            }
         }
+        for a in &run.coalitions {
+            self.coalitions
+                .entry(a.group.clone())
+                .or_insert_with(|| GroupTally::new(&a.group, 0))
+                .add(a, &run.world);
+        }
+        let n = self.events.len();
         for rec in &run.record.events {
-            let t = &mut self.events[rec.event];
-            if t.options.is_empty() {
-                t.options = rec.options.clone();
-            }
-            *t.outcomes.entry(rec.outcome.clone()).or_default() += 1;
-            for d in &rec.decisions {
-                let e = t
-                    .deciders
-                    .entry(run.world.name(d.actor).to_string())
-                    .or_insert_with(|| DeciderTally {
-                        counts: vec![0; rec.options.len()],
-                        forbidden: BTreeMap::new(),
-                        rationale: BTreeMap::new(),
-                    });
-                e.counts[d.choice] += 1;
-                for (i, f) in d.forbidden.iter().enumerate() {
-                    if let Some(f) = f {
-                        e.forbidden
-                            .entry(i)
-                            .or_insert_with(|| format!("{} [{}]", f.reason, f.by));
-                    }
-                }
-                if !d.rationale.is_empty() {
-                    e.rationale
-                        .entry(d.choice)
-                        .or_insert_with(|| d.rationale.clone());
+            let ev = run.record.event(rec);
+            let t = if rec.event < n {
+                &mut self.events[rec.event]
+            } else {
+                self.proposals
+                    .entry(ev.id.clone())
+                    .or_insert_with(|| EventTally::new(&ev.id, rec.turn, ev.kind_name()))
+            };
+            t.add(rec, ev, index, &run.world);
+        }
+    }
+
+    /// Fold in the summary of other runs of the same plan.
+    pub fn merge(&mut self, o: &Summary) {
+        self.runs += o.runs;
+        for (a, b) in self.groups.iter_mut().zip(&o.groups) {
+            a.merge(b);
+        }
+        for (a, b) in self.events.iter_mut().zip(&o.events) {
+            a.merge(b);
+        }
+        for (k, b) in &o.proposals {
+            match self.proposals.get_mut(k) {
+                Some(a) => a.merge(b),
+                None => {
+                    self.proposals.insert(k.clone(), b.clone());
                 }
             }
         }
+        for (k, b) in &o.coalitions {
+            match self.coalitions.get_mut(k) {
+                Some(a) => a.merge(b),
+                None => {
+                    self.coalitions.insert(k.clone(), b.clone());
+                }
+            }
+        }
+    }
+
+    /// An event's tally by id: the timeline's, else a proposal's.
+    pub fn event(&self, id: &str) -> Option<&EventTally> {
+        self.events
+            .iter()
+            .find(|e| e.id == id)
+            .or_else(|| self.proposals.get(id))
     }
 
     fn share(&self, n: u64) -> f64 {
@@ -269,10 +465,10 @@ pub fn text(s: &Summary) -> String {
                 .collect::<Vec<_>>()
                 .join(", ");
             let _ = writeln!(out, "    {actor:<4} {shares}");
-            if let Some(r) = order.first().and_then(|i| d.rationale.get(i)) {
+            if let Some((_, r)) = order.first().and_then(|i| d.rationale.get(i)) {
                 let _ = writeln!(out, "         why: {r}");
             }
-            for (i, reason) in &d.forbidden {
+            for (i, (_, reason)) in &d.forbidden {
                 let _ = writeln!(out, "         forbidden {}: {reason}", e.options[*i]);
             }
         }
@@ -330,8 +526,8 @@ pub fn json(s: &Summary) -> Value {
                 "kind": e.kind,
                 "actor": actor,
                 "choice_shares": e.options.iter().zip(&d.counts).map(|(o, n)| (o.clone(), json!(*n as f64 / total as f64))).collect::<serde_json::Map<_, _>>(),
-                "forbidden": d.forbidden.iter().map(|(i, r)| (e.options[*i].clone(), json!(r))).collect::<serde_json::Map<_, _>>(),
-                "rationale": d.rationale.iter().map(|(i, r)| (e.options[*i].clone(), json!(r))).collect::<serde_json::Map<_, _>>(),
+                "forbidden": d.forbidden.iter().map(|(i, (_, r))| (e.options[*i].clone(), json!(r))).collect::<serde_json::Map<_, _>>(),
+                "rationale": d.rationale.iter().map(|(i, (_, r))| (e.options[*i].clone(), json!(r))).collect::<serde_json::Map<_, _>>(),
             }));
         }
     }
@@ -357,7 +553,7 @@ pub fn trace(run: &RunResult) -> Value {
         .events
         .iter()
         .map(|rec| {
-            let ev = &run.record.plan_events[rec.event];
+            let ev = run.record.event(rec);
             json!({
                 "event": ev.id,
                 "turn": rec.turn,

@@ -158,6 +158,14 @@ fn register_queries(engine: &mut Engine) {
         })
     });
     engine.register_fn("turn", || -> Rr<i64> { with_world(|w| Ok(w.turn as i64)) });
+    // What happened so far in this run: "" if the event has not happened
+    // (yet), "pending" for a proposal due next turn, else its outcome.
+    engine.register_fn("outcome_of", |id: &str| -> Rr<ImmutableString> {
+        with_world(|w| Ok(w.history.get(id).map_or("", String::as_str).into()))
+    });
+    engine.register_fn("is_suspended", |a: &str, org: &str| -> Rr<bool> {
+        with_world(|w| Ok(w.org(org_of(w, org)?).suspended.contains(&actor_of(w, a)?)))
+    });
     engine.register_fn("actors", || -> Rr<Array> {
         with_world(|w| Ok(ids(w.actors.iter().map(|a| a.id.clone()))))
     });
@@ -476,33 +484,11 @@ impl RuleBook {
             });
         };
         let script = &self.scripts[s];
-        let call = |engine: &Engine| -> Rr<Dynamic> {
-            let opts = CallFnOptions::new().eval_ast(false);
-            engine.call_fn_with_options(opts, &mut Scope::new(), &script.ast, &name, (ev.clone(),))
-        };
-        let out = match call(&self.engine) {
-            Ok(v) => v,
-            Err(e) => {
-                // Rhai reports limit errors without a position: replay the
-                // call, which is deterministic, on an engine that tracks steps.
-                let mut located = None;
-                if e.position().is_none() {
-                    let mut forensic = build_engine(&self.root, true);
-                    for (alias, module) in &self.modules {
-                        forensic.register_static_module(alias.as_str(), module.clone());
-                    }
-                    LAST_STEP.with(|l| *l.borrow_mut() = None);
-                    let _ = call(&forensic);
-                    located = LAST_STEP.with(|l| l.borrow_mut().take());
-                }
-                return Err(Box::new(self.diagnose(&e, &script.file, located).note(
-                    format!(
-                        "while actor `{}` decided on event `{}` ({}, turn {}) in {name}",
-                        ctx.actor, ctx.event, ctx.kind, ctx.turn
-                    ),
-                )));
-            }
-        };
+        let doing = format!(
+            "while actor `{}` decided on event `{}` ({}, turn {}) in {name}",
+            ctx.actor, ctx.event, ctx.kind, ctx.turn
+        );
+        let out = self.invoke(s, &name, ev, doing)?;
         let handler = format!("{}: {name}", script.file.path.display());
         parse_ballot(out, options).map_err(|msg| {
             Box::new(Diagnostic::new(format!("rule script returned an invalid decision: {msg}"))
@@ -522,6 +508,82 @@ impl RuleBook {
     }
 
     /// Turn a Rhai error into a diagnostic at the innermost position known.
+    /// Call `name(arg)` in script `s`. Errors name the file, line and
+    /// column, plus `doing` (who was deciding what).
+    fn invoke(&self, s: usize, name: &str, arg: Map, doing: String) -> Result<Dynamic, Box<Diagnostic>> {
+        let script = &self.scripts[s];
+        let call = |engine: &Engine| -> Rr<Dynamic> {
+            let opts = CallFnOptions::new().eval_ast(false);
+            engine.call_fn_with_options(opts, &mut Scope::new(), &script.ast, name, (arg.clone(),))
+        };
+        call(&self.engine).map_err(|e| {
+            // Rhai reports limit errors without a position: replay the
+            // call, which is deterministic, on an engine that tracks steps.
+            let mut located = None;
+            if e.position().is_none() {
+                let mut forensic = build_engine(&self.root, true);
+                for (alias, module) in &self.modules {
+                    forensic.register_static_module(alias.as_str(), module.clone());
+                }
+                LAST_STEP.with(|l| *l.borrow_mut() = None);
+                let _ = call(&forensic);
+                located = LAST_STEP.with(|l| l.borrow_mut().take());
+            }
+            Box::new(self.diagnose(&e, &script.file, located).note(doing))
+        })
+    }
+
+    /// Endogenous moves: call `propose(me)` in `actor`'s script (or the
+    /// default script's) at the end of a turn. `None` if no script defines
+    /// it; else the proposal maps it returned (a map, an array of maps, or
+    /// `()` for none) and the handler's name. The caller has entered a
+    /// [`WorldView`].
+    pub fn propose(
+        &self,
+        actor: ActorId,
+        ctx: &CallContext,
+    ) -> Result<Option<(Vec<Map>, String)>, Box<Diagnostic>> {
+        let found = self.by_actor[actor]
+            .into_iter()
+            .chain(self.default)
+            .find(|s| self.scripts[*s].handlers.contains("propose"));
+        let Some(s) = found else {
+            return Ok(None);
+        };
+        let mut me = Map::new();
+        me.insert("actor".into(), Dynamic::from(ctx.actor.to_string()));
+        me.insert("turn".into(), Dynamic::from(i64::from(ctx.turn)));
+        let doing = format!(
+            "while actor `{}` proposed events at the end of turn {} in propose",
+            ctx.actor, ctx.turn
+        );
+        let out = self.invoke(s, "propose", me, doing.clone())?;
+        let handler = format!("{}: propose", self.scripts[s].file.path.display());
+        let invalid = |what: String| {
+            Box::new(
+                Diagnostic::new(format!("rule script returned an invalid proposal: {what}"))
+                    .in_file(&self.scripts[s].file)
+                    .note(doing.clone())
+                    .note("`propose` returns (), a map #{ kind: ..., why: ..., ... } or an array of them (docs/rules.md)"),
+            )
+        };
+        let maps = if out.is_unit() {
+            vec![]
+        } else if out.is_map() {
+            vec![out.cast::<Map>()]
+        } else if out.is_array() {
+            let mut v = Vec::new();
+            for x in out.cast::<Array>() {
+                let t = x.type_name();
+                v.push(x.try_cast::<Map>().ok_or_else(|| invalid(format!("an element is a {t}, not a map")))?);
+            }
+            v
+        } else {
+            return Err(invalid(format!("it returned a {}", out.type_name())));
+        };
+        Ok(Some((maps, handler)))
+    }
+
     fn diagnose(
         &self,
         err: &EvalAltResult,

@@ -11,9 +11,10 @@ use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::{Location, Spanned};
 
-use crate::analysis::{GroupSpec, Thresholds};
+use crate::analysis::{GroupSpec, Indicator, Thresholds, Verdict};
+use crate::claim::{Claim, Subject};
 use crate::diagnostic::{Diagnostic, Error, SourceFile, Span};
-use crate::event::{Change, ChangeOp, Event, EventKind, Theme};
+use crate::event::{Change, ChangeOp, DepartureMode, Event, EventKind, Theme};
 use crate::plan::{CustomKind, Plan};
 use crate::rules::RuleBook;
 use crate::world::{
@@ -244,7 +245,57 @@ struct RawScenario {
     thresholds: RawThresholds,
     #[serde(default)]
     custom_kinds: Keyed<RawCustomKind>,
+    #[serde(default)]
+    amend: Vec<RawAmend>,
+    #[serde(default = "default_max_proposals")]
+    max_proposals: u32,
+    #[serde(default = "default_min_acts")]
+    coalition_min_acts: u32,
     timeline: Vec<RawEvent>,
+    #[serde(default)]
+    expect: Vec<Spanned<RawClaim>>,
+}
+
+fn default_max_proposals() -> u32 {
+    1
+}
+
+fn default_min_acts() -> u32 {
+    2
+}
+
+/// A change to the world before turn 1, for counterfactual starting points:
+/// `{join: SCO, actor: IRN}`, `{leave: CSTO, actor: UZB}`, `{base: k2, open: true}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAmend {
+    join: Option<Spanned<String>>,
+    leave: Option<Spanned<String>>,
+    actor: Option<Spanned<String>>,
+    status: Option<RawStatus>,
+    base: Option<Spanned<String>>,
+    open: Option<bool>,
+}
+
+/// One claim of `expect:`; which fields are present says what it is about.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClaim {
+    claim: Option<String>,
+    why: Option<String>,
+    group: Option<Spanned<String>>,
+    verdict: Option<Spanned<String>>,
+    turn: Option<Spanned<u32>>,
+    emerges: Option<Spanned<String>>,
+    indicator: Option<Spanned<String>>,
+    event: Option<Spanned<String>>,
+    proposal: Option<Spanned<String>>,
+    actor: Option<Spanned<String>>,
+    choice: Option<Spanned<String>>,
+    outcome: Option<Spanned<String>>,
+    coalition: Option<Vec<Spanned<String>>>,
+    at_least: Option<Spanned<f64>>,
+    at_most: Option<Spanned<f64>>,
 }
 
 fn default_runs() -> Spanned<u32> {
@@ -363,6 +414,16 @@ struct RawEvent {
     against: Option<Spanned<String>>,
     changes: Option<Spanned<Vec<RawChange>>>,
     params: Option<Spanned<BTreeMap<String, String>>>,
+    invitee: Option<Spanned<String>>,
+    actor: Option<Spanned<String>>,
+    mode: Option<Spanned<RawMode>>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum RawMode {
+    Freeze,
+    Leave,
 }
 
 /// The fields each built-in kind takes: (required, optional). Custom kinds
@@ -397,6 +458,8 @@ const KINDS: &[(&str, &[&str], &[&str])] = &[
     ),
     ("declaration", &["org", "text", "theme"], &["against"]),
     ("shock", &["changes"], &[]),
+    ("membership_offer", &["invitee", "org"], &["status"]),
+    ("departure", &["actor", "org", "mode"], &[]),
 ];
 
 impl RawEvent {
@@ -431,6 +494,9 @@ impl RawEvent {
             loc("against", &self.against),
             loc("changes", &self.changes),
             loc("params", &self.params),
+            loc("invitee", &self.invitee),
+            loc("actor", &self.actor),
+            loc("mode", &self.mode),
         ]
         .into_iter()
         .flatten()
@@ -667,6 +733,7 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<World, Error> {
                 staff_training: o.structure.staff_training,
                 arms_procurement: o.structure.arms_procurement,
             },
+            suspended: vec![],
         });
     }
 
@@ -808,6 +875,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
                 .push(Diagnostic::new(format!("in --set {p}={v}: {msg}"))),
         }
     }
+
+    amend(&mut c, &ids, &mut world, &raw.amend);
 
     let temperature = raw.temperature.value;
     if !(temperature >= 0.0 && temperature.is_finite()) {
@@ -961,11 +1030,18 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
                 turn: ev.turn.value,
                 description: ev.description.clone().unwrap_or_default(),
                 kind,
+                proposal: None,
             });
         }
     }
     // Stable: events of one turn keep their order in the file.
     timeline.sort_by_key(|e| e.turn);
+
+    let claims = raw
+        .expect
+        .iter()
+        .filter_map(|rc| claim(&mut c, &ids, &world, &groups, &timeline, raw.turns.value, rc))
+        .collect();
 
     if !c.errors.is_empty() {
         return Err(Error::Invalid(c.errors));
@@ -992,7 +1068,261 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
         temperature,
         custom_kinds: custom,
         rules,
+        max_proposals: raw.max_proposals as usize,
+        coalition_min_acts: raw.coalition_min_acts.max(1),
+        claims,
     })
+}
+
+/// Apply `amend:` to the world: counterfactual memberships and bases.
+fn amend(c: &mut Checker, ids: &Ids, world: &mut World, list: &[RawAmend]) {
+    for a in list {
+        match (&a.join, &a.leave, &a.base) {
+            (Some(o), None, None) | (None, Some(o), None) => {
+                let Some(actor) = a.actor.as_ref() else {
+                    c.error(str_span(o), "an amendment of membership needs `actor`".into(), "whose membership?");
+                    continue;
+                };
+                let (Some(org), Some(actor)) = (
+                    c.org(ids, o, "in amend"),
+                    c.actor(ids, actor, "in amend"),
+                ) else {
+                    continue;
+                };
+                if a.join.is_some() {
+                    let status = match a.status {
+                        Some(RawStatus::Observer) => Status::Observer,
+                        _ => Status::Member,
+                    };
+                    world.orgs[org].admit(actor, status);
+                } else {
+                    world.orgs[org].expel(actor);
+                }
+            }
+            (None, None, Some(b)) => match world.bases.iter_mut().find(|x| x.id == b.value) {
+                Some(base) => base.open = a.open.unwrap_or(true),
+                None => {
+                    let known: Vec<String> = world.bases.iter().map(|x| x.id.clone()).collect();
+                    c.error_with_note(
+                        str_span(b),
+                        format!("unknown base `{}` in amend", b.value),
+                        "not a base of the world",
+                        format!("bases: {}", known.join(", ")),
+                    );
+                }
+            },
+            _ => c.errors.push(Diagnostic::new(
+                "an amendment needs exactly one of `join`, `leave` or `base`".to_string(),
+            )),
+        }
+    }
+}
+
+/// Resolve one claim of `expect:` against the scenario's groups and events.
+fn claim(
+    c: &mut Checker,
+    ids: &Ids,
+    world: &World,
+    groups: &[GroupSpec],
+    timeline: &[Event],
+    turns: u32,
+    rc: &Spanned<RawClaim>,
+) -> Option<Claim> {
+    let r = &rc.value;
+    let line = rc.referenced.line() as usize;
+    let here = Span::new(line, rc.referenced.column() as usize, 1);
+    let before = c.errors.len();
+    let group = |c: &mut Checker| -> Option<String> {
+        let g = r.group.as_ref()?;
+        if groups.iter().any(|x| x.id == g.value) {
+            Some(g.value.clone())
+        } else {
+            let known: Vec<String> = groups.iter().map(|x| x.id.clone()).collect();
+            c.error_with_note(
+                str_span(g),
+                format!("claim about unknown group `{}`", g.value),
+                "not a group of this scenario",
+                format!("groups: {}", known.join(", ")),
+            );
+            None
+        }
+    };
+    let verdict = |c: &mut Checker, v: &Spanned<String>| -> Option<Verdict> {
+        let found = Verdict::ALL.iter().find(|x| x.key() == v.value).copied();
+        if found.is_none() {
+            c.error(
+                str_span(v),
+                format!("unknown verdict `{}`", v.value),
+                "expected alliance, alignment or partnership",
+            );
+        }
+        found
+    };
+    let event = |c: &mut Checker, e: &Spanned<String>| -> Option<&Event> {
+        let found = timeline.iter().find(|x| x.id == e.value);
+        if found.is_none() {
+            let known: Vec<&str> = timeline.iter().map(|x| x.id.as_str()).collect();
+            c.error_with_note(
+                str_span(e),
+                format!("claim about unknown event `{}`", e.value),
+                "not an event of the timeline",
+                format!(
+                    "events: {}; for an event an actor proposes, use `proposal:`",
+                    known.join(", ")
+                ),
+            );
+        }
+        found
+    };
+    let choice_of = |c: &mut Checker, ev: Option<&Event>, id: &str| -> Option<Subject> {
+        let a = r.actor.as_ref()?;
+        let ch = r.choice.as_ref()?;
+        c.actor(ids, a, "in a claim")?;
+        if let Some(ev) = ev {
+            let options = ev.options(world);
+            if !options.contains(&ch.value) {
+                c.error_with_note(
+                    str_span(ch),
+                    format!("`{}` is not an option of event `{id}`", ch.value),
+                    "no such option",
+                    format!("options: {}", options.join(", ")),
+                );
+                return None;
+            }
+        }
+        Some(Subject::Choice {
+            event: id.to_string(),
+            actor: a.value.clone(),
+            choice: ch.value.clone(),
+        })
+    };
+    let subject = if let Some(v) = &r.verdict {
+        let turn = r.turn.as_ref().map(|t| t.value);
+        if let Some(t) = &r.turn
+            && (t.value == 0 || t.value > turns)
+        {
+            c.error(span_at(t.referenced, 1), format!("turn {} is outside 1..={turns}", t.value), "no such turn");
+        }
+        Subject::Verdict {
+            group: group(c)?,
+            verdict: verdict(c, v)?,
+            turn,
+        }
+    } else if let Some(v) = &r.emerges {
+        Subject::Emerges {
+            group: group(c)?,
+            verdict: verdict(c, v)?,
+        }
+    } else if let Some(i) = &r.indicator {
+        let Some(ind) = Indicator::ALL.iter().find(|x| x.key() == i.value).copied() else {
+            c.error_with_note(
+                str_span(i),
+                format!("unknown indicator `{}`", i.value),
+                "not an indicator",
+                format!(
+                    "indicators: {}",
+                    Indicator::ALL.iter().map(|x| x.key()).collect::<Vec<_>>().join(", ")
+                ),
+            );
+            return None;
+        };
+        Subject::Indicator {
+            group: group(c)?,
+            indicator: ind,
+        }
+    } else if let Some(e) = &r.event {
+        let ev = event(c, e)?;
+        if let Some(o) = &r.outcome {
+            Subject::Outcome {
+                event: e.value.clone(),
+                outcome: o.value.clone(),
+            }
+        } else {
+            choice_of(c, Some(ev), &e.value).or_else(|| {
+                c.error(str_span(e), "a claim about an event needs `outcome`, or `actor` and `choice`".into(), "what about it?");
+                None
+            })?
+        }
+    } else if let Some(p) = &r.proposal {
+        if let Some(o) = &r.outcome {
+            Subject::Outcome {
+                event: p.value.clone(),
+                outcome: o.value.clone(),
+            }
+        } else if r.actor.is_some() || r.choice.is_some() {
+            choice_of(c, None, &p.value)?
+        } else {
+            Subject::Proposed {
+                id: p.value.clone(),
+            }
+        }
+    } else if let Some(list) = &r.coalition {
+        let mut actors = c.actors(ids, list, "in a coalition claim");
+        actors.sort_unstable();
+        actors.dedup();
+        if actors.len() < 2 {
+            c.errors.push(Diagnostic::new("a coalition claim needs at least two actors".to_string()).at(c.file, here));
+            return None;
+        }
+        Subject::Coalition {
+            actors: actors.iter().map(|a| world.name(*a).to_string()).collect(),
+        }
+    } else {
+        c.error_with_note(
+            here,
+            "a claim needs a subject".into(),
+            "about what?",
+            "one of: verdict (with group), emerges (with group), indicator (with group), event, proposal, coalition".into(),
+        );
+        return None;
+    };
+    let bound = |c: &mut Checker, b: &Option<Spanned<f64>>, name: &str| -> Option<f64> {
+        b.as_ref().map(|v| {
+            // Shares and indicators alike live in [0, 1].
+            if !(0.0..=1.0).contains(&v.value) {
+                c.error(span_at(v.referenced, 1), format!("`{name}` must be in [0, 1] (a share or an indicator), found {}", v.value), "out of range");
+            }
+            v.value
+        })
+    };
+    let at_least = bound(c, &r.at_least, "at_least");
+    let at_most = bound(c, &r.at_most, "at_most");
+    if at_least.is_none() && at_most.is_none() {
+        c.error(here, "a claim needs `at_least`, `at_most` or both".into(), "no bound");
+    }
+    if let (Some(lo), Some(hi)) = (at_least, at_most)
+        && lo > hi
+    {
+        c.error(here, format!("at_least {lo} is above at_most {hi}"), "empty range");
+    }
+    if c.errors.len() > before {
+        return None;
+    }
+    let text = r.claim.clone().unwrap_or_else(|| describe(&subject));
+    Some(Claim {
+        text,
+        why: r.why.clone().unwrap_or_default(),
+        subject,
+        at_least,
+        at_most,
+        line,
+    })
+}
+
+/// A claim in words, when the scenario gives none.
+fn describe(s: &Subject) -> String {
+    match s {
+        Subject::Verdict { group, verdict, turn: None } => format!("{group} is {}", verdict.key()),
+        Subject::Verdict { group, verdict, turn: Some(t) } => {
+            format!("{group} is {} at the end of turn {t}", verdict.key())
+        }
+        Subject::Emerges { group, verdict } => format!("{group} becomes {} at some turn", verdict.key()),
+        Subject::Indicator { group, indicator } => format!("{group}: mean {}", indicator.label()),
+        Subject::Choice { event, actor, choice } => format!("{actor} chooses {choice} on {event}"),
+        Subject::Outcome { event, outcome } => format!("{event}: {outcome}"),
+        Subject::Proposed { id } => format!("an actor proposes {id}"),
+        Subject::Coalition { actors } => format!("coalition {} emerges", actors.join("+")),
+    }
 }
 
 fn event_kind(
@@ -1133,6 +1463,38 @@ fn event_kind(
                 status,
             }
         }
+        "membership_offer" => {
+            let invitee = actor(c, &ev.invitee)?;
+            let o = org(c, &ev.org)?;
+            let status = match ev.status.as_ref().map(|s| s.value) {
+                Some(RawStatus::Observer) => Status::Observer,
+                _ => Status::Member,
+            };
+            if world.org(o).is_member(invitee) {
+                c.error(
+                    str_span(ev.invitee.as_ref()?),
+                    format!(
+                        "`{}` is already a member of `{}` {ctx}",
+                        world.name(invitee),
+                        world.org(o).id
+                    ),
+                    "already a member",
+                );
+            }
+            EventKind::Offer {
+                invitee,
+                org: o,
+                status,
+            }
+        }
+        "departure" => EventKind::Departure {
+            actor: actor(c, &ev.actor)?,
+            org: org(c, &ev.org)?,
+            mode: match ev.mode.as_ref()?.value {
+                RawMode::Freeze => DepartureMode::Freeze,
+                RawMode::Leave => DepartureMode::Leave,
+            },
+        },
         "backing_request" => EventKind::Backing {
             requester: actor(c, &ev.requester)?,
             issue: text(&ev.issue),

@@ -9,12 +9,13 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rhai::{Dynamic, Map};
 
-use crate::analysis::{self, Assessment};
+use crate::analysis::{self, Assessment, Verdict};
+use crate::coalition;
 use crate::diagnostic::{Diagnostic, Error};
-use crate::event::{ChangeOp, Event, EventKind};
+use crate::event::{ChangeOp, DepartureMode, Event, EventKind};
 use crate::plan::Plan;
 use crate::rules::{CallContext, WorldView};
-use crate::world::{ActorId, Base, DecisionRule, Status, Treaty, World};
+use crate::world::{ActorId, Base, DecisionRule, Treaty, World};
 
 /// Why an option was not open to an actor.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +53,22 @@ pub struct EventRecord {
 pub struct RunRecord<'p> {
     pub index: u32,
     pub plan_events: &'p [Event],
+    /// Events the actors' rules proposed during this run. An
+    /// [`EventRecord::event`] past the plan's timeline indexes into these.
+    pub proposed: Vec<Event>,
     pub events: Vec<EventRecord>,
+}
+
+impl RunRecord<'_> {
+    /// The event a record is about: from the timeline, or proposed in the run.
+    pub fn event(&self, rec: &EventRecord) -> &Event {
+        let n = self.plan_events.len();
+        if rec.event < n {
+            &self.plan_events[rec.event]
+        } else {
+            &self.proposed[rec.event - n]
+        }
+    }
 }
 
 /// A finished run: its trace, final world and group assessments.
@@ -60,7 +76,13 @@ pub struct RunRecord<'p> {
 pub struct RunResult<'p> {
     pub record: RunRecord<'p>,
     pub world: World,
+    /// One per plan group, at the end of the run.
     pub assessments: Vec<Assessment>,
+    /// Per turn, each group's verdict at the end of that turn (balance of
+    /// threat: when, if ever, alliance-like behaviour emerges).
+    pub by_turn: Vec<Vec<Verdict>>,
+    /// Coalitions that emerged: actors that repeatedly backed each other.
+    pub coalitions: Vec<Assessment>,
 }
 
 /// The random stream of run `index`: ChaCha8 keyed by the seed, one stream
@@ -216,6 +238,22 @@ fn event_map(ev: &Event, w: &World, options: &[String]) -> Map {
             m.insert("theme".into(), s(theme.name()));
             m.insert("against".into(), s(against.map_or("", |a| w.name(a))));
         }
+        EventKind::Offer {
+            invitee,
+            org: o,
+            status,
+        } => {
+            m.insert("invitee".into(), name(*invitee));
+            m.insert("org".into(), org(Some(*o)));
+            m.insert("status".into(), s(status.name()));
+        }
+        EventKind::Departure {
+            actor, org: o, mode, ..
+        } => {
+            m.insert("member".into(), name(*actor));
+            m.insert("org".into(), org(Some(*o)));
+            m.insert("mode".into(), s(mode.name()));
+        }
         EventKind::Shock { .. } => {}
         EventKind::Custom {
             requester, params, ..
@@ -259,31 +297,66 @@ fn world_constraints(
 }
 
 /// Run the plan once, as run number `index`.
+///
+/// Each turn: the timeline's events of that turn in file order, then the
+/// events actors proposed at the end of the previous turn, in proposal
+/// order; then every group is assessed; then each actor (in id order) may
+/// propose events for the next turn.
 pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
     let mut rng = stream(plan.seed, index);
     let mut world = Arc::new(plan.world.clone());
-    let mut events = Vec::with_capacity(plan.timeline.len());
+    let mut record = RunRecord {
+        index,
+        plan_events: &plan.timeline,
+        proposed: Vec::new(),
+        events: Vec::with_capacity(plan.timeline.len()),
+    };
+    let mut by_turn = Vec::with_capacity(plan.turns as usize);
+    let n = plan.timeline.len();
     for turn in 1..=plan.turns {
         Arc::make_mut(&mut world).turn = turn;
-        for (i, ev) in plan
-            .timeline
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.turn == turn)
-        {
+        let due: Vec<usize> = (0..n)
+            .filter(|i| plan.timeline[*i].turn == turn)
+            .chain(
+                (0..record.proposed.len())
+                    .filter(|i| record.proposed[*i].turn == turn)
+                    .map(|i| n + i),
+            )
+            .collect();
+        for i in due {
+            let ev = if i < n {
+                &plan.timeline[i]
+            } else {
+                &record.proposed[i - n]
+            };
             let rec = decide_event(plan, ev, i, &world, &mut rng)?;
-            apply(ev, &rec, Arc::make_mut(&mut world));
-            events.push(rec);
+            let w = Arc::make_mut(&mut world);
+            apply(ev, &rec, w);
+            w.history.insert(ev.id.clone(), rec.outcome.clone());
+            record.events.push(rec);
+        }
+        by_turn.push(
+            plan.groups
+                .iter()
+                .map(|g| analysis::assess(g, &record, &world, &plan.thresholds).verdict)
+                .collect(),
+        );
+        if turn < plan.turns && plan.max_proposals > 0 {
+            let new = propose(plan, &world, turn)?;
+            let w = Arc::make_mut(&mut world);
+            for ev in new {
+                w.history.insert(ev.id.clone(), "pending".into());
+                record.proposed.push(ev);
+            }
         }
     }
     let world = Arc::try_unwrap(world).unwrap_or_else(|w| (*w).clone());
-    let record = RunRecord {
-        index,
-        plan_events: &plan.timeline,
-        events,
-    };
     let assessments = plan
         .groups
+        .iter()
+        .map(|g| analysis::assess(g, &record, &world, &plan.thresholds))
+        .collect();
+    let coalitions = coalition::detect(&record, &world, plan.coalition_min_acts)
         .iter()
         .map(|g| analysis::assess(g, &record, &world, &plan.thresholds))
         .collect();
@@ -291,7 +364,52 @@ pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
         record,
         world,
         assessments,
+        by_turn,
+        coalitions,
     })
+}
+
+/// Endogenous moves: each actor whose rules define `propose` may put up to
+/// `plan.max_proposals` events on the next turn. An id already used in this
+/// run (by the timeline or an earlier proposal) is not proposed again.
+fn propose(plan: &Plan, world: &Arc<World>, turn: u32) -> Result<Vec<Event>, Error> {
+    let mut out: Vec<Event> = Vec::new();
+    let _view = WorldView::enter(world);
+    for actor in 0..world.actors.len() {
+        let ctx = CallContext {
+            actor: world.name(actor),
+            event: "(end of turn)",
+            kind: "propose",
+            turn,
+        };
+        let Some((maps, handler)) = plan.rules.propose(actor, &ctx).map_err(Error::Script)? else {
+            continue;
+        };
+        let mut taken = 0;
+        for m in maps {
+            if taken >= plan.max_proposals {
+                break;
+            }
+            let ev = crate::proposal::build(world, actor, m, turn, &handler).map_err(|msg| {
+                Error::Script(Box::new(
+                    Diagnostic::new(format!("rule script returned an invalid proposal: {msg}"))
+                        .note(format!(
+                            "while actor `{}` proposed at the end of turn {turn} in {handler}",
+                            world.name(actor)
+                        ))
+                        .note("see docs/rules.md, \"Proposing events\""),
+                ))
+            })?;
+            let used = world.history.contains_key(&ev.id)
+                || plan.timeline.iter().any(|e| e.id == ev.id)
+                || out.iter().any(|e| e.id == ev.id);
+            if !used {
+                out.push(ev);
+                taken += 1;
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn decide_event(
@@ -442,6 +560,28 @@ fn outcome(ev: &Event, w: &World, options: &[String], ds: &[Decision]) -> String
             let ok = passes(w.org(*org).decision, count("adopt"), count("block"), n);
             if ok { "adopted" } else { "blocked" }.into()
         }
+        EventKind::Offer { invitee, org, .. } => {
+            let members: Vec<&Decision> = ds.iter().filter(|d| d.actor != *invitee).collect();
+            let yes = members
+                .iter()
+                .filter(|d| chose(options, d) == "approve")
+                .count();
+            let ok = passes(w.org(*org).decision, yes, members.len() - yes, members.len());
+            let accepts = ds
+                .iter()
+                .any(|d| d.actor == *invitee && chose(options, d) == "approve");
+            match (ok, accepts) {
+                (true, true) => "joined",
+                (true, false) => "declined",
+                (false, _) => "blocked",
+            }
+            .into()
+        }
+        EventKind::Departure { mode, .. } => match mode {
+            DepartureMode::Freeze => "frozen",
+            DepartureMode::Leave => "left",
+        }
+        .into(),
         EventKind::Shock { .. } => "applied".into(),
         EventKind::Custom { options: opts, .. } => opts
             .iter()
@@ -502,20 +642,37 @@ fn apply(ev: &Event, rec: &EventRecord, w: &mut World) {
                 w.nudge_expectation(*applicant, d.actor, r);
             }
             if rec.outcome == "admitted" {
-                let o = &mut w.orgs[*org];
-                match status {
-                    Status::Member => {
-                        o.observers.retain(|a| a != applicant);
-                        o.members.push(*applicant);
-                        o.members.sort_unstable();
-                    }
-                    Status::Observer => {
-                        if !o.observers.contains(applicant) {
-                            o.observers.push(*applicant);
-                            o.observers.sort_unstable();
-                        }
+                w.orgs[*org].admit(*applicant, *status);
+            }
+        }
+        EventKind::Offer {
+            invitee,
+            org,
+            status,
+        } => {
+            for d in rec.decisions.iter().filter(|d| d.actor != *invitee) {
+                if chose(opts, d) == "approve" {
+                    w.nudge_expectation(*invitee, d.actor, dy.support_gain / 2.0);
+                }
+            }
+            if rec.outcome == "joined" {
+                w.orgs[*org].admit(*invitee, *status);
+            }
+        }
+        EventKind::Departure { actor, org, mode } => {
+            // The others learn not to count on a member that steps back.
+            for m in w.org(*org).members.clone() {
+                w.nudge_expectation(m, *actor, -dy.refusal_loss);
+            }
+            let o = &mut w.orgs[*org];
+            match mode {
+                DepartureMode::Freeze => {
+                    if !o.suspended.contains(actor) {
+                        o.suspended.push(*actor);
+                        o.suspended.sort_unstable();
                     }
                 }
+                DepartureMode::Leave => o.expel(*actor),
             }
         }
         EventKind::Backing { requester, .. } => {

@@ -120,6 +120,9 @@ pub struct Organization {
     /// Members may not join other military alliances (CSTO 1992 treaty, Art. 1).
     pub exclusive: bool,
     pub structure: Structure,
+    /// Members that froze their participation (Uzbekistan in the CSTO,
+    /// 2012): still members, but they neither vote nor take part.
+    pub suspended: Vec<ActorId>,
 }
 
 impl Organization {
@@ -129,6 +132,37 @@ impl Organization {
 
     pub fn is_member(&self, a: ActorId) -> bool {
         self.members.contains(&a)
+    }
+
+    /// Members that take part in decisions: all but the suspended ones.
+    pub fn active_members(&self) -> Vec<ActorId> {
+        self.members
+            .iter()
+            .copied()
+            .filter(|a| !self.suspended.contains(a))
+            .collect()
+    }
+
+    /// Admit `a` with `status`; a new member stops being an observer.
+    pub fn admit(&mut self, a: ActorId, status: Status) {
+        let list = match status {
+            Status::Member => {
+                self.observers.retain(|x| *x != a);
+                &mut self.members
+            }
+            Status::Observer => &mut self.observers,
+        };
+        if !list.contains(&a) {
+            list.push(a);
+            list.sort_unstable();
+        }
+    }
+
+    /// `a` leaves: no longer a member, observer or suspended member.
+    pub fn expel(&mut self, a: ActorId) {
+        self.members.retain(|x| *x != a);
+        self.observers.retain(|x| *x != a);
+        self.suspended.retain(|x| *x != a);
     }
 }
 
@@ -284,6 +318,9 @@ pub struct World {
     pub dynamics: Dynamics,
     /// Current turn, for scripts.
     pub turn: u32,
+    /// Outcomes so far in this run, by event id (scripts read them with
+    /// `outcome_of`), and ids proposed by actors (at most once per run).
+    pub history: BTreeMap<String, String>,
     actor_index: BTreeMap<String, ActorId>,
     org_index: BTreeMap<String, OrgId>,
 }
@@ -322,6 +359,7 @@ impl World {
             security_ties,
             dynamics,
             turn: 0,
+            history: BTreeMap::new(),
             actor_index,
             org_index,
         }

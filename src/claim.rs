@@ -1,0 +1,237 @@
+//! Claims a scenario makes about its own outcome (`expect:`), checked
+//! against the summary of its runs by `bloc test`. A claim bounds a share
+//! (of runs, or of an actor's choices) or an indicator's mean; the check
+//! reports the observed value with its 95% interval. Pass or fail is judged
+//! on the observed value; the interval says how sure that judgement is.
+
+use crate::analysis::{Indicator, Verdict};
+use crate::report::Summary;
+
+/// What a claim is about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    /// Share of runs in which `group`'s verdict is `verdict` (at the end of
+    /// the run, or of `turn`).
+    Verdict {
+        group: String,
+        verdict: Verdict,
+        turn: Option<u32>,
+    },
+    /// Share of runs in which `group`'s verdict reaches `verdict` at the end
+    /// of some turn (balance of threat: does an alliance ever emerge?).
+    Emerges { group: String, verdict: Verdict },
+    /// Mean of an indicator over the runs that tested it.
+    Indicator { group: String, indicator: Indicator },
+    /// Share of `actor`'s decisions on `event` that chose `choice`.
+    Choice {
+        event: String,
+        actor: String,
+        choice: String,
+    },
+    /// Share of the runs in which `event` happened that ended in `outcome`.
+    Outcome { event: String, outcome: String },
+    /// Share of runs in which an actor proposed the event `id`.
+    Proposed { id: String },
+    /// Share of runs in which a coalition of exactly `actors` (sorted)
+    /// emerged.
+    Coalition { actors: Vec<String> },
+}
+
+#[derive(Debug, Clone)]
+pub struct Claim {
+    /// What the claim says, in words.
+    pub text: String,
+    /// Why the model should show it: the seed's section or a public fact.
+    pub why: String,
+    pub subject: Subject,
+    pub at_least: Option<f64>,
+    pub at_most: Option<f64>,
+    /// Line of the claim in the scenario file.
+    pub line: usize,
+}
+
+/// The result of checking one claim.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub observed: Option<f64>,
+    /// 95% interval: Wilson for shares, normal for means.
+    pub interval: (f64, f64),
+    /// How many observations the value rests on.
+    pub n: u64,
+    pub pass: bool,
+    /// Why there is no value, when there is none.
+    pub missing: Option<String>,
+}
+
+impl Claim {
+    /// The bound as text: `≥ 90%`, `≤ 0.100`, `between …`.
+    pub fn bound(&self) -> String {
+        let f = |x: f64| self.fmt(x);
+        match (self.at_least, self.at_most) {
+            (Some(lo), Some(hi)) => format!("between {} and {}", f(lo), f(hi)),
+            (Some(lo), None) => format!(">= {}", f(lo)),
+            (None, Some(hi)) => format!("<= {}", f(hi)),
+            (None, None) => "no bound".into(),
+        }
+    }
+
+    /// Shares print as percentages, indicator means as numbers.
+    pub fn fmt(&self, x: f64) -> String {
+        match self.subject {
+            Subject::Indicator { .. } => format!("{x:.3}"),
+            _ => format!("{:.1}%", 100.0 * x),
+        }
+    }
+
+    pub fn check(&self, s: &Summary) -> Check {
+        let share = |k: u64, n: u64| -> Check {
+            let pass_at = |x: f64| self.at_least.is_none_or(|lo| x >= lo) && self.at_most.is_none_or(|hi| x <= hi);
+            if n == 0 {
+                return Check {
+                    observed: None,
+                    interval: (0.0, 1.0),
+                    n,
+                    pass: false,
+                    missing: Some("never observed in these runs".into()),
+                };
+            }
+            let x = k as f64 / n as f64;
+            Check {
+                observed: Some(x),
+                interval: wilson(k, n),
+                n,
+                pass: pass_at(x),
+                missing: None,
+            }
+        };
+        let none = |why: String| Check {
+            observed: None,
+            interval: (0.0, 1.0),
+            n: 0,
+            pass: false,
+            missing: Some(why),
+        };
+        let group = |id: &str| s.groups.iter().find(|g| g.id == id);
+        match &self.subject {
+            Subject::Verdict {
+                group: g,
+                verdict,
+                turn,
+            } => {
+                let Some(t) = group(g) else {
+                    return none(format!("no group `{g}`"));
+                };
+                let v = verdict_index(*verdict);
+                match turn {
+                    None => share(t.verdicts[v], t.runs),
+                    Some(turn) => match t.by_turn.get(*turn as usize - 1) {
+                        Some(c) => share(c[v], c.iter().sum()),
+                        None => none(format!("the scenario has no turn {turn}")),
+                    },
+                }
+            }
+            Subject::Emerges { group: g, verdict } => {
+                let Some(t) = group(g) else {
+                    return none(format!("no group `{g}`"));
+                };
+                let k = match verdict {
+                    Verdict::Alliance => t.first_alliance.values().sum(),
+                    // Weaker verdicts: any turn at or above them is not
+                    // tracked per run; use the end-of-run share instead.
+                    _ => {
+                        let v = verdict_index(*verdict);
+                        t.verdicts[..=v].iter().sum()
+                    }
+                };
+                share(k, t.runs)
+            }
+            Subject::Indicator {
+                group: g,
+                indicator,
+            } => {
+                let Some(t) = group(g) else {
+                    return none(format!("no group `{g}`"));
+                };
+                let i = Indicator::ALL
+                    .iter()
+                    .position(|x| x == indicator)
+                    .unwrap_or(0);
+                let n = t.tested[i];
+                if n == 0 {
+                    return none(format!(
+                        "{} was not tested in any run (no event exercised it)",
+                        indicator.label()
+                    ));
+                }
+                let mean = t.sums[i] / n as f64;
+                let var = (t.squares[i] / n as f64 - mean * mean).max(0.0);
+                let half = 1.96 * (var / n as f64).sqrt();
+                Check {
+                    observed: Some(mean),
+                    interval: (mean - half, mean + half),
+                    n,
+                    pass: self.at_least.is_none_or(|lo| mean >= lo)
+                        && self.at_most.is_none_or(|hi| mean <= hi),
+                    missing: None,
+                }
+            }
+            Subject::Choice {
+                event,
+                actor,
+                choice,
+            } => match s.event(event).and_then(|e| e.choice(actor, choice)) {
+                Some((k, n)) => share(k, n),
+                None if s.event(event).is_none() => {
+                    none(format!("event `{event}` did not happen in any run"))
+                }
+                None => none(format!("`{actor}` never decided on `{event}`")),
+            },
+            Subject::Outcome { event, outcome } => match s.event(event) {
+                Some(e) => share(e.outcomes.get(outcome).copied().unwrap_or(0), e.happened),
+                None => none(format!("event `{event}` did not happen in any run")),
+            },
+            Subject::Proposed { id } => {
+                share(s.proposals.get(id).map_or(0, |e| e.happened), s.runs)
+            }
+            Subject::Coalition { actors } => {
+                let id = actors.join("+");
+                share(s.coalitions.get(&id).map_or(0, |c| c.runs), s.runs)
+            }
+        }
+    }
+}
+
+fn verdict_index(v: Verdict) -> usize {
+    Verdict::ALL.iter().position(|x| *x == v).unwrap_or(2)
+}
+
+/// Wilson score interval at 95% for `k` successes in `n` trials: unlike the
+/// normal interval it stays inside [0, 1] and is honest at 0% and 100%.
+pub fn wilson(k: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let z = 1.959_963_984_540_054_f64;
+    let (k, n) = (k as f64, n as f64);
+    let p = k / n;
+    let denom = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denom;
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wilson;
+
+    #[test]
+    fn wilson_matches_known_values() {
+        // 0 of 200: upper bound about 1.88%.
+        let (lo, hi) = wilson(0, 200);
+        assert!(lo.abs() < 1e-12, "{lo}");
+        assert!((hi - 0.018_84).abs() < 1e-4, "{hi}");
+        // 50 of 100: about [40.4%, 59.6%].
+        let (lo, hi) = wilson(50, 100);
+        assert!((lo - 0.4038).abs() < 1e-3 && (hi - 0.5962).abs() < 1e-3);
+    }
+}

@@ -1,0 +1,245 @@
+//! Endogenous moves: turning the map a rule script's `propose` returns into
+//! an event of the next turn. The proposing actor fills the kind's subject
+//! (proposer, applicant, requester, demander, user or departing member), so
+//! a script cannot act in another state's name.
+
+use std::collections::BTreeMap;
+
+use rhai::{Array, Dynamic, Map};
+
+use crate::event::{DepartureMode, Event, EventKind, Proposal, Theme};
+use crate::world::{ActorId, Obligation, OrgId, Status, World};
+
+/// The kinds a script may propose, and the fields each takes besides
+/// `kind`, `id`, `why` and `description`.
+pub const KINDS: &[(&str, &[&str])] = &[
+    ("treaty_proposal", &["name", "org", "parties", "obligation"]),
+    ("joint_exercise", &["name", "org", "participants", "theme"]),
+    ("declaration", &["org", "text", "theme", "against"]),
+    ("membership_application", &["org", "status"]),
+    ("membership_offer", &["invitee", "org", "status"]),
+    ("backing_request", &["issue", "recognition", "org", "deciders"]),
+    ("withdrawal_demand", &["user", "org", "hosts"]),
+    ("basing_request", &["base", "host"]),
+    ("departure", &["org", "mode"]),
+];
+
+struct Fields<'w> {
+    w: &'w World,
+    m: BTreeMap<String, Dynamic>,
+}
+
+impl Fields<'_> {
+    fn text(&mut self, k: &str) -> Result<Option<String>, String> {
+        match self.m.remove(k) {
+            None => Ok(None),
+            Some(v) if v.is_string() => Ok(Some(v.to_string())),
+            Some(v) => Err(format!("`{k}` must be a string, found {}", v.type_name())),
+        }
+    }
+    fn need(&mut self, k: &str) -> Result<String, String> {
+        self.text(k)?.ok_or_else(|| format!("missing `{k}`"))
+    }
+    fn actor(&mut self, k: &str) -> Result<Option<ActorId>, String> {
+        self.text(k)?
+            .map(|id| {
+                self.w
+                    .actor_id(&id)
+                    .ok_or_else(|| format!("`{k}`: unknown actor `{id}`"))
+            })
+            .transpose()
+    }
+    fn org(&mut self, k: &str) -> Result<Option<OrgId>, String> {
+        self.text(k)?
+            .map(|id| {
+                self.w
+                    .org_id(&id)
+                    .ok_or_else(|| format!("`{k}`: unknown organization `{id}`"))
+            })
+            .transpose()
+    }
+    fn actors(&mut self, k: &str) -> Result<Option<Vec<ActorId>>, String> {
+        let Some(v) = self.m.remove(k) else {
+            return Ok(None);
+        };
+        let t = v.type_name();
+        let arr = v
+            .try_cast::<Array>()
+            .ok_or_else(|| format!("`{k}` must be an array of actor ids, found {t}"))?;
+        let mut out = Vec::new();
+        for x in arr {
+            let id = x.to_string();
+            out.push(
+                self.w
+                    .actor_id(&id)
+                    .ok_or_else(|| format!("`{k}`: unknown actor `{id}`"))?,
+            );
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(Some(out))
+    }
+    fn theme(&mut self) -> Result<Theme, String> {
+        match self.text("theme")?.as_deref() {
+            None | Some("internal") => Ok(Theme::Internal),
+            Some("external") => Ok(Theme::External),
+            Some(x) => Err(format!("`theme` must be internal or external, found `{x}`")),
+        }
+    }
+    fn status(&mut self) -> Result<Status, String> {
+        match self.text("status")?.as_deref() {
+            None | Some("member") => Ok(Status::Member),
+            Some("observer") => Ok(Status::Observer),
+            Some(x) => Err(format!("`status` must be member or observer, found `{x}`")),
+        }
+    }
+}
+
+/// Build the event `actor` proposes at the end of `turn`, due at `turn + 1`.
+pub fn build(
+    w: &World,
+    actor: ActorId,
+    map: Map,
+    turn: u32,
+    handler: &str,
+) -> Result<Event, String> {
+    let mut f = Fields {
+        w,
+        m: map.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+    };
+    let kind = f.need("kind")?;
+    let Some((_, allowed)) = KINDS.iter().find(|(k, _)| *k == kind) else {
+        return Err(format!(
+            "kind `{kind}` cannot be proposed (proposable kinds: {})",
+            KINDS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+        ));
+    };
+    if let Some(k) = f.m.keys().find(|k| {
+        !allowed.contains(&k.as_str()) && !["id", "why", "description"].contains(&k.as_str())
+    }) {
+        return Err(format!(
+            "field `{k}` does not apply to a proposed `{kind}` (fields: {})",
+            allowed.join(", ")
+        ));
+    }
+    let me = w.name(actor);
+    let id = f.text("id")?.unwrap_or_else(|| format!("{me}:{kind}"));
+    let rationale = f.text("why")?.unwrap_or_default();
+    let description = f.text("description")?.unwrap_or_default();
+    let member_of = |o: OrgId| w.org(o).is_member(actor);
+    let ek = match kind.as_str() {
+        "treaty_proposal" => {
+            let (org, parties) = (f.org("org")?, f.actors("parties")?);
+            if org.is_none() && parties.is_none() {
+                return Err("a treaty needs `org` or `parties`".into());
+            }
+            let ob = f.need("obligation")?;
+            EventKind::TreatyProposal {
+                name: f.text("name")?.unwrap_or_else(|| id.clone()),
+                proposer: actor,
+                org,
+                parties,
+                obligation: Obligation::parse(&ob).ok_or_else(|| {
+                    format!("unknown obligation `{ob}`: defence, offence, neutrality, non_aggression or consultation")
+                })?,
+            }
+        }
+        "joint_exercise" => {
+            let (org, participants) = (f.org("org")?, f.actors("participants")?);
+            if org.is_none() && participants.is_none() {
+                return Err("an exercise needs `org` or `participants`".into());
+            }
+            EventKind::JointExercise {
+                name: f.text("name")?.unwrap_or_else(|| id.clone()),
+                org,
+                participants,
+                theme: f.theme()?,
+            }
+        }
+        "declaration" => {
+            let org = f.org("org")?.ok_or("missing `org`")?;
+            if !member_of(org) {
+                return Err(format!("{me} is not a member of {}", w.org(org).id));
+            }
+            EventKind::Declaration {
+                org,
+                text: f.text("text")?.unwrap_or_default(),
+                theme: f.theme()?,
+                against: f.actor("against")?,
+            }
+        }
+        "membership_application" => {
+            let org = f.org("org")?.ok_or("missing `org`")?;
+            if member_of(org) {
+                return Err(format!("{me} is already a member of {}", w.org(org).id));
+            }
+            EventKind::Membership {
+                applicant: actor,
+                org,
+                status: f.status()?,
+            }
+        }
+        "membership_offer" => {
+            let org = f.org("org")?.ok_or("missing `org`")?;
+            let invitee = f.actor("invitee")?.ok_or("missing `invitee`")?;
+            if w.org(org).is_member(invitee) {
+                return Err(format!(
+                    "{} is already a member of {}",
+                    w.name(invitee),
+                    w.org(org).id
+                ));
+            }
+            EventKind::Offer {
+                invitee,
+                org,
+                status: f.status()?,
+            }
+        }
+        "backing_request" => EventKind::Backing {
+            requester: actor,
+            issue: f.need("issue")?,
+            recognition: f.text("recognition")?,
+            org: f.org("org")?,
+            deciders: f.actors("deciders")?,
+        },
+        "withdrawal_demand" => EventKind::WithdrawalDemand {
+            demander: Some(actor),
+            org: f.org("org")?,
+            user: f.actor("user")?.ok_or("missing `user`")?,
+            hosts: f.actors("hosts")?,
+        },
+        "basing_request" => EventKind::BasingRequest {
+            base: f.need("base")?,
+            user: actor,
+            host: f.actor("host")?.ok_or("missing `host`")?,
+        },
+        "departure" => {
+            let org = f.org("org")?.ok_or("missing `org`")?;
+            if !member_of(org) {
+                return Err(format!("{me} is not a member of {}", w.org(org).id));
+            }
+            EventKind::Departure {
+                actor,
+                org,
+                mode: match f.need("mode")?.as_str() {
+                    "freeze" => DepartureMode::Freeze,
+                    "leave" => DepartureMode::Leave,
+                    x => return Err(format!("`mode` must be freeze or leave, found `{x}`")),
+                },
+            }
+        }
+        other => return Err(format!("kind `{other}` cannot be proposed")),
+    };
+    Ok(Event {
+        id,
+        turn: turn + 1,
+        description,
+        kind: ek,
+        proposal: Some(Proposal {
+            by: actor,
+            rationale,
+            handler: handler.to_string(),
+            at_turn: turn,
+        }),
+    })
+}
