@@ -421,6 +421,32 @@ pub fn text(s: &Summary) -> String {
             pct(s.share(g.verdicts[1])),
             pct(s.share(g.verdicts[2]))
         );
+        if s.turns > 1 {
+            let by_turn = g
+                .by_turn
+                .iter()
+                .enumerate()
+                .map(|(t, c)| format!("t{} {}", t + 1, pct(c[0] as f64 / c.iter().sum::<u64>().max(1) as f64)))
+                .collect::<Vec<_>>()
+                .join(" · ");
+            let _ = writeln!(out, "  alliance share by turn: {by_turn}");
+            let reached: u64 = g.first_alliance.values().sum();
+            if reached == 0 {
+                let _ = writeln!(out, "  alliance-like behaviour never emerges (balance of threat)");
+            } else {
+                let firsts = g
+                    .first_alliance
+                    .iter()
+                    .map(|(t, n)| format!("turn {t} in {}", pct(s.share(*n))))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let _ = writeln!(
+                    out,
+                    "  alliance first reached in {} of runs: {firsts}",
+                    pct(s.share(reached))
+                );
+            }
+        }
         let _ = writeln!(out, "  decided by (indicators at their means):");
         for r in g.reasons(&s.thresholds) {
             let _ = writeln!(out, "    - {r}");
@@ -439,41 +465,103 @@ pub fn text(s: &Summary) -> String {
             let _ = writeln!(out, "  {line}");
         }
     }
+    if !s.coalitions.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "Emergent coalitions (actors that backed each other; in at least {} of runs)",
+            pct(COALITION_SHOWN)
+        );
+        let shown = coalitions_shown(s);
+        if shown.is_empty() {
+            let _ = writeln!(out, "  none that often");
+        }
+        for c in shown {
+            let _ = writeln!(
+                out,
+                "  {:<24} in {:>6} of runs: alliance {}, alignment {}, partnership {}",
+                c.id,
+                pct(s.share(c.runs)),
+                pct(c.verdicts[0] as f64 / c.runs as f64),
+                pct(c.verdicts[1] as f64 / c.runs as f64),
+                pct(c.verdicts[2] as f64 / c.runs as f64)
+            );
+        }
+    }
     let _ = writeln!(out);
     let _ = writeln!(out, "Key decisions");
     for e in &s.events {
-        let outcomes = e
-            .outcomes
-            .iter()
-            .map(|(o, n)| format!("{o} {}", pct(s.share(*n))))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let _ = writeln!(out, "  turn {} {} ({}): {outcomes}", e.turn, e.id, e.kind);
-        for (actor, d) in &e.deciders {
-            let total: u64 = d.counts.iter().sum();
-            let mut order: Vec<usize> = (0..d.counts.len()).filter(|i| d.counts[*i] > 0).collect();
-            order.sort_by_key(|i| std::cmp::Reverse(d.counts[*i]));
-            let shares = order
-                .iter()
-                .map(|i| {
-                    format!(
-                        "{} {}",
-                        e.options[*i],
-                        pct(d.counts[*i] as f64 / total as f64)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            let _ = writeln!(out, "    {actor:<4} {shares}");
-            if let Some((_, r)) = order.first().and_then(|i| d.rationale.get(i)) {
-                let _ = writeln!(out, "         why: {r}");
-            }
-            for (i, (_, reason)) in &d.forbidden {
-                let _ = writeln!(out, "         forbidden {}: {reason}", e.options[*i]);
-            }
+        event_text(&mut out, s, e);
+    }
+    if !s.proposals.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Proposed by the actors (endogenous moves)");
+        for e in s.proposals.values() {
+            event_text(&mut out, s, e);
         }
     }
     out
+}
+
+/// Coalitions seen in at least this share of runs are listed in the text report.
+const COALITION_SHOWN: f64 = 0.1;
+
+fn coalitions_shown(s: &Summary) -> Vec<&GroupTally> {
+    let mut v: Vec<&GroupTally> = s
+        .coalitions
+        .values()
+        .filter(|c| s.share(c.runs) >= COALITION_SHOWN)
+        .collect();
+    v.sort_by_key(|c| std::cmp::Reverse(c.runs));
+    v
+}
+
+fn event_text(out: &mut String, s: &Summary, e: &EventTally) {
+    let n = e.happened.max(1) as f64;
+    let outcomes = e
+        .outcomes
+        .iter()
+        .map(|(o, k)| format!("{o} {}", pct(*k as f64 / n)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if e.proposers.is_empty() {
+        let _ = writeln!(out, "  turn {} {} ({}): {outcomes}", e.turn, e.id, e.kind);
+    } else {
+        let _ = writeln!(
+            out,
+            "  {} ({}), in {} of runs, from turn {}: {outcomes}",
+            e.id,
+            e.kind,
+            pct(s.share(e.happened)),
+            e.turn
+        );
+        for (actor, (_, _, why)) in &e.proposers {
+            let _ = writeln!(out, "    proposed by {actor}: {why}");
+        }
+    }
+    for (actor, d) in &e.deciders {
+        let total: u64 = d.counts.iter().sum();
+        let mut order: Vec<usize> = (0..d.counts.len()).filter(|i| d.counts[*i] > 0).collect();
+        order.sort_by_key(|i| std::cmp::Reverse(d.counts[*i]));
+        let shares = order
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} {}",
+                    e.options[*i],
+                    pct(d.counts[*i] as f64 / total as f64)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(out, "    {actor:<4} {shares}");
+        if let Some((_, r)) = order.first().and_then(|i| d.rationale.get(i)) {
+            let _ = writeln!(out, "         why: {r}");
+        }
+        for (i, (_, reason)) in &d.forbidden {
+            let _ = writeln!(out, "         forbidden {}: {reason}", e.options[*i]);
+        }
+    }
 }
 
 /// The report as one JSON document (schema in docs/output.md).
@@ -506,31 +594,38 @@ pub fn json(s: &Summary) -> Value {
                 "indicators": indicators,
                 "indicator_tested_share": tested,
                 "reasons": g.reasons(&s.thresholds),
+                "verdict_shares_by_turn": g.by_turn.iter().map(|c| {
+                    let n = c.iter().sum::<u64>().max(1) as f64;
+                    Verdict::ALL.iter().enumerate().map(|(i, v)| (v.key().to_string(), json!(c[i] as f64 / n))).collect::<serde_json::Map<_, _>>()
+                }).collect::<Vec<_>>(),
+                "alliance_first_reached": g.first_alliance.iter().map(|(t, n)| (t.to_string(), json!(s.share(*n)))).collect::<serde_json::Map<_, _>>(),
             })
         })
         .collect();
     let mut decisions = Vec::new();
     let mut outcomes = Vec::new();
     for e in &s.events {
-        outcomes.push(json!({
-            "event": e.id,
-            "turn": e.turn,
-            "kind": e.kind,
-            "outcome_shares": e.outcomes.iter().map(|(k, n)| (k.clone(), json!(s.share(*n)))).collect::<serde_json::Map<_, _>>(),
-        }));
-        for (actor, d) in &e.deciders {
-            let total: u64 = d.counts.iter().sum::<u64>().max(1);
-            decisions.push(json!({
-                "event": e.id,
-                "turn": e.turn,
-                "kind": e.kind,
-                "actor": actor,
-                "choice_shares": e.options.iter().zip(&d.counts).map(|(o, n)| (o.clone(), json!(*n as f64 / total as f64))).collect::<serde_json::Map<_, _>>(),
-                "forbidden": d.forbidden.iter().map(|(i, (_, r))| (e.options[*i].clone(), json!(r))).collect::<serde_json::Map<_, _>>(),
-                "rationale": d.rationale.iter().map(|(i, (_, r))| (e.options[*i].clone(), json!(r))).collect::<serde_json::Map<_, _>>(),
-            }));
-        }
+        event_json(s, e, &mut outcomes, &mut decisions);
     }
+    let mut proposals = Vec::new();
+    let mut proposal_decisions = Vec::new();
+    for e in s.proposals.values() {
+        event_json(s, e, &mut proposals, &mut proposal_decisions);
+    }
+    let mut coalitions: Vec<&GroupTally> = s.coalitions.values().collect();
+    coalitions.sort_by(|a, b| b.runs.cmp(&a.runs).then(a.id.cmp(&b.id)));
+    let coalitions: Vec<Value> = coalitions
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id,
+                "members": c.members(),
+                "run_share": s.share(c.runs),
+                "verdict_shares": Verdict::ALL.iter().enumerate().map(|(i, v)| (v.key().to_string(), json!(c.verdicts[i] as f64 / c.runs.max(1) as f64))).collect::<serde_json::Map<_, _>>(),
+                "indicators": Indicator::ALL.iter().enumerate().map(|(i, ind)| (ind.key().to_string(), json!(c.mean(i)))).collect::<serde_json::Map<_, _>>(),
+            })
+        })
+        .collect();
     json!({
         "scenario": s.scenario,
         "file": s.file,
@@ -541,7 +636,44 @@ pub fn json(s: &Summary) -> Value {
         "groups": groups,
         "decisions": decisions,
         "outcomes": outcomes,
+        "proposals": proposals,
+        "proposal_decisions": proposal_decisions,
+        "coalitions": coalitions,
     })
+}
+
+/// One event's outcome shares (over the runs it happened in) and its
+/// deciders' choice shares.
+fn event_json(s: &Summary, e: &EventTally, outcomes: &mut Vec<Value>, decisions: &mut Vec<Value>) {
+    let n = e.happened.max(1) as f64;
+    let mut o = json!({
+        "event": e.id,
+        "turn": e.turn,
+        "kind": e.kind,
+        "outcome_shares": e.outcomes.iter().map(|(k, c)| (k.clone(), json!(*c as f64 / n))).collect::<serde_json::Map<_, _>>(),
+    });
+    if !e.proposers.is_empty() {
+        o["run_share"] = json!(s.share(e.happened));
+        o["proposed_by"] = e
+            .proposers
+            .iter()
+            .map(|(a, (k, _, why))| (a.clone(), json!({"run_share": s.share(*k), "rationale": why})))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+    }
+    outcomes.push(o);
+    for (actor, d) in &e.deciders {
+        let total: u64 = d.counts.iter().sum::<u64>().max(1);
+        decisions.push(json!({
+            "event": e.id,
+            "turn": e.turn,
+            "kind": e.kind,
+            "actor": actor,
+            "choice_shares": e.options.iter().zip(&d.counts).map(|(o, n)| (o.clone(), json!(*n as f64 / total as f64))).collect::<serde_json::Map<_, _>>(),
+            "forbidden": d.forbidden.iter().map(|(i, (_, r))| (e.options[*i].clone(), json!(r))).collect::<serde_json::Map<_, _>>(),
+            "rationale": d.rationale.iter().map(|(i, (_, r))| (e.options[*i].clone(), json!(r))).collect::<serde_json::Map<_, _>>(),
+        }));
+    }
 }
 
 /// The full trace of one run as JSON: every decision with its scores,
@@ -558,6 +690,12 @@ pub fn trace(run: &RunResult) -> Value {
                 "event": ev.id,
                 "turn": rec.turn,
                 "kind": ev.kind_name(),
+                "proposed": ev.proposal.as_ref().map(|p| json!({
+                    "by": w.name(p.by),
+                    "at_turn": p.at_turn,
+                    "rationale": p.rationale,
+                    "handler": p.handler,
+                })),
                 "outcome": rec.outcome,
                 "decisions": rec.decisions.iter().map(|d| json!({
                     "actor": w.name(d.actor),
@@ -583,6 +721,13 @@ pub fn trace(run: &RunResult) -> Value {
             "untested": a.untested,
             "indicators": Indicator::ALL.iter().zip(&a.values).map(|(i, v)| (i.key().to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
             "reasons": a.reasons,
+        })).collect::<Vec<_>>(),
+        "verdicts_by_turn": run.by_turn.iter().map(|vs| {
+            run.assessments.iter().zip(vs).map(|(a, v)| (a.group.clone(), json!(v.key()))).collect::<serde_json::Map<_, _>>()
+        }).collect::<Vec<_>>(),
+        "coalitions": run.coalitions.iter().map(|a| json!({
+            "id": a.group,
+            "verdict": a.verdict.key(),
         })).collect::<Vec<_>>(),
     })
 }
