@@ -57,6 +57,9 @@ pub enum EventKind {
         requester: ActorId,
         issue: String,
         recognition: Option<String>,
+        /// The state the backing is sought against (Uzbekistan against
+        /// Tajikistan's dam), if any.
+        against: Option<ActorId>,
         org: Option<OrgId>,
         deciders: Option<Vec<ActorId>>,
     },

@@ -438,7 +438,7 @@ const KINDS: &[(&str, &[&str], &[&str])] = &[
     (
         "backing_request",
         &["requester", "issue"],
-        &["recognition", "org", "deciders"],
+        &["recognition", "against", "org", "deciders"],
     ),
     (
         "joint_exercise",
@@ -1499,6 +1499,7 @@ fn event_kind(
             requester: actor(c, &ev.requester)?,
             issue: text(&ev.issue),
             recognition: ev.recognition.as_ref().map(|s| s.value.clone()),
+            against: actor(c, &ev.against),
             org: org(c, &ev.org),
             deciders: list(c, &ev.deciders),
         },

@@ -177,9 +177,11 @@ fn event_map(ev: &Event, w: &World, options: &[String]) -> Map {
             requester,
             issue,
             recognition,
+            against,
             org: o,
             ..
         } => {
+            m.insert("against".into(), s(against.map_or("", |a| w.name(a))));
             m.insert("requester".into(), name(*requester));
             m.insert("issue".into(), s(issue));
             m.insert(
@@ -277,6 +279,17 @@ fn world_constraints(
     options: &[String],
 ) -> Vec<Option<Forbidden>> {
     let mut out = vec![None; options.len()];
+    if let EventKind::Backing {
+        against: Some(x), ..
+    } = &ev.kind
+        && *x == actor
+        && let Some(i) = options.iter().position(|o| o == "endorse")
+    {
+        out[i] = Some(Forbidden {
+            by: "world: a request aimed at the decider".into(),
+            reason: format!("{} will not back a cause against itself", w.name(actor)),
+        });
+    }
     if let EventKind::TreatyProposal { obligation, .. } = &ev.kind {
         let parties = ev.treaty_parties(w);
         if let Some(o) = w.exclusivity_conflict(actor, &parties, *obligation)
