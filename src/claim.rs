@@ -85,7 +85,9 @@ impl Claim {
 
     pub fn check(&self, s: &Summary) -> Check {
         let share = |k: u64, n: u64| -> Check {
-            let pass_at = |x: f64| self.at_least.is_none_or(|lo| x >= lo) && self.at_most.is_none_or(|hi| x <= hi);
+            let pass_at = |x: f64| {
+                self.at_least.is_none_or(|lo| x >= lo) && self.at_most.is_none_or(|hi| x <= hi)
+            };
             if n == 0 {
                 return Check {
                     observed: None,

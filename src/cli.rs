@@ -102,7 +102,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// files directly inside named folders (not their `worlds/`), sorted.
 fn scenario_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Error> {
     let default = [PathBuf::from("scenarios")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -142,7 +146,10 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
         });
         match result {
             Ok(None) if named => {
-                text.push_str(&format!("{}: no claims (add an `expect:` section)\n", path.display()));
+                text.push_str(&format!(
+                    "{}: no claims (add an `expect:` section)\n",
+                    path.display()
+                ));
             }
             Ok(None) => {}
             Ok(Some((plan, summary))) => {

@@ -59,7 +59,11 @@ pub fn detect(run: &RunRecord, world: &World, min_acts: u32) -> Vec<GroupSpec> {
                 ..
             } => {
                 for &(b, side) in backers {
-                    let other = if side == *attacker { *defender } else { *attacker };
+                    let other = if side == *attacker {
+                        *defender
+                    } else {
+                        *attacker
+                    };
                     acts.back(b, side);
                     acts.oppose(b, other);
                 }
@@ -67,7 +71,8 @@ pub fn detect(run: &RunRecord, world: &World, min_acts: u32) -> Vec<GroupSpec> {
                     for (side, other) in [(*attacker, *defender), (*defender, *attacker)] {
                         let s = world.name(side);
                         let c = chose(d);
-                        if c == format!("military_support:{s}") || c == format!("diplomatic_support:{s}")
+                        if c == format!("military_support:{s}")
+                            || c == format!("diplomatic_support:{s}")
                         {
                             acts.back(d.actor, side);
                             acts.oppose(d.actor, other);

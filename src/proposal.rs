@@ -18,7 +18,10 @@ pub const KINDS: &[(&str, &[&str])] = &[
     ("declaration", &["org", "text", "theme", "against"]),
     ("membership_application", &["org", "status"]),
     ("membership_offer", &["invitee", "org", "status"]),
-    ("backing_request", &["issue", "recognition", "against", "org", "deciders"]),
+    (
+        "backing_request",
+        &["issue", "recognition", "against", "org", "deciders"],
+    ),
     ("withdrawal_demand", &["user", "org", "hosts"]),
     ("basing_request", &["base", "host"]),
     ("departure", &["org", "mode"]),

@@ -62,7 +62,11 @@ impl GroupTally {
                 self.tested[i] += 1;
             }
         }
-        let names = a.members.iter().map(|m| world.name(*m).to_string()).collect();
+        let names = a
+            .members
+            .iter()
+            .map(|m| world.name(*m).to_string())
+            .collect();
         *self.members.entry(names).or_default() += 1;
         *self.obligations.entry(a.obligation).or_default() += 1;
     }
@@ -146,10 +150,11 @@ impl EventTally {
         self.happened += 1;
         *self.outcomes.entry(rec.outcome.clone()).or_default() += 1;
         if let Some(p) = &ev.proposal {
-            let e = self
-                .proposers
-                .entry(w.name(p.by).to_string())
-                .or_insert((0, run, p.rationale.clone()));
+            let e = self.proposers.entry(w.name(p.by).to_string()).or_insert((
+                0,
+                run,
+                p.rationale.clone(),
+            ));
             e.0 += 1;
         }
         for d in &rec.decisions {
@@ -426,13 +431,22 @@ pub fn text(s: &Summary) -> String {
                 .by_turn
                 .iter()
                 .enumerate()
-                .map(|(t, c)| format!("t{} {}", t + 1, pct(c[0] as f64 / c.iter().sum::<u64>().max(1) as f64)))
+                .map(|(t, c)| {
+                    format!(
+                        "t{} {}",
+                        t + 1,
+                        pct(c[0] as f64 / c.iter().sum::<u64>().max(1) as f64)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" · ");
             let _ = writeln!(out, "  alliance share by turn: {by_turn}");
             let reached: u64 = g.first_alliance.values().sum();
             if reached == 0 {
-                let _ = writeln!(out, "  alliance-like behaviour never emerges (balance of threat)");
+                let _ = writeln!(
+                    out,
+                    "  alliance-like behaviour never emerges (balance of threat)"
+                );
             } else {
                 let firsts = g
                     .first_alliance
@@ -657,7 +671,12 @@ fn event_json(s: &Summary, e: &EventTally, outcomes: &mut Vec<Value>, decisions:
         o["proposed_by"] = e
             .proposers
             .iter()
-            .map(|(a, (k, _, why))| (a.clone(), json!({"run_share": s.share(*k), "rationale": why})))
+            .map(|(a, (k, _, why))| {
+                (
+                    a.clone(),
+                    json!({"run_share": s.share(*k), "rationale": why}),
+                )
+            })
             .collect::<serde_json::Map<_, _>>()
             .into();
     }

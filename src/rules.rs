@@ -510,7 +510,13 @@ impl RuleBook {
     /// Turn a Rhai error into a diagnostic at the innermost position known.
     /// Call `name(arg)` in script `s`. Errors name the file, line and
     /// column, plus `doing` (who was deciding what).
-    fn invoke(&self, s: usize, name: &str, arg: Map, doing: String) -> Result<Dynamic, Box<Diagnostic>> {
+    fn invoke(
+        &self,
+        s: usize,
+        name: &str,
+        arg: Map,
+        doing: String,
+    ) -> Result<Dynamic, Box<Diagnostic>> {
         let script = &self.scripts[s];
         let call = |engine: &Engine| -> Rr<Dynamic> {
             let opts = CallFnOptions::new().eval_ast(false);
@@ -575,7 +581,10 @@ impl RuleBook {
             let mut v = Vec::new();
             for x in out.cast::<Array>() {
                 let t = x.type_name();
-                v.push(x.try_cast::<Map>().ok_or_else(|| invalid(format!("an element is a {t}, not a map")))?);
+                v.push(
+                    x.try_cast::<Map>()
+                        .ok_or_else(|| invalid(format!("an element is a {t}, not a map")))?,
+                );
             }
             v
         } else {

@@ -1040,7 +1040,17 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
     let claims = raw
         .expect
         .iter()
-        .filter_map(|rc| claim(&mut c, &ids, &world, &groups, &timeline, raw.turns.value, rc))
+        .filter_map(|rc| {
+            claim(
+                &mut c,
+                &ids,
+                &world,
+                &groups,
+                &timeline,
+                raw.turns.value,
+                rc,
+            )
+        })
         .collect();
 
     if !c.errors.is_empty() {
@@ -1080,13 +1090,16 @@ fn amend(c: &mut Checker, ids: &Ids, world: &mut World, list: &[RawAmend]) {
         match (&a.join, &a.leave, &a.base) {
             (Some(o), None, None) | (None, Some(o), None) => {
                 let Some(actor) = a.actor.as_ref() else {
-                    c.error(str_span(o), "an amendment of membership needs `actor`".into(), "whose membership?");
+                    c.error(
+                        str_span(o),
+                        "an amendment of membership needs `actor`".into(),
+                        "whose membership?",
+                    );
                     continue;
                 };
-                let (Some(org), Some(actor)) = (
-                    c.org(ids, o, "in amend"),
-                    c.actor(ids, actor, "in amend"),
-                ) else {
+                let (Some(org), Some(actor)) =
+                    (c.org(ids, o, "in amend"), c.actor(ids, actor, "in amend"))
+                else {
                     continue;
                 };
                 if a.join.is_some() {
@@ -1201,7 +1214,11 @@ fn claim(
         if let Some(t) = &r.turn
             && (t.value == 0 || t.value > turns)
         {
-            c.error(span_at(t.referenced, 1), format!("turn {} is outside 1..={turns}", t.value), "no such turn");
+            c.error(
+                span_at(t.referenced, 1),
+                format!("turn {} is outside 1..={turns}", t.value),
+                "no such turn",
+            );
         }
         Subject::Verdict {
             group: group(c)?,
@@ -1221,7 +1238,11 @@ fn claim(
                 "not an indicator",
                 format!(
                     "indicators: {}",
-                    Indicator::ALL.iter().map(|x| x.key()).collect::<Vec<_>>().join(", ")
+                    Indicator::ALL
+                        .iter()
+                        .map(|x| x.key())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             );
             return None;
@@ -1239,7 +1260,11 @@ fn claim(
             }
         } else {
             choice_of(c, Some(ev), &e.value).or_else(|| {
-                c.error(str_span(e), "a claim about an event needs `outcome`, or `actor` and `choice`".into(), "what about it?");
+                c.error(
+                    str_span(e),
+                    "a claim about an event needs `outcome`, or `actor` and `choice`".into(),
+                    "what about it?",
+                );
                 None
             })?
         }
@@ -1261,7 +1286,10 @@ fn claim(
         actors.sort_unstable();
         actors.dedup();
         if actors.len() < 2 {
-            c.errors.push(Diagnostic::new("a coalition claim needs at least two actors".to_string()).at(c.file, here));
+            c.errors.push(
+                Diagnostic::new("a coalition claim needs at least two actors".to_string())
+                    .at(c.file, here),
+            );
             return None;
         }
         Subject::Coalition {
@@ -1280,7 +1308,14 @@ fn claim(
         b.as_ref().map(|v| {
             // Shares and indicators alike live in [0, 1].
             if !(0.0..=1.0).contains(&v.value) {
-                c.error(span_at(v.referenced, 1), format!("`{name}` must be in [0, 1] (a share or an indicator), found {}", v.value), "out of range");
+                c.error(
+                    span_at(v.referenced, 1),
+                    format!(
+                        "`{name}` must be in [0, 1] (a share or an indicator), found {}",
+                        v.value
+                    ),
+                    "out of range",
+                );
             }
             v.value
         })
@@ -1288,12 +1323,20 @@ fn claim(
     let at_least = bound(c, &r.at_least, "at_least");
     let at_most = bound(c, &r.at_most, "at_most");
     if at_least.is_none() && at_most.is_none() {
-        c.error(here, "a claim needs `at_least`, `at_most` or both".into(), "no bound");
+        c.error(
+            here,
+            "a claim needs `at_least`, `at_most` or both".into(),
+            "no bound",
+        );
     }
     if let (Some(lo), Some(hi)) = (at_least, at_most)
         && lo > hi
     {
-        c.error(here, format!("at_least {lo} is above at_most {hi}"), "empty range");
+        c.error(
+            here,
+            format!("at_least {lo} is above at_most {hi}"),
+            "empty range",
+        );
     }
     if c.errors.len() > before {
         return None;
@@ -1312,13 +1355,27 @@ fn claim(
 /// A claim in words, when the scenario gives none.
 fn describe(s: &Subject) -> String {
     match s {
-        Subject::Verdict { group, verdict, turn: None } => format!("{group} is {}", verdict.key()),
-        Subject::Verdict { group, verdict, turn: Some(t) } => {
+        Subject::Verdict {
+            group,
+            verdict,
+            turn: None,
+        } => format!("{group} is {}", verdict.key()),
+        Subject::Verdict {
+            group,
+            verdict,
+            turn: Some(t),
+        } => {
             format!("{group} is {} at the end of turn {t}", verdict.key())
         }
-        Subject::Emerges { group, verdict } => format!("{group} becomes {} at some turn", verdict.key()),
+        Subject::Emerges { group, verdict } => {
+            format!("{group} becomes {} at some turn", verdict.key())
+        }
         Subject::Indicator { group, indicator } => format!("{group}: mean {}", indicator.label()),
-        Subject::Choice { event, actor, choice } => format!("{actor} chooses {choice} on {event}"),
+        Subject::Choice {
+            event,
+            actor,
+            choice,
+        } => format!("{actor} chooses {choice} on {event}"),
         Subject::Outcome { event, outcome } => format!("{event}: {outcome}"),
         Subject::Proposed { id } => format!("an actor proposes {id}"),
         Subject::Coalition { actors } => format!("coalition {} emerges", actors.join("+")),

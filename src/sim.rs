@@ -250,7 +250,10 @@ fn event_map(ev: &Event, w: &World, options: &[String]) -> Map {
             m.insert("status".into(), s(status.name()));
         }
         EventKind::Departure {
-            actor, org: o, mode, ..
+            actor,
+            org: o,
+            mode,
+            ..
         } => {
             m.insert("member".into(), name(*actor));
             m.insert("org".into(), org(Some(*o)));
@@ -579,7 +582,12 @@ fn outcome(ev: &Event, w: &World, options: &[String], ds: &[Decision]) -> String
                 .iter()
                 .filter(|d| chose(options, d) == "approve")
                 .count();
-            let ok = passes(w.org(*org).decision, yes, members.len() - yes, members.len());
+            let ok = passes(
+                w.org(*org).decision,
+                yes,
+                members.len() - yes,
+                members.len(),
+            );
             let accepts = ds
                 .iter()
                 .any(|d| d.actor == *invitee && chose(options, d) == "approve");
