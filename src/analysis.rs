@@ -28,7 +28,7 @@ impl GroupSpec {
 }
 
 /// Verdict thresholds; defaults documented in docs/analysis.md.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Thresholds {
     /// Strength of the strongest obligation needed for an alliance (1.0 = defence).
     pub formal_commitment: f64,

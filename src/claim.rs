@@ -158,19 +158,18 @@ impl Claim {
                     .iter()
                     .position(|x| x == indicator)
                     .unwrap_or(0);
-                let n = t.tested[i];
+                let st = &t.stats[i];
+                let n = st.n;
                 if n == 0 {
                     return none(format!(
                         "{} was not tested in any run (no event exercised it)",
                         indicator.label()
                     ));
                 }
-                let mean = t.sums[i] / n as f64;
-                let var = (t.squares[i] / n as f64 - mean * mean).max(0.0);
-                let half = 1.96 * (var / n as f64).sqrt();
+                let mean = st.mean().unwrap_or(0.0);
                 Check {
                     observed: Some(mean),
-                    interval: (mean - half, mean + half),
+                    interval: st.mean_interval().unwrap_or((mean, mean)),
                     n,
                     pass: self.at_least.is_none_or(|lo| mean >= lo)
                         && self.at_most.is_none_or(|hi| mean <= hi),
@@ -207,33 +206,4 @@ fn verdict_index(v: Verdict) -> usize {
     Verdict::ALL.iter().position(|x| *x == v).unwrap_or(2)
 }
 
-/// Wilson score interval at 95% for `k` successes in `n` trials: unlike the
-/// normal interval it stays inside [0, 1] and is honest at 0% and 100%.
-pub fn wilson(k: u64, n: u64) -> (f64, f64) {
-    if n == 0 {
-        return (0.0, 1.0);
-    }
-    let z = 1.959_963_984_540_054_f64;
-    let (k, n) = (k as f64, n as f64);
-    let p = k / n;
-    let denom = 1.0 + z * z / n;
-    let centre = (p + z * z / (2.0 * n)) / denom;
-    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
-    ((centre - half).max(0.0), (centre + half).min(1.0))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wilson;
-
-    #[test]
-    fn wilson_matches_known_values() {
-        // 0 of 200: upper bound about 1.88%.
-        let (lo, hi) = wilson(0, 200);
-        assert!(lo.abs() < 1e-12, "{lo}");
-        assert!((hi - 0.018_84).abs() < 1e-4, "{hi}");
-        // 50 of 100: about [40.4%, 59.6%].
-        let (lo, hi) = wilson(50, 100);
-        assert!((lo - 0.4038).abs() < 1e-3 && (hi - 0.5962).abs() < 1e-3);
-    }
-}
+pub use crate::stat::wilson;

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::{Diagnostic, Error};
 use crate::scenario::{self, LoadOptions};
-use crate::{report, simulate};
+use crate::{ensemble, report, simulate};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -29,6 +29,21 @@ enum Command {
     Run(RunArgs),
     /// Check the claims (`expect:`) of scenarios: pass or fail, with the observed value.
     Test(TestArgs),
+    /// Combine aggregates written with `--out` (e.g. by shards) into one report.
+    Merge(MergeArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct MergeArgs {
+    /// Aggregate files (JSON) written by `bloc run --out`.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Also write the merged aggregates to FILE.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -65,6 +80,63 @@ struct RunArgs {
     /// Write the full decision trace of every run to FILE (JSON).
     #[arg(long, value_name = "FILE")]
     trace: Option<PathBuf>,
+    #[command(flatten)]
+    ensemble: EnsembleArgs,
+    /// Write the aggregates (JSON) to FILE, for `bloc merge`.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Stream one CSV row per run (seed, index, sampled values, verdict and
+    /// indicators per group) to FILE.
+    #[arg(long, value_name = "FILE")]
+    runs_csv: Option<PathBuf>,
+    /// Run in batches until every verdict share's 95% interval half-width
+    /// is below W (with --runs as the cap).
+    #[arg(long, value_name = "W")]
+    until_ci: Option<f64>,
+    /// Run only slice K of N of the runs (e.g. 2/3), for clusters; combine
+    /// the `--out` files with `bloc merge`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(u32, u32)>,
+}
+
+/// Options shared by the commands that run ensembles.
+#[derive(clap::Args, Debug, Clone)]
+struct EnsembleArgs {
+    /// Worker threads (default: all cores). The output does not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    threads: Option<u32>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+impl EnsembleArgs {
+    fn options(&self) -> ensemble::Options {
+        ensemble::Options {
+            threads: self.threads.map(|n| n as usize),
+            shard: None,
+            until_ci: None,
+            progress: !self.quiet,
+        }
+    }
+}
+
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let (k, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("expected K/N (e.g. 2/3), found `{s}`"))?;
+    let k: u32 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{k}` is not a number"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a number"))?;
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("shard {k}/{n}: K must be in 1..=N"));
+    }
+    Ok((k, n))
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -141,7 +213,7 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
             if plan.claims.is_empty() {
                 return Ok(None);
             }
-            let summary = simulate(&plan, |_| {})?;
+            let summary = simulate(&plan)?;
             Ok(Some((plan, summary)))
         });
         match result {
@@ -226,6 +298,51 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
     Ok((out, code))
 }
 
+/// A file written as it grows, into a temporary file beside the target that
+/// replaces it only when complete: readers never see half a file, and an
+/// interrupted run leaves the old file (or none).
+struct StreamFile {
+    path: PathBuf,
+    tmp: std::io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl StreamFile {
+    fn create(path: &Path) -> Result<StreamFile, Error> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(path, e))?;
+        Ok(StreamFile {
+            path: path.to_path_buf(),
+            tmp: std::io::BufWriter::new(tmp),
+        })
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.tmp
+            .write_all(bytes)
+            .map_err(|e| Error::io(&self.path, e))
+    }
+
+    fn finish(self) -> Result<(), Error> {
+        let path = self.path;
+        let tmp = self
+            .tmp
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
+        tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+        tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        Ok(())
+    }
+}
+
+/// What a worker hands back for one run: its trace and its CSV row.
+struct RunOutput {
+    trace: Option<String>,
+    row: Option<String>,
+}
+
 fn run_command(a: RunArgs) -> Result<String, Error> {
     let opts = LoadOptions {
         seed: a.seed,
@@ -234,26 +351,191 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
         overrides: a.set,
     };
     let plan = scenario::load(&a.scenario, &opts)?;
-    let mut traces = Vec::new();
-    let keep = a.trace.is_some();
-    let summary = simulate(&plan, |run| {
-        if keep {
-            traces.push(report::trace(run));
-        }
-    })?;
-    if let Some(path) = &a.trace {
-        let doc = serde_json::json!({ "scenario": plan.name, "seed": plan.seed, "runs": traces });
-        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    if let Some(w) = a.until_ci
+        && !(w > 0.0 && w < 0.5)
+    {
+        return Err(Error::one(Diagnostic::new(format!(
+            "--until-ci {w}: the half-width must be between 0 and 0.5 (e.g. 0.02)"
+        ))));
+    }
+    if a.until_ci.is_some() && a.shard.is_some() {
+        return Err(Error::one(Diagnostic::new(
+            "--until-ci and --shard cannot be combined: each shard would stop at a different point"
+                .to_string(),
+        )));
+    }
+    let mut eopts = a.ensemble.options();
+    eopts.shard = a.shard;
+    eopts.until_ci = a.until_ci;
+
+    let mut trace = a.trace.as_deref().map(StreamFile::create).transpose()?;
+    let mut csv = a.runs_csv.as_deref().map(StreamFile::create).transpose()?;
+    if let Some(t) = &mut trace {
+        let head = serde_json::json!({ "scenario": plan.name, "seed": plan.seed });
+        let head = serde_json::to_string(&head).unwrap_or_default();
+        // `{"scenario":…,"seed":…,"runs":[` … `]}`, streamed run by run.
+        t.write(format!("{},\"runs\":[\n", &head[..head.len() - 1]).as_bytes())?;
+    }
+    if let Some(c) = &mut csv {
+        c.write(report::csv_header(&plan).as_bytes())?;
+    }
+    let (want_trace, want_row) = (trace.is_some(), csv.is_some());
+    let mut first = true;
+    let result = ensemble::run(
+        &plan,
+        &eopts,
+        |run| {
+            Some(RunOutput {
+                trace: want_trace
+                    .then(|| serde_json::to_string(&report::trace(run)).unwrap_or_default()),
+                row: want_row.then(|| report::csv_row(&plan, run)),
+            })
+        },
+        |out| {
+            if let (Some(t), Some(doc)) = (&mut trace, out.trace) {
+                if !first {
+                    t.write(b",\n")?;
+                }
+                t.write(doc.as_bytes())?;
+            }
+            first = false;
+            if let (Some(c), Some(row)) = (&mut csv, out.row) {
+                c.write(row.as_bytes())?;
+            }
+            Ok(())
+        },
+    )?;
+    if let Some(mut t) = trace {
+        t.write(b"\n]}\n")?;
+        t.finish()?;
+    }
+    if let Some(c) = csv {
+        c.finish()?;
+    }
+    if let Some(path) = &a.out {
+        let doc = Aggregate {
+            bloc_aggregate: 1,
+            fingerprint: plan.fingerprint.clone(),
+            total_runs: plan.runs,
+            range: eopts.shard.map_or((0, result.runs), |(k, n)| {
+                ensemble::shard_range(plan.runs, k, n)
+            }),
+            summary: result.summary.clone(),
+        };
+        let text = serde_json::to_string(&doc).unwrap_or_default();
         write_atomically(path, text.as_bytes())?;
     }
-    Ok(match a.format {
-        Format::Text => report::text(&summary),
+    if let Some(w) = a.until_ci {
+        let note = if result.converged {
+            format!(
+                "until-ci: every verdict share within ±{w} after {} runs\n",
+                result.runs
+            )
+        } else {
+            format!(
+                "until-ci: not within ±{w} after the cap of {} runs (raise --runs)\n",
+                result.runs
+            )
+        };
+        eprint!("{note}");
+    }
+    Ok(render(&result.summary, a.format))
+}
+
+fn render(summary: &crate::Summary, format: Format) -> String {
+    match format {
+        Format::Text => report::text(summary),
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&report::json(&summary)).unwrap_or_default();
+            let mut s = serde_json::to_string_pretty(&report::json(summary)).unwrap_or_default();
             s.push('\n');
             s
         }
-    })
+    }
+}
+
+/// What `--out` writes: a summary with what it covers, for `bloc merge`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Aggregate {
+    bloc_aggregate: u32,
+    fingerprint: String,
+    total_runs: u32,
+    /// The run indices `[start, end)` it covers.
+    range: (u32, u32),
+    summary: crate::Summary,
+}
+
+fn merge_command(a: MergeArgs) -> Result<String, Error> {
+    let mut parts: Vec<(PathBuf, Aggregate)> = Vec::new();
+    for f in &a.files {
+        let text = std::fs::read_to_string(f).map_err(|e| Error::io(f, e))?;
+        let agg: Aggregate = serde_json::from_str(&text).map_err(|e| {
+            Error::one(Diagnostic::new(format!(
+                "{}:{}:{}: not a bloc aggregate file: {e}",
+                f.display(),
+                e.line(),
+                e.column()
+            )))
+        })?;
+        parts.push((f.clone(), agg));
+    }
+    let (first_path, first) = &parts[0];
+    for (p, agg) in &parts[1..] {
+        if agg.fingerprint != first.fingerprint || agg.total_runs != first.total_runs {
+            return Err(Error::one(
+                Diagnostic::new(format!(
+                    "{} and {} come from different scenarios, rules, seeds or run counts",
+                    first_path.display(),
+                    p.display()
+                ))
+                .note(
+                    "only shards of one `bloc run` (same inputs, different --shard) can be merged",
+                ),
+            ));
+        }
+    }
+    let mut ranges: Vec<(u32, u32, &PathBuf)> = parts
+        .iter()
+        .map(|(p, g)| (g.range.0, g.range.1, p))
+        .collect();
+    ranges.sort();
+    for w in ranges.windows(2) {
+        if w[1].0 < w[0].1 {
+            return Err(Error::one(Diagnostic::new(format!(
+                "{} and {} overlap (runs {}..{} and {}..{}): a run would count twice",
+                w[0].2.display(),
+                w[1].2.display(),
+                w[0].0,
+                w[0].1,
+                w[1].0,
+                w[1].1
+            ))));
+        }
+    }
+    let covered: u32 = ranges.iter().map(|r| r.1 - r.0).sum();
+    if covered != first.total_runs {
+        eprintln!(
+            "note: the files cover {covered} of {} runs; the report is of those",
+            first.total_runs
+        );
+    }
+    let mut summary = first.summary.clone();
+    for (_, agg) in &parts[1..] {
+        summary.merge(&agg.summary);
+    }
+    if let Some(path) = &a.out {
+        let doc = Aggregate {
+            bloc_aggregate: 1,
+            fingerprint: first.fingerprint.clone(),
+            total_runs: first.total_runs,
+            range: (ranges[0].0, ranges[ranges.len() - 1].1),
+            summary: summary.clone(),
+        };
+        write_atomically(
+            path,
+            serde_json::to_string(&doc).unwrap_or_default().as_bytes(),
+        )?;
+    }
+    Ok(render(&summary, a.format))
 }
 
 /// Exit codes: 0 success, 1 a rule script failed during the run, 2 invalid
@@ -279,6 +561,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let result = match cli.command {
         Command::Run(a) => run_command(a).map(|s| (s, 0)),
         Command::Test(a) => test_command(a),
+        Command::Merge(a) => merge_command(a).map(|s| (s, 0)),
     };
     match result {
         Ok((out, code)) => {

@@ -8,6 +8,7 @@ pub mod claim;
 pub mod cli;
 pub mod coalition;
 pub mod diagnostic;
+pub mod ensemble;
 pub mod event;
 pub mod plan;
 pub mod proposal;
@@ -15,6 +16,8 @@ pub mod report;
 pub mod rules;
 pub mod scenario;
 pub mod sim;
+pub mod stat;
+pub mod uncertainty;
 pub mod world;
 
 pub use diagnostic::{Diagnostic, Error};
@@ -22,25 +25,17 @@ pub use plan::Plan;
 pub use report::Summary;
 pub use scenario::{LoadOptions, load};
 
-/// Run every run of the plan in index order, folding each into the summary;
-/// `on_run` sees each finished run (for traces). A failing run stops the
-/// simulation with its error, which names the run.
-pub fn simulate(plan: &Plan, mut on_run: impl FnMut(&sim::RunResult)) -> Result<Summary, Error> {
-    let mut summary = Summary::new(plan);
-    for index in 0..plan.runs {
-        let run = sim::run_once(plan, index).map_err(|e| match e {
-            Error::Script(d) => Error::Script(Box::new(d.note(format!(
-                "in run {index} of seed {} (reproduce with --seed {} --runs {})",
-                plan.seed,
-                plan.seed,
-                index + 1
-            )))),
-            other => other,
-        })?;
-        on_run(&run);
-        summary.add(&run);
-    }
-    Ok(summary)
+/// Run every run of the plan (in parallel, on all cores) and fold them into
+/// one summary; the result does not depend on the number of threads. A
+/// failing run stops the simulation with its error, which names the run.
+pub fn simulate(plan: &Plan) -> Result<Summary, Error> {
+    ensemble::run(
+        plan,
+        &ensemble::Options::default(),
+        |_| None::<()>,
+        |_| Ok(()),
+    )
+    .map(|e| e.summary)
 }
 
 /// The binary's entry point.

@@ -42,4 +42,9 @@ pub struct Plan {
     pub coalition_min_acts: u32,
     /// The scenario's claims, checked by `bloc test`.
     pub claims: Vec<crate::claim::Claim>,
+    /// Identifies the inputs (scenario, world and rules text, overrides,
+    /// seed, runs): aggregates of different plans must not be merged.
+    pub fingerprint: String,
+    /// Parameters drawn once per run from a distribution.
+    pub samples: Vec<crate::uncertainty::Sample>,
 }

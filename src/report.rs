@@ -6,28 +6,28 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use comfy_table::{Table, presets};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::analysis::{self, Assessment, Indicator, Thresholds, Verdict};
 use crate::event::Event;
 use crate::plan::Plan;
 use crate::sim::{EventRecord, RunResult};
+use crate::stat::{Stat, wilson};
 use crate::world::World;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupTally {
     pub id: String,
     /// Runs in which the group (or coalition) was assessed.
     pub runs: u64,
     pub verdicts: [u64; 3],
     pub untested_alliances: u64,
-    pub sums: [f64; 7],
-    /// Sums of squares, for the standard deviation of each indicator.
-    pub squares: [f64; 7],
-    pub tested: [u64; 7],
-    /// Final member lists and how many runs ended with each.
-    pub members: BTreeMap<Vec<String>, u64>,
-    pub obligations: BTreeMap<&'static str, u64>,
+    /// Per indicator (in [`Indicator::ALL`] order), over the runs that tested it.
+    pub stats: Vec<Stat>,
+    /// Final member lists (ids joined by spaces) and how many runs ended with each.
+    pub members: BTreeMap<String, u64>,
+    pub obligations: BTreeMap<String, u64>,
     /// Per turn, verdict counts at the end of that turn.
     pub by_turn: Vec<[u64; 3]>,
     /// Runs in which the verdict first reached alliance at each turn.
@@ -41,9 +41,7 @@ impl GroupTally {
             runs: 0,
             verdicts: [0; 3],
             untested_alliances: 0,
-            sums: [0.0; 7],
-            squares: [0.0; 7],
-            tested: [0; 7],
+            stats: vec![Stat::default(); 7],
             members: BTreeMap::new(),
             obligations: BTreeMap::new(),
             by_turn: vec![[0; 3]; turns as usize],
@@ -55,20 +53,17 @@ impl GroupTally {
         self.runs += 1;
         self.verdicts[verdict_index(a.verdict)] += 1;
         self.untested_alliances += u64::from(a.untested);
-        for (i, x) in a.values.iter().enumerate() {
+        for (s, x) in self.stats.iter_mut().zip(&a.values) {
             if let Some(x) = x {
-                self.sums[i] += x;
-                self.squares[i] += x * x;
-                self.tested[i] += 1;
+                s.add(*x);
             }
         }
-        let names = a
-            .members
-            .iter()
-            .map(|m| world.name(*m).to_string())
-            .collect();
-        *self.members.entry(names).or_default() += 1;
-        *self.obligations.entry(a.obligation).or_default() += 1;
+        let names: Vec<&str> = a.members.iter().map(|m| world.name(*m)).collect();
+        *self.members.entry(names.join(" ")).or_default() += 1;
+        *self
+            .obligations
+            .entry(a.obligation.to_string())
+            .or_default() += 1;
     }
 
     fn merge(&mut self, o: &GroupTally) {
@@ -77,16 +72,14 @@ impl GroupTally {
             self.verdicts[i] += o.verdicts[i];
         }
         self.untested_alliances += o.untested_alliances;
-        for i in 0..7 {
-            self.sums[i] += o.sums[i];
-            self.squares[i] += o.squares[i];
-            self.tested[i] += o.tested[i];
+        for (a, b) in self.stats.iter_mut().zip(&o.stats) {
+            a.merge(b);
         }
         for (k, n) in &o.members {
             *self.members.entry(k.clone()).or_default() += n;
         }
         for (k, n) in &o.obligations {
-            *self.obligations.entry(k).or_default() += n;
+            *self.obligations.entry(k.clone()).or_default() += n;
         }
         for (t, c) in self.by_turn.iter_mut().zip(&o.by_turn) {
             for i in 0..3 {
@@ -103,7 +96,7 @@ fn verdict_index(v: Verdict) -> usize {
     Verdict::ALL.iter().position(|x| *x == v).unwrap_or(2)
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeciderTally {
     pub counts: Vec<u64>,
     /// Per option: the first reason it was forbidden for, with the run it
@@ -113,7 +106,7 @@ pub struct DeciderTally {
     pub rationale: BTreeMap<usize, (u32, String)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventTally {
     pub id: String,
     pub turn: u32,
@@ -236,8 +229,9 @@ impl EventTally {
 }
 
 /// The aggregate of any number of runs of one plan. Every part is a sum
-/// or a keyed count, so tallies of disjoint sets of runs merge exactly.
-#[derive(Debug, Clone)]
+/// or a keyed count (integers only), so tallies of disjoint sets of runs
+/// merge exactly, in any order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub scenario: String,
     pub file: String,
@@ -252,6 +246,15 @@ pub struct Summary {
     pub proposals: BTreeMap<String, EventTally>,
     /// Emergent coalitions, by id (members joined with `+`).
     pub coalitions: BTreeMap<String, GroupTally>,
+    /// The parameters drawn per run, and what was drawn.
+    pub samples: Vec<SampleTally>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleTally {
+    pub path: String,
+    pub distribution: String,
+    pub drawn: Stat,
 }
 
 impl Summary {
@@ -276,6 +279,15 @@ impl Summary {
                 .collect(),
             proposals: BTreeMap::new(),
             coalitions: BTreeMap::new(),
+            samples: plan
+                .samples
+                .iter()
+                .map(|s| SampleTally {
+                    path: s.path.clone(),
+                    distribution: s.dist.describe(),
+                    drawn: Stat::default(),
+                })
+                .collect(),
         }
     }
 
@@ -283,6 +295,9 @@ impl Summary {
     pub fn add(&mut self, run: &RunResult) {
         self.runs += 1;
         let index = run.record.index;
+        for (t, x) in self.samples.iter_mut().zip(&run.samples) {
+            t.drawn.add(*x);
+        }
         for (tally, a) in self.groups.iter_mut().zip(&run.assessments) {
             tally.add(a, &run.world);
         }
@@ -321,6 +336,9 @@ impl Summary {
     /// Fold in the summary of other runs of the same plan.
     pub fn merge(&mut self, o: &Summary) {
         self.runs += o.runs;
+        for (a, b) in self.samples.iter_mut().zip(&o.samples) {
+            a.drawn.merge(&b.drawn);
+        }
         for (a, b) in self.groups.iter_mut().zip(&o.groups) {
             a.merge(b);
         }
@@ -364,7 +382,7 @@ impl Summary {
 
 impl GroupTally {
     pub fn mean(&self, i: usize) -> Option<f64> {
-        (self.tested[i] > 0).then(|| self.sums[i] / self.tested[i] as f64)
+        self.stats[i].mean()
     }
 
     /// The most frequent verdict; a tie goes to the weaker verdict.
@@ -387,12 +405,14 @@ impl GroupTally {
     /// The reasons the verdict rules give for the mean indicators.
     pub fn reasons(&self, t: &Thresholds) -> Vec<String> {
         let means: [Option<f64>; 7] = std::array::from_fn(|i| self.mean(i));
-        let ob = Self::modal(&self.obligations).unwrap_or("none");
-        analysis::classify(&means, ob, t).2
+        let ob = Self::modal(&self.obligations).unwrap_or_else(|| "none".into());
+        analysis::classify(&means, &ob, t).2
     }
 
     pub fn members(&self) -> Vec<String> {
-        Self::modal(&self.members).unwrap_or_default()
+        Self::modal(&self.members)
+            .map(|m| m.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default()
     }
 }
 
@@ -409,6 +429,21 @@ pub fn text(s: &Summary) -> String {
         "seed {}, {} runs, {} turns, temperature {}",
         s.seed, s.runs, s.turns, s.temperature
     );
+    if !s.samples.is_empty() {
+        let _ = writeln!(out, "sampled once per run:");
+        for t in &s.samples {
+            let f = |x: Option<f64>| x.map_or("-".into(), |v| format!("{v:.3}"));
+            let _ = writeln!(
+                out,
+                "  {} ~ {}: drawn mean {}, p5 {}, p95 {}",
+                t.path,
+                t.distribution,
+                f(t.drawn.mean()),
+                f(t.drawn.quantile(0.05)),
+                f(t.drawn.quantile(0.95))
+            );
+        }
+    }
     for g in &s.groups {
         let _ = writeln!(out);
         let _ = writeln!(out, "Group {} ({})", g.id, g.members().join(", "));
@@ -418,13 +453,17 @@ pub fn text(s: &Summary) -> String {
         } else {
             String::new()
         };
+        let share = |k: u64| {
+            let (lo, hi) = wilson(k, s.runs);
+            format!("{} ({:.1}-{:.1})", pct(s.share(k)), 100.0 * lo, 100.0 * hi)
+        };
         let _ = writeln!(
             out,
-            "  verdict: {}{untested}   [alliance {}, alignment {}, partnership {}]",
+            "  verdict: {}{untested}   [alliance {}, alignment {}, partnership {}; 95% intervals]",
             verdict.key(),
-            pct(s.share(g.verdicts[0])),
-            pct(s.share(g.verdicts[1])),
-            pct(s.share(g.verdicts[2]))
+            share(g.verdicts[0]),
+            share(g.verdicts[1]),
+            share(g.verdicts[2])
         );
         if s.turns > 1 {
             let by_turn = g
@@ -467,12 +506,26 @@ pub fn text(s: &Summary) -> String {
         }
         let mut table = Table::new();
         table.load_preset(presets::ASCII_BORDERS_ONLY_CONDENSED);
-        table.set_header(vec!["indicator", "mean", "tested in"]);
+        table.set_header(vec![
+            "indicator",
+            "mean",
+            "sd",
+            "p5",
+            "p50",
+            "p95",
+            "tested in",
+        ]);
         for (i, ind) in Indicator::ALL.iter().enumerate() {
+            let st = &g.stats[i];
+            let f = |x: Option<f64>| x.map_or("-".into(), |m| format!("{m:.3}"));
             table.add_row(vec![
                 ind.label().to_string(),
-                g.mean(i).map_or("not tested".into(), |m| format!("{m:.3}")),
-                pct(s.share(g.tested[i])),
+                st.mean().map_or("not tested".into(), |m| format!("{m:.3}")),
+                f(st.sd()),
+                f(st.quantile(0.05)),
+                f(st.quantile(0.5)),
+                f(st.quantile(0.95)),
+                pct(s.share(st.n)),
             ]);
         }
         for line in table.to_string().lines() {
@@ -597,7 +650,7 @@ pub fn json(s: &Summary) -> Value {
             let tested: serde_json::Map<String, Value> = Indicator::ALL
                 .iter()
                 .enumerate()
-                .map(|(i, ind)| (ind.key().to_string(), json!(s.share(g.tested[i]))))
+                .map(|(i, ind)| (ind.key().to_string(), json!(s.share(g.stats[i].n))))
                 .collect();
             json!({
                 "id": g.id,
@@ -607,6 +660,17 @@ pub fn json(s: &Summary) -> Value {
                 "untested_alliance_share": s.share(g.untested_alliances),
                 "indicators": indicators,
                 "indicator_tested_share": tested,
+                "verdict_intervals": Verdict::ALL.iter().enumerate().map(|(i, v)| {
+                    let (lo, hi) = wilson(g.verdicts[i], s.runs);
+                    (v.key().to_string(), json!([lo, hi]))
+                }).collect::<serde_json::Map<_, _>>(),
+                "indicator_stats": Indicator::ALL.iter().enumerate().map(|(i, ind)| {
+                    let st = &g.stats[i];
+                    (ind.key().to_string(), json!({
+                        "mean": st.mean(), "sd": st.sd(),
+                        "p5": st.quantile(0.05), "p50": st.quantile(0.5), "p95": st.quantile(0.95),
+                    }))
+                }).collect::<serde_json::Map<_, _>>(),
                 "reasons": g.reasons(&s.thresholds),
                 "verdict_shares_by_turn": g.by_turn.iter().map(|c| {
                     let n = c.iter().sum::<u64>().max(1) as f64;
@@ -650,6 +714,14 @@ pub fn json(s: &Summary) -> Value {
         "groups": groups,
         "decisions": decisions,
         "outcomes": outcomes,
+        "sampled": s.samples.iter().map(|t| json!({
+            "path": t.path,
+            "distribution": t.distribution,
+            "drawn": {
+                "mean": t.drawn.mean(), "sd": t.drawn.sd(),
+                "p5": t.drawn.quantile(0.05), "p50": t.drawn.quantile(0.5), "p95": t.drawn.quantile(0.95),
+            },
+        })).collect::<Vec<_>>(),
         "proposals": proposals,
         "proposal_decisions": proposal_decisions,
         "coalitions": coalitions,
@@ -749,4 +821,42 @@ pub fn trace(run: &RunResult) -> Value {
             "verdict": a.verdict.key(),
         })).collect::<Vec<_>>(),
     })
+}
+
+/// The header of `--runs-csv`: seed, run, each sampled parameter, then per
+/// group its verdict and the seven indicators.
+pub fn csv_header(plan: &Plan) -> String {
+    let mut cols = vec!["seed".to_string(), "run".to_string()];
+    cols.extend(plan.samples.iter().map(|s| csv_field(&s.path)));
+    for g in &plan.groups {
+        cols.push(csv_field(&format!("{}.verdict", g.id)));
+        for ind in Indicator::ALL {
+            cols.push(csv_field(&format!("{}.{}", g.id, ind.key())));
+        }
+    }
+    cols.join(",") + "\n"
+}
+
+/// One run as a CSV row; an indicator not tested is an empty field.
+pub fn csv_row(plan: &Plan, run: &RunResult) -> String {
+    let mut cols = vec![plan.seed.to_string(), run.record.index.to_string()];
+    cols.extend(run.samples.iter().map(|x| format!("{x}")));
+    for a in &run.assessments {
+        cols.push(a.verdict.key().to_string());
+        cols.extend(
+            a.values
+                .iter()
+                .map(|v| v.map_or(String::new(), |x| format!("{x}"))),
+        );
+    }
+    cols.join(",") + "\n"
+}
+
+/// Quote a CSV field if it needs it (RFC 4180).
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }

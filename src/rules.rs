@@ -6,9 +6,9 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
-use rhai::module_resolvers::FileModuleResolver;
 use rhai::{
     AST, Array, CallFnOptions, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Module,
     ModuleResolver, Position, Scope, Shared,
@@ -171,11 +171,19 @@ fn register_queries(engine: &mut Engine) {
     });
 }
 
-/// Resolves `import "lib/x"` to `<rules>/lib/x.rhai`, and refuses any path
-/// that leaves the rules folder.
+/// Module path (`lib/common`) → its text, read once from the rules folder.
+type Texts = Arc<Mutex<BTreeMap<String, SourceFile>>>;
+
+/// Resolves `import "lib/x"` to `<rules>/lib/x.rhai`, refuses any path that
+/// leaves the rules folder, and keeps each module's text: a per-thread copy
+/// of the rule book compiles the very same text, never a file changed since.
 struct RulesResolver {
     root: PathBuf,
-    inner: FileModuleResolver,
+    /// The rules folder as the user named it, for the module's source file.
+    dir: PathBuf,
+    texts: Texts,
+    /// Whether a module not yet read may be read from disk (only at load).
+    from_disk: bool,
 }
 
 impl RulesResolver {
@@ -185,7 +193,7 @@ impl RulesResolver {
             && file
                 .canonicalize()
                 .map(|f| f.starts_with(&self.root))
-                .unwrap_or(true); // a missing file is reported by the inner resolver
+                .unwrap_or(true); // a missing file is reported when it is read
         if inside {
             Ok(())
         } else {
@@ -198,6 +206,22 @@ impl RulesResolver {
             .into())
         }
     }
+
+    fn text(&self, path: &str, pos: Position) -> Rr<SourceFile> {
+        let mut texts = self.texts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(f) = texts.get(path) {
+            return Ok(f.clone());
+        }
+        if !self.from_disk {
+            return Err(EvalAltResult::ErrorModuleNotFound(path.into(), pos).into());
+        }
+        let file = self.root.join(format!("{path}.rhai"));
+        let text = std::fs::read_to_string(&file)
+            .map_err(|_| Box::new(EvalAltResult::ErrorModuleNotFound(path.into(), pos)))?;
+        let f = SourceFile::new(self.dir.join(format!("{path}.rhai")), text);
+        texts.insert(path.to_string(), f.clone());
+        Ok(f)
+    }
 }
 
 impl ModuleResolver for RulesResolver {
@@ -209,20 +233,19 @@ impl ModuleResolver for RulesResolver {
         pos: Position,
     ) -> Rr<Shared<Module>> {
         self.check(path, pos)?;
-        self.inner.resolve(engine, None, path, pos)
-    }
-
-    fn resolve_ast(
-        &self,
-        engine: &Engine,
-        _source: Option<&str>,
-        path: &str,
-        pos: Position,
-    ) -> Option<Rr<AST>> {
-        if let Err(e) = self.check(path, pos) {
-            return Some(Err(e));
-        }
-        self.inner.resolve_ast(engine, None, path, pos)
+        let file = self.text(path, pos)?;
+        let in_module = |e: Box<EvalAltResult>| -> Box<EvalAltResult> {
+            EvalAltResult::ErrorInModule(path.into(), e, pos).into()
+        };
+        let mut ast = engine
+            .compile(&*file.text)
+            .map_err(|e| in_module(e.into()))?;
+        // Errors inside the module's functions name it by its import path.
+        ast.set_source(path);
+        let mut module = Module::eval_ast_as_new(Scope::new(), &ast, engine).map_err(in_module)?;
+        module.set_id(path);
+        module.build_index();
+        Ok(Shared::new(module))
     }
 }
 
@@ -234,7 +257,7 @@ thread_local! {
     static LAST_STEP: RefCell<Step> = const { RefCell::new(None) };
 }
 
-fn build_engine(root: &Path, forensic: bool) -> Engine {
+fn build_engine(resolver: RulesResolver, forensic: bool) -> Engine {
     let mut engine = Engine::new();
     engine
         .set_max_operations(MAX_OPERATIONS)
@@ -246,10 +269,7 @@ fn build_engine(root: &Path, forensic: bool) -> Engine {
         .set_max_modules(64)
         .set_strict_variables(true);
     engine.disable_symbol("eval");
-    engine.set_module_resolver(RulesResolver {
-        root: root.to_path_buf(),
-        inner: FileModuleResolver::new_with_path(root),
-    });
+    engine.set_module_resolver(resolver);
     // Scripts' print and debug go to stderr: stdout carries the report.
     engine.on_print(|s| eprintln!("[rules] {s}"));
     engine.on_debug(|s, src, pos| eprintln!("[rules] {}:{pos}: {s}", src.unwrap_or("?")));
@@ -308,6 +328,22 @@ pub struct RuleBook {
     modules: Vec<(String, Shared<Module>)>,
     by_actor: Vec<Option<usize>>,
     default: Option<usize>,
+    /// The imported modules' texts, read once.
+    texts: Texts,
+    /// Identifies this book for the per-thread copies; a copy has `None`.
+    id: Option<u64>,
+}
+
+/// Rule books are numbered so that each thread keeps its own copy of each.
+static NEXT_BOOK: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's copies of the rule books it has used (the last few).
+    /// Rhai shares compiled functions and strings through reference counts;
+    /// two threads calling into one book bounce those counts between cores
+    /// and run slower together than one alone. A copy per thread shares
+    /// nothing.
+    static COPIES: RefCell<Vec<(u64, std::rc::Rc<RuleBook>)>> = const { RefCell::new(Vec::new()) };
 }
 
 impl std::fmt::Debug for RuleBook {
@@ -335,7 +371,16 @@ impl RuleBook {
                     .note("set it with `rules:` in the scenario or `--rules DIR`"),
             )
         })?;
-        let engine = build_engine(&root, false);
+        let texts: Texts = Arc::default();
+        let engine = build_engine(
+            RulesResolver {
+                root: root.clone(),
+                dir: dir.to_path_buf(),
+                texts: texts.clone(),
+                from_disk: true,
+            },
+            false,
+        );
         let mut book = RuleBook {
             engine,
             dir: dir.to_path_buf(),
@@ -345,6 +390,8 @@ impl RuleBook {
             modules: Vec::new(),
             by_actor: Vec::new(),
             default: None,
+            texts,
+            id: Some(NEXT_BOOK.fetch_add(1, Ordering::Relaxed)),
         };
         let mut by_stem: BTreeMap<String, usize> = BTreeMap::new();
         let mut errors = Vec::new();
@@ -450,6 +497,75 @@ impl RuleBook {
         }
     }
 
+    fn resolver(&self) -> RulesResolver {
+        let texts = self.texts.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        RulesResolver {
+            root: self.root.clone(),
+            dir: self.dir.clone(),
+            texts: Arc::new(Mutex::new(texts)),
+            from_disk: false,
+        }
+    }
+
+    /// A copy sharing nothing with this book: the same texts compiled again
+    /// by an engine of its own.
+    fn fork(&self) -> Result<RuleBook, Box<EvalAltResult>> {
+        let mut engine = build_engine(self.resolver(), false);
+        let mut modules = Vec::new();
+        for (alias, path) in &self.aliases {
+            let m = engine
+                .module_resolver()
+                .resolve(&engine, None, path, Position::NONE)?;
+            engine.register_static_module(alias.as_str(), m.clone());
+            modules.push((alias.clone(), m));
+        }
+        let mut scripts = Vec::new();
+        for s in &self.scripts {
+            let mut ast = engine.compile(&*s.file.text)?;
+            ast.set_source(s.file.path.display().to_string());
+            scripts.push(Script {
+                file: s.file.clone(),
+                ast,
+                handlers: s.handlers.clone(),
+            });
+        }
+        Ok(RuleBook {
+            engine,
+            dir: self.dir.clone(),
+            root: self.root.clone(),
+            scripts,
+            aliases: self.aliases.clone(),
+            modules,
+            by_actor: self.by_actor.clone(),
+            default: self.default,
+            texts: self.texts.clone(),
+            id: None,
+        })
+    }
+
+    /// Run `f` on this thread's copy of the book (made on first use).
+    fn local<T>(&self, f: impl FnOnce(&RuleBook) -> T) -> T {
+        let Some(id) = self.id else {
+            return f(self);
+        };
+        let copy = COPIES.with(|c| {
+            let mut c = c.borrow_mut();
+            if let Some((_, b)) = c.iter().find(|(i, _)| *i == id) {
+                return Some(b.clone());
+            }
+            let b = std::rc::Rc::new(self.fork().ok()?);
+            c.push((id, b.clone()));
+            if c.len() > 4 {
+                c.remove(0);
+            }
+            Some(b)
+        });
+        match copy {
+            Some(b) => f(&b),
+            None => f(self),
+        }
+    }
+
     /// The script (and handler) that decides `kind` for `actor`: its own
     /// `on_<kind>`, else its `decide`, else the default script's.
     fn handler(&self, actor: ActorId, kind: &str) -> Option<(usize, String)> {
@@ -469,6 +585,16 @@ impl RuleBook {
     /// Ask `actor`'s rules to score `options` of the event described by `ev`.
     /// The caller has entered a [`WorldView`].
     pub fn decide(
+        &self,
+        actor: ActorId,
+        ev: Map,
+        options: &[String],
+        ctx: &CallContext,
+    ) -> Result<Ballot, Box<Diagnostic>> {
+        self.local(|b| b.decide_here(actor, ev, options, ctx))
+    }
+
+    fn decide_here(
         &self,
         actor: ActorId,
         ev: Map,
@@ -527,7 +653,7 @@ impl RuleBook {
             // call, which is deterministic, on an engine that tracks steps.
             let mut located = None;
             if e.position().is_none() {
-                let mut forensic = build_engine(&self.root, true);
+                let mut forensic = build_engine(self.resolver(), true);
                 for (alias, module) in &self.modules {
                     forensic.register_static_module(alias.as_str(), module.clone());
                 }
@@ -545,6 +671,14 @@ impl RuleBook {
     /// `()` for none) and the handler's name. The caller has entered a
     /// [`WorldView`].
     pub fn propose(
+        &self,
+        actor: ActorId,
+        ctx: &CallContext,
+    ) -> Result<Option<(Vec<Map>, String)>, Box<Diagnostic>> {
+        self.local(|b| b.propose_here(actor, ctx))
+    }
+
+    fn propose_here(
         &self,
         actor: ActorId,
         ctx: &CallContext,

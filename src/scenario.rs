@@ -17,9 +17,10 @@ use crate::diagnostic::{Diagnostic, Error, SourceFile, Span};
 use crate::event::{Change, ChangeOp, DepartureMode, Event, EventKind, Theme};
 use crate::plan::{CustomKind, Plan};
 use crate::rules::RuleBook;
+use crate::uncertainty::{self, Dist, Sample};
 use crate::world::{
-    Actor, ActorId, Base, DecisionRule, Dynamics, Matrix, Obligation, OrgId, Organization, Party,
-    SecurityTie, Status, Structure, Treaty, World,
+    Actor, ActorId, Base, DecisionRule, Dynamics, Matrix, Obligation, OrgId, Organization, Param,
+    Party, Relation, SecurityTie, Status, Structure, Treaty, World,
 };
 
 /// What the command line may override in a scenario.
@@ -112,7 +113,106 @@ struct RawActor {
     #[serde(default)]
     rules: Option<Spanned<String>>,
     #[serde(default)]
-    attributes: Keyed<Spanned<f64>>,
+    attributes: Keyed<Spanned<RawNumber>>,
+}
+
+/// A number, or a distribution drawn once per run (docs/scenarios.md).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawNumber {
+    Fixed(f64),
+    Dist(RawDist),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDist {
+    uniform: Option<Vec<f64>>,
+    normal: Option<RawNormal>,
+    beta: Option<Vec<f64>>,
+    triangular: Option<Vec<f64>>,
+    choice: Option<Vec<f64>>,
+    weights: Option<Vec<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNormal {
+    mean: f64,
+    sd: f64,
+    #[serde(default)]
+    min: f64,
+    #[serde(default = "one")]
+    max: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl RawDist {
+    fn to_dist(&self) -> Result<Dist, String> {
+        let n = [
+            self.uniform.is_some(),
+            self.normal.is_some(),
+            self.beta.is_some(),
+            self.triangular.is_some(),
+            self.choice.is_some(),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count();
+        if n != 1 {
+            return Err(
+                "a distribution needs exactly one of uniform, normal, beta, triangular, choice"
+                    .into(),
+            );
+        }
+        if self.weights.is_some() && self.choice.is_none() {
+            return Err("`weights` goes with `choice`".into());
+        }
+        let pair = |v: &Vec<f64>, what: &str| match v.as_slice() {
+            [a, b] => Ok((*a, *b)),
+            _ => Err(format!("{what} takes two numbers, found {}", v.len())),
+        };
+        let d = if let Some(v) = &self.uniform {
+            let (lo, hi) = pair(v, "uniform")?;
+            Dist::Uniform { lo, hi }
+        } else if let Some(nm) = &self.normal {
+            Dist::Normal {
+                mean: nm.mean,
+                sd: nm.sd,
+                min: nm.min,
+                max: nm.max,
+            }
+        } else if let Some(v) = &self.beta {
+            let (alpha, beta) = pair(v, "beta")?;
+            Dist::Beta { alpha, beta }
+        } else if let Some(v) = &self.triangular {
+            match v.as_slice() {
+                [min, mode, max] => Dist::Triangular {
+                    min: *min,
+                    mode: *mode,
+                    max: *max,
+                },
+                _ => {
+                    return Err(format!(
+                        "triangular takes [min, mode, max], found {} numbers",
+                        v.len()
+                    ));
+                }
+            }
+        } else {
+            let values = self.choice.clone().unwrap_or_default();
+            let weights = self
+                .weights
+                .clone()
+                .unwrap_or_else(|| vec![1.0; values.len()]);
+            Dist::Choice { values, weights }
+        };
+        d.validate()?;
+        Ok(d)
+    }
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -184,11 +284,11 @@ struct RawRelation {
     #[serde(default)]
     mutual: bool,
     #[serde(default)]
-    ties: Option<Spanned<f64>>,
+    ties: Option<Spanned<RawNumber>>,
     #[serde(default)]
-    threat: Option<Spanned<f64>>,
+    threat: Option<Spanned<RawNumber>>,
     #[serde(default)]
-    expectation: Option<Spanned<f64>>,
+    expectation: Option<Spanned<RawNumber>>,
 }
 
 #[derive(Deserialize)]
@@ -310,7 +410,7 @@ fn default_temperature() -> Spanned<f64> {
 #[serde(deny_unknown_fields)]
 struct RawOverride {
     path: Spanned<String>,
-    value: Spanned<f64>,
+    value: Spanned<RawNumber>,
 }
 
 #[derive(Deserialize)]
@@ -545,6 +645,28 @@ impl<'a> Checker<'a> {
         );
     }
 
+    /// A fixed number in [0, 1], or a distribution (its mean stands in the
+    /// world until a run draws it).
+    fn number(&mut self, v: &Spanned<RawNumber>, what: &str) -> (f64, Option<Dist>) {
+        match &v.value {
+            RawNumber::Fixed(x) => (
+                self.unit(&Spanned::new(*x, v.referenced, v.defined), what),
+                None,
+            ),
+            RawNumber::Dist(d) => match d.to_dist() {
+                Ok(d) => (d.mean(), Some(d)),
+                Err(msg) => {
+                    self.error(
+                        span_at(v.referenced, 1),
+                        format!("{what}: {msg}"),
+                        "invalid distribution",
+                    );
+                    (0.0, None)
+                }
+            },
+        }
+    }
+
     fn unit(&mut self, v: &Spanned<f64>, what: &str) -> f64 {
         if !(0.0..=1.0).contains(&v.value) {
             self.error(
@@ -653,7 +775,8 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
     format!("invalid YAML: {}", text.trim())
 }
 
-fn world_from(raw: RawWorld, file: &SourceFile) -> Result<World, Error> {
+fn world_from(raw: RawWorld, file: &SourceFile) -> Result<(World, Vec<Sample>), Error> {
+    let mut samples = Vec::new();
     let mut c = Checker::new(file);
     let mut ids = Ids {
         actors: BTreeMap::new(),
@@ -694,8 +817,15 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<World, Error> {
     for (k, a) in &raw.actors.0 {
         let mut attributes = BTreeMap::new();
         for (name, v) in &a.attributes.0 {
-            let v = c.unit(v, &format!("attribute `{}` of `{}`", name.value, k.value));
-            attributes.insert(name.value.clone(), v);
+            let (x, dist) = c.number(v, &format!("attribute `{}` of `{}`", name.value, k.value));
+            attributes.insert(name.value.clone(), x);
+            if let Some(dist) = dist {
+                samples.push(Sample {
+                    path: format!("actors.{}.{}", k.value, name.value),
+                    params: vec![Param::Attribute(actors.len(), name.value.clone())],
+                    dist,
+                });
+            }
         }
         actors.push(Actor {
             id: k.value.clone(),
@@ -747,15 +877,35 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<World, Error> {
         } else {
             &[(a, b)]
         };
-        for (m, v, what) in [
-            (&mut ties, &r.ties, "ties"),
-            (&mut threat, &r.threat, "threat"),
-            (&mut expectation, &r.expectation, "expectation"),
+        for (m, v, what, rel) in [
+            (&mut ties, &r.ties, "ties", Relation::Ties),
+            (&mut threat, &r.threat, "threat", Relation::Threat),
+            (
+                &mut expectation,
+                &r.expectation,
+                "expectation",
+                Relation::Expectation,
+            ),
         ] {
             if let Some(v) = v {
-                let x = c.unit(v, what);
+                let (x, dist) = c.number(v, what);
                 for (p, q) in pairs {
                     m.set(*p, *q, x);
+                }
+                if let Some(dist) = dist {
+                    samples.push(Sample {
+                        path: format!(
+                            "relations.{}.{}.{what}{}",
+                            r.from.value,
+                            r.to.value,
+                            if r.mutual { " (both ways)" } else { "" }
+                        ),
+                        params: pairs
+                            .iter()
+                            .map(|(p, q)| Param::Relation(*p, *q, rel))
+                            .collect(),
+                        dist,
+                    });
                 }
             }
         }
@@ -807,7 +957,7 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<World, Error> {
     if !c.errors.is_empty() {
         return Err(Error::Invalid(c.errors));
     }
-    Ok(World::new(
+    let world = World::new(
         actors,
         orgs,
         ties,
@@ -817,7 +967,8 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<World, Error> {
         bases,
         security_ties,
         dynamics,
-    ))
+    );
+    Ok((world, samples))
 }
 
 /// Load a scenario file and everything it names, check it all, and compile
@@ -843,7 +994,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
         Err(e) => return Err(e),
     };
     let raw_world: RawWorld = parse(&world_file)?;
-    let mut world = world_from(raw_world, &world_file)?;
+    let (mut world, mut samples) = world_from(raw_world, &world_file)?;
 
     let mut c = Checker::new(&file);
     let ids = Ids {
@@ -863,13 +1014,28 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
 
     for o in &raw.overrides {
         match world.param(&o.path.value) {
-            Ok(p) => world.set(&p, o.value.value),
+            Ok(p) => {
+                // A setting in the scenario replaces the world's, drawn or not.
+                uncertainty::forget(&mut samples, &p);
+                let (x, dist) = c.number(&o.value, &format!("override of `{}`", o.path.value));
+                world.set(&p, x);
+                if let Some(dist) = dist {
+                    samples.push(Sample {
+                        path: o.path.value.clone(),
+                        params: vec![p],
+                        dist,
+                    });
+                }
+            }
             Err(msg) => c.error(str_span(&o.path), msg, "no such parameter"),
         }
     }
     for (p, v) in &opts.overrides {
         match world.param(p) {
-            Ok(param) => world.set(&param, *v),
+            Ok(param) => {
+                uncertainty::forget(&mut samples, &param);
+                world.set(&param, *v)
+            }
             Err(msg) => c
                 .errors
                 .push(Diagnostic::new(format!("in --set {p}={v}: {msg}"))),
@@ -1064,6 +1230,18 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
     };
     let rules = RuleBook::load(&rules_dir, &world, &world_file)?;
 
+    let seed = opts.seed.unwrap_or(raw.seed);
+    let runs = opts.runs.unwrap_or(raw.runs.value);
+    let mut fp = Fingerprint::default();
+    fp.add(file.text.as_bytes());
+    fp.add(world_file.text.as_bytes());
+    fp.add_dir(&rules_dir, &rules_dir);
+    for (p, v) in &opts.overrides {
+        fp.add(format!("{p}={v}").as_bytes());
+    }
+    fp.add(&seed.to_le_bytes());
+    fp.add(&runs.to_le_bytes());
+
     Ok(Plan {
         name: raw.name,
         description: raw.description,
@@ -1073,8 +1251,10 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
         turns: raw.turns.value,
         groups,
         thresholds,
-        seed: opts.seed.unwrap_or(raw.seed),
-        runs: opts.runs.unwrap_or(raw.runs.value),
+        seed,
+        runs,
+        fingerprint: fp.hex(),
+        samples,
         temperature,
         custom_kinds: custom,
         rules,
@@ -1082,6 +1262,47 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
         coalition_min_acts: raw.coalition_min_acts.max(1),
         claims,
     })
+}
+
+/// FNV-1a over the inputs of a plan: not cryptographic, only to catch
+/// aggregates of different scenarios, rules or seeds being merged.
+struct Fingerprint(u64);
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Fingerprint(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fingerprint {
+    fn add(&mut self, bytes: &[u8]) {
+        for b in bytes.iter().chain(&[0xff]) {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    /// Every `.rhai` file under `dir`, in sorted order, with its path.
+    fn add_dir(&mut self, root: &Path, dir: &Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for p in paths {
+            if p.is_dir() {
+                self.add_dir(root, &p);
+            } else if p.extension().is_some_and(|x| x == "rhai") {
+                let rel = p.strip_prefix(root).unwrap_or(&p);
+                self.add(rel.to_string_lossy().as_bytes());
+                self.add(&std::fs::read(&p).unwrap_or_default());
+            }
+        }
+    }
+
+    fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
 }
 
 /// Apply `amend:` to the world: counterfactual memberships and bases.

@@ -83,6 +83,8 @@ pub struct RunResult<'p> {
     pub by_turn: Vec<Vec<Verdict>>,
     /// Coalitions that emerged: actors that repeatedly backed each other.
     pub coalitions: Vec<Assessment>,
+    /// The values drawn for the plan's uncertain parameters, in plan order.
+    pub samples: Vec<f64>,
 }
 
 /// The random stream of run `index`: ChaCha8 keyed by the seed, one stream
@@ -320,7 +322,9 @@ fn world_constraints(
 /// propose events for the next turn.
 pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
     let mut rng = stream(plan.seed, index);
-    let mut world = Arc::new(plan.world.clone());
+    let mut first = plan.world.clone();
+    let samples = crate::uncertainty::draw(&plan.samples, plan.seed, index, &mut first);
+    let mut world = Arc::new(first);
     let mut record = RunRecord {
         index,
         plan_events: &plan.timeline,
@@ -382,6 +386,7 @@ pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
         assessments,
         by_turn,
         coalitions,
+        samples,
     })
 }
 

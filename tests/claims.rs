@@ -9,7 +9,7 @@ use serde_json::Value;
 
 fn run_json(scenario: &std::path::Path, opts: LoadOptions) -> Value {
     let plan = load(scenario, &opts).unwrap_or_else(|e| panic!("{e}"));
-    let summary = simulate(&plan, |_| {}).unwrap_or_else(|e| panic!("{e}"));
+    let summary = simulate(&plan).unwrap_or_else(|e| panic!("{e}"));
     report::json(&summary)
 }
 

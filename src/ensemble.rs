@@ -1,0 +1,187 @@
+//! Many runs of one plan: in parallel (rayon), in fixed chunks of run
+//! indices, folded into one [`Summary`]. Because every run's randomness
+//! derives from (seed, index) alone and the summary is integer tallies that
+//! merge exactly, the result is the same bits for any number of threads, any
+//! chunking, and any split into shards. Runs go in batches so per-run
+//! outputs (trace, CSV rows) stream to their writer in index order with
+//! bounded memory, a progress bar can move, and `--until-ci` can stop early.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::diagnostic::Error;
+use crate::plan::Plan;
+use crate::report::Summary;
+use crate::sim::{self, RunResult};
+use crate::stat::wilson;
+
+/// Runs per chunk: the unit of work a thread takes.
+const CHUNK: u32 = 16;
+/// Runs between two checks of `--until-ci` (fixed, so the stopping point
+/// does not depend on the thread count).
+const CI_BATCH: u32 = 250;
+
+/// A chunk's summary and per-run outputs, or its first failing run.
+type ChunkResult<T> = Result<(Summary, Vec<T>), (u32, Error)>;
+
+/// How to run the ensemble.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Worker threads; `None` = all cores.
+    pub threads: Option<usize>,
+    /// Run only slice K of N (1-based) of the run indices.
+    pub shard: Option<(u32, u32)>,
+    /// Stop once every verdict share's 95% half-width is below this.
+    pub until_ci: Option<f64>,
+    /// Show a progress bar on stderr (if it is a terminal).
+    pub progress: bool,
+}
+
+/// The run indices `[start, end)` of shard `k` of `n` out of `runs`.
+pub fn shard_range(runs: u32, k: u32, n: u32) -> (u32, u32) {
+    let at = |i: u32| (u64::from(runs) * u64::from(i) / u64::from(n)) as u32;
+    (at(k - 1), at(k))
+}
+
+/// What an ensemble produced: the summary and how many runs it took.
+pub struct Ensemble {
+    pub summary: Summary,
+    pub runs: u32,
+    /// Whether `--until-ci` was met (always true without it).
+    pub converged: bool,
+}
+
+/// Run the plan's runs. `each(run)` turns a finished run into a per-run
+/// output (a trace document, a CSV row) on the worker thread; `emit` gets
+/// those outputs in run-index order, batch by batch.
+pub fn run<T: Send>(
+    plan: &Plan,
+    opts: &Options,
+    each: impl Fn(&RunResult) -> Option<T> + Sync,
+    mut emit: impl FnMut(T) -> Result<(), Error>,
+) -> Result<Ensemble, Error> {
+    let (start, end) = match opts.shard {
+        Some((k, n)) => shard_range(plan.runs, k, n),
+        None => (0, plan.runs),
+    };
+    let threads = opts
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| {
+            Error::one(crate::Diagnostic::new(format!(
+                "cannot start {threads} threads: {e}"
+            )))
+        })?;
+    let bar = progress_bar(opts.progress, u64::from(end - start));
+    let batch = match opts.until_ci {
+        Some(_) => CI_BATCH,
+        None => (CHUNK * 64).max(CHUNK * 16 * threads as u32),
+    };
+    let failed_at = AtomicU32::new(u32::MAX);
+    let mut summary = Summary::new(plan);
+    let mut next = start;
+    let mut converged = opts.until_ci.is_none();
+    while next < end {
+        let stop = end.min(next.saturating_add(batch));
+        let chunks: Vec<(u32, u32)> = (next..stop)
+            .step_by(CHUNK as usize)
+            .map(|a| (a, stop.min(a + CHUNK)))
+            .collect();
+        let results: Vec<ChunkResult<T>> = pool.install(|| {
+            chunks
+                .par_iter()
+                .map(|&(a, b)| {
+                    let mut part = Summary::new(plan);
+                    let mut outs = Vec::new();
+                    for index in a..b {
+                        // A lower-numbered run already failed: its error is
+                        // the one reported, so stop wasting work.
+                        if failed_at.load(Ordering::Relaxed) < index {
+                            break;
+                        }
+                        match sim::run_once(plan, index) {
+                            Ok(run) => {
+                                part.add(&run);
+                                if let Some(x) = each(&run) {
+                                    outs.push(x);
+                                }
+                            }
+                            Err(e) => {
+                                failed_at.fetch_min(index, Ordering::Relaxed);
+                                return Err((index, e));
+                            }
+                        }
+                    }
+                    bar.inc(u64::from(b - a));
+                    Ok((part, outs))
+                })
+                .collect()
+        });
+        // Chunks are in index order, and each stops at its first failure,
+        // so the first error here is the lowest-numbered failing run.
+        for r in results {
+            let (part, outs) = r.map_err(|(index, e)| name_run(e, plan, index))?;
+            summary.merge(&part);
+            for x in outs {
+                emit(x)?;
+            }
+        }
+        next = stop;
+        if let Some(w) = opts.until_ci
+            && half_widths_below(&summary, w)
+        {
+            converged = true;
+            break;
+        }
+    }
+    bar.finish_and_clear();
+    Ok(Ensemble {
+        runs: summary.runs as u32,
+        summary,
+        converged,
+    })
+}
+
+/// Whether every verdict share of every group has a 95% Wilson interval
+/// narrower than `w` on each side of its estimate.
+pub fn half_widths_below(s: &Summary, w: f64) -> bool {
+    s.runs > 0
+        && s.groups.iter().all(|g| {
+            g.verdicts.iter().all(|k| {
+                let (lo, hi) = wilson(*k, s.runs);
+                (hi - lo) / 2.0 < w
+            })
+        })
+}
+
+fn name_run(e: Error, plan: &Plan, index: u32) -> Error {
+    match e {
+        Error::Script(d) => Error::Script(Box::new(d.note(format!(
+            "in run {index} of seed {} (reproduce with --seed {} --runs {})",
+            plan.seed,
+            plan.seed,
+            index + 1
+        )))),
+        other => other,
+    }
+}
+
+fn progress_bar(show: bool, len: u64) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    // Drawn only when stderr is a terminal; a pipe or CI log gets nothing.
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
