@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::{Diagnostic, Error};
 use crate::scenario::{self, LoadOptions};
-use crate::{ensemble, report, simulate};
+use crate::{ensemble, experiment, report, simulate};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -31,6 +31,65 @@ enum Command {
     Test(TestArgs),
     /// Combine aggregates written with `--out` (e.g. by shards) into one report.
     Merge(MergeArgs),
+    /// Run a scenario over a grid (or Latin hypercube) of parameter values;
+    /// one CSV row per point, and which parameters move the verdicts most.
+    Sweep(SweepArgs),
+    /// Run two scenarios on the same seeds and report paired differences.
+    Compare(CompareArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct SweepArgs {
+    /// The scenario file (YAML).
+    scenario: PathBuf,
+    /// A world parameter and its range, e.g. `relations.RUS.USA.threat=0.4:0.9:0.1` (repeatable).
+    #[arg(long = "vary", value_name = "PATH=LO:HI:STEP", required = true, value_parser = experiment::parse_vary)]
+    vary: Vec<experiment::Vary>,
+    /// `grid` (every combination) or `lhs:N` (N points of a Latin hypercube).
+    #[arg(long, value_name = "grid|lhs:N", default_value = "grid", value_parser = experiment::parse_sampling)]
+    sample: experiment::Sampling,
+    /// Runs per point (overrides the scenario's).
+    #[arg(long)]
+    runs: Option<u32>,
+    /// Seed (overrides the scenario's); every point uses the same seeds.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Rules folder (overrides the scenario's).
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Fix a world parameter for the whole sweep (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set)]
+    set: Vec<(String, f64)>,
+    /// The CSV file to write (one row per point), whole or not at all.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Run only slice K of N of the points (no sensitivity summary).
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(u32, u32)>,
+    #[command(flatten)]
+    ensemble: EnsembleArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct CompareArgs {
+    /// Scenario A (the reference).
+    a: PathBuf,
+    /// Scenario B: the report gives B minus A.
+    b: PathBuf,
+    /// Runs (overrides A's; B uses the same).
+    #[arg(long)]
+    runs: Option<u32>,
+    /// Seed (overrides A's; B uses the same).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Rules folder for both (overrides the scenarios').
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    threads: Option<u32>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -538,6 +597,83 @@ fn merge_command(a: MergeArgs) -> Result<String, Error> {
     Ok(render(&summary, a.format))
 }
 
+fn sweep_command(a: SweepArgs) -> Result<String, Error> {
+    let opts = LoadOptions {
+        seed: a.seed,
+        runs: a.runs,
+        rules: a.rules,
+        overrides: a.set,
+    };
+    let mut plan = scenario::load(&a.scenario, &opts)?;
+    let points = experiment::points(&a.vary, a.sample, plan.seed);
+    let (start, end) = match a.shard {
+        Some((k, n)) => ensemble::shard_range(points.len() as u32, k, n),
+        None => (0, points.len() as u32),
+    };
+    let mut eopts = a.ensemble.options();
+    eopts.progress = false;
+    let bar = if a.ensemble.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::with_draw_target(
+            Some(u64::from(end - start)),
+            indicatif::ProgressDrawTarget::stderr(),
+        )
+    };
+    let mut csv = StreamFile::create(&a.out)?;
+    csv.write(experiment::sweep_header(&plan, &a.vary).as_bytes())?;
+    let mut sweep = experiment::Sweep::new(&mut plan, &a.vary)?;
+    for i in start..end {
+        let p = &points[i as usize];
+        let values: Vec<Option<f64>> = p.iter().copied().map(Some).collect();
+        let summary = sweep.run(&values, &eopts)?;
+        csv.write(experiment::sweep_row(i as usize, p, &summary).as_bytes())?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    csv.finish()?;
+    let mut out = format!(
+        "bloc sweep: {} points{} of {} runs each (seed {}), written to {}\n",
+        end - start,
+        a.shard
+            .map_or(String::new(), |(k, n)| format!(" (shard {k}/{n})")),
+        sweep.plan.runs,
+        sweep.plan.seed,
+        a.out.display()
+    );
+    if a.shard.is_none() {
+        let rows = experiment::sensitivity(&mut sweep, &a.vary, &eopts)?;
+        out.push_str(&experiment::sensitivity_text(&rows));
+    }
+    Ok(out)
+}
+
+fn compare_command(a: CompareArgs) -> Result<String, Error> {
+    let load = |path: &Path, seed: Option<u64>, runs: Option<u32>| {
+        scenario::load(
+            path,
+            &LoadOptions {
+                seed,
+                runs,
+                rules: a.rules.clone(),
+                overrides: vec![],
+            },
+        )
+    };
+    let pa = load(&a.a, a.seed, a.runs)?;
+    let pb = load(&a.b, Some(pa.seed), Some(pa.runs))?;
+    let c = experiment::compare(&pa, &pb, a.threads.map(|n| n as usize))?;
+    Ok(match a.format {
+        Format::Text => experiment::compare_text(&c),
+        Format::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&experiment::compare_json(&c)).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    })
+}
+
 /// Exit codes: 0 success, 1 a rule script failed during the run, 2 invalid
 /// input (arguments, scenario, world or rules that do not load), 3 I/O,
 /// 4 `bloc test` found a failing claim or a scenario that could not run.
@@ -562,6 +698,8 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Run(a) => run_command(a).map(|s| (s, 0)),
         Command::Test(a) => test_command(a),
         Command::Merge(a) => merge_command(a).map(|s| (s, 0)),
+        Command::Sweep(a) => sweep_command(a).map(|s| (s, 0)),
+        Command::Compare(a) => compare_command(a).map(|s| (s, 0)),
     };
     match result {
         Ok((out, code)) => {

@@ -185,3 +185,52 @@ fn progress_bar(show: bool, len: u64) -> ProgressBar {
     }
     bar
 }
+
+/// Fold runs `[0, runs)` in parallel into an accumulator, chunk by chunk,
+/// for experiments whose tally is not a [`Summary`] (paired comparisons).
+/// `merge` must be exact (integer tallies) for the result not to depend on
+/// the thread count. A failure reports the lowest failing run.
+pub fn fold<A: Send>(
+    plan: &Plan,
+    runs: u32,
+    threads: Option<usize>,
+    init: impl Fn() -> A + Sync,
+    step: impl Fn(&mut A, u32) -> Result<(), Error> + Sync,
+    merge: impl Fn(&mut A, A),
+) -> Result<A, Error> {
+    let threads = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| {
+            Error::one(crate::Diagnostic::new(format!(
+                "cannot start {threads} threads: {e}"
+            )))
+        })?;
+    let chunks: Vec<(u32, u32)> = (0..runs)
+        .step_by(CHUNK as usize)
+        .map(|a| (a, runs.min(a + CHUNK)))
+        .collect();
+    let parts: Vec<Result<A, (u32, Error)>> = pool.install(|| {
+        chunks
+            .par_iter()
+            .map(|&(a, b)| {
+                let mut acc = init();
+                for index in a..b {
+                    step(&mut acc, index).map_err(|e| (index, e))?;
+                }
+                Ok(acc)
+            })
+            .collect()
+    });
+    let mut total = init();
+    for p in parts {
+        merge(
+            &mut total,
+            p.map_err(|(index, e)| name_run(e, plan, index))?,
+        );
+    }
+    Ok(total)
+}

@@ -10,6 +10,7 @@ pub mod coalition;
 pub mod diagnostic;
 pub mod ensemble;
 pub mod event;
+pub mod experiment;
 pub mod plan;
 pub mod proposal;
 pub mod report;

@@ -84,6 +84,47 @@ impl Stat {
     }
 }
 
+/// Mergeable statistics of paired differences in [-1, 1] (B − A on the same
+/// run), kept as exact fixed-point integers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Paired {
+    pub n: u64,
+    pub sum: i128,
+    pub squares: u128,
+}
+
+impl Paired {
+    pub fn add(&mut self, d: f64) {
+        let q = (d.clamp(-1.0, 1.0) * UNIT).round() as i128;
+        self.n += 1;
+        self.sum += q;
+        self.squares += q.unsigned_abs() * q.unsigned_abs();
+    }
+
+    pub fn merge(&mut self, o: &Paired) {
+        self.n += o.n;
+        self.sum += o.sum;
+        self.squares += o.squares;
+    }
+
+    pub fn mean(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.sum as f64 / UNIT / self.n as f64)
+    }
+
+    /// 95% interval of the mean difference (normal approximation, sample sd).
+    pub fn interval(&self) -> Option<(f64, f64)> {
+        let m = self.mean()?;
+        if self.n < 2 {
+            return Some((m, m));
+        }
+        let n = self.n as f64;
+        let ms = self.squares as f64 / (UNIT * UNIT) / n;
+        let var = ((ms - m * m) * n / (n - 1.0)).max(0.0);
+        let half = 1.96 * (var / n).sqrt();
+        Some((m - half, m + half))
+    }
+}
+
 /// Wilson score interval at 95% for `k` successes in `n` trials: unlike the
 /// normal interval it stays inside [0, 1] and is honest at 0% and 100%.
 pub fn wilson(k: u64, n: u64) -> (f64, f64) {

@@ -1,0 +1,338 @@
+//! Monte Carlo at scale: the same bits for any thread count and any split
+//! into shards; per-run CSV; distributions sampled per run; stopping on a
+//! confidence target; sweeps and paired comparisons.
+
+mod common;
+use common::Fixture;
+
+fn ok(r: (i32, String, String)) -> String {
+    assert_eq!(r.0, 0, "stdout:\n{}\nstderr:\n{}", r.1, r.2);
+    r.1
+}
+
+#[test]
+fn output_is_byte_identical_for_any_thread_count() {
+    let f = Fixture::new();
+    let run = |t: &str| {
+        ok(f.bloc(&[
+            "run",
+            "scenarios/taiwan-crisis.yaml",
+            "--runs",
+            "600",
+            "--threads",
+            t,
+            "--format",
+            "json",
+            "--quiet",
+        ]))
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("3"));
+    assert!(one.contains("\"runs\": 600"));
+}
+
+#[test]
+fn merged_shards_equal_the_unsharded_run_byte_for_byte() {
+    let f = Fixture::new();
+    let whole = ok(f.bloc(&[
+        "run",
+        "scenarios/rising-threat.yaml",
+        "--runs",
+        "300",
+        "--format",
+        "json",
+        "--quiet",
+    ]));
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let out = format!("shard{k}.json");
+        ok(f.bloc(&[
+            "run",
+            "scenarios/rising-threat.yaml",
+            "--runs",
+            "300",
+            "--shard",
+            &shard,
+            "--out",
+            &out,
+            "--quiet",
+            "--threads",
+            "1",
+        ]));
+    }
+    let merged = ok(f.bloc(&[
+        "merge",
+        "shard3.json",
+        "shard1.json",
+        "shard2.json",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(whole, merged);
+    // The same shard twice would count runs twice: refused.
+    let (code, _, err) = f.bloc(&["merge", "shard1.json", "shard1.json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("overlap"), "{err}");
+}
+
+#[test]
+fn aggregates_of_different_inputs_are_not_merged() {
+    let f = Fixture::new();
+    ok(f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "20",
+        "--out",
+        "a.json",
+        "--quiet",
+    ]));
+    ok(f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "20",
+        "--seed",
+        "8",
+        "--out",
+        "b.json",
+        "--quiet",
+    ]));
+    let (code, _, err) = f.bloc(&["merge", "a.json", "b.json"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("different scenarios, rules, seeds or run counts"),
+        "{err}"
+    );
+}
+
+#[test]
+fn runs_csv_has_one_row_per_run_with_sampled_values() {
+    let f = Fixture::new();
+    let path = f.path("scenarios/taiwan-crisis.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    f.write(
+        "scenarios/taiwan-crisis.yaml",
+        &text.replace(
+            "runs: 200\n",
+            "runs: 200\noverrides:\n  - {path: actors.RUS.risk_aversion, value: {uniform: [0.2, 0.9]}}\n  - {path: relations.RUS.CHN.ties, value: {normal: {mean: 0.55, sd: 0.1}}}\n",
+        ),
+    );
+    let report = ok(f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "50",
+        "--runs-csv",
+        "runs.csv",
+        "--format",
+        "json",
+        "--quiet",
+    ]));
+    let csv = std::fs::read_to_string(f.path("runs.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 51, "{csv}");
+    assert!(
+        lines[0]
+            .starts_with("seed,run,actors.RUS.risk_aversion,relations.RUS.CHN.ties,SCO.verdict,")
+    );
+    let risk: Vec<f64> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
+        .collect();
+    assert!(risk.iter().all(|x| (0.2..=0.9).contains(x)), "{risk:?}");
+    assert!(risk.windows(2).any(|w| w[0] != w[1]), "not sampled per run");
+    for (i, l) in lines[1..].iter().enumerate() {
+        assert!(l.starts_with(&format!("7,{i},")), "{l}");
+    }
+    // The report says what was sampled.
+    let doc: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(doc["sampled"][0]["path"], "actors.RUS.risk_aversion");
+    assert_eq!(doc["sampled"][0]["distribution"], "uniform(0.2, 0.9)");
+    let mean = doc["sampled"][0]["drawn"]["mean"].as_f64().unwrap();
+    assert!((0.4..0.7).contains(&mean), "{mean}");
+}
+
+#[test]
+fn a_bad_distribution_is_an_error_with_its_position() {
+    let f = Fixture::new();
+    let path = f.path("scenarios/taiwan-crisis.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    f.write(
+        "scenarios/taiwan-crisis.yaml",
+        &text.replace(
+            "runs: 200\n",
+            "runs: 200\noverrides:\n  - {path: actors.RUS.risk_aversion, value: {uniform: [0.9, 0.2]}}\n",
+        ),
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the lower bound is above the upper"), "{err}");
+    assert!(err.contains("scenarios/taiwan-crisis.yaml:16:45"), "{err}");
+}
+
+#[test]
+fn until_ci_stops_when_every_verdict_share_is_tight_enough() {
+    let f = Fixture::new();
+    let (code, out, err) = f.bloc(&[
+        "run",
+        "scenarios/iran-joins.yaml",
+        "--runs",
+        "5000",
+        "--until-ci",
+        "0.03",
+        "--format",
+        "json",
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("until-ci: every verdict share within ±0.03 after"),
+        "{err}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let runs = doc["runs"].as_u64().unwrap();
+    assert!(runs < 5000 && runs % 250 == 0, "{runs}");
+    // Same answer with another thread count: the batches are fixed.
+    let (_, out2, _) = f.bloc(&[
+        "run",
+        "scenarios/iran-joins.yaml",
+        "--runs",
+        "5000",
+        "--until-ci",
+        "0.03",
+        "--format",
+        "json",
+        "--quiet",
+        "--threads",
+        "1",
+    ]);
+    assert_eq!(out, out2);
+}
+
+#[test]
+fn a_failing_run_is_reported_with_its_seed_and_index_whatever_the_threads() {
+    let f = Fixture::new();
+    // Fails only in runs where the drawn attribute is high.
+    let path = f.path("rules/russia.rhai");
+    let text = std::fs::read_to_string(&path).unwrap();
+    f.write(
+        "rules/russia.rhai",
+        &text.replace(
+            "fn on_armed_conflict(ev) {",
+            "fn on_armed_conflict(ev) {\n    if attr(\"RUS\", \"risk_aversion\") > 0.8 { throw \"too risky\"; }",
+        ),
+    );
+    let scen = f.path("scenarios/taiwan-crisis.yaml");
+    let text = std::fs::read_to_string(&scen).unwrap();
+    f.write(
+        "scenarios/taiwan-crisis.yaml",
+        &text.replace(
+            "runs: 200\n",
+            "runs: 200\noverrides:\n  - {path: actors.RUS.risk_aversion, value: {uniform: [0.0, 1.0]}}\n",
+        ),
+    );
+    let mut errs = Vec::new();
+    for t in ["1", "2"] {
+        let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--threads", t]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("too risky"), "{err}");
+        assert!(err.contains("(reproduce with --seed 7 --runs"), "{err}");
+        errs.push(err);
+    }
+    assert_eq!(errs[0], errs[1]);
+}
+
+#[test]
+fn sweep_writes_one_row_per_point_and_a_sensitivity_summary() {
+    let f = Fixture::new();
+    let out = ok(f.bloc(&[
+        "sweep",
+        "scenarios/taiwan-crisis.yaml",
+        "--vary",
+        "relations.RUS.CHN.ties=0.2:0.8:0.3",
+        "--vary",
+        "actors.RUS.risk_aversion=0.2:0.6:0.4",
+        "--runs",
+        "40",
+        "--out",
+        "sweep.csv",
+        "--quiet",
+    ]));
+    let csv = std::fs::read_to_string(f.path("sweep.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + 3 * 2, "{csv}");
+    assert!(
+        lines[0].starts_with("point,relations.RUS.CHN.ties,actors.RUS.risk_aversion,SCO.alliance,")
+    );
+    assert!(lines[1].starts_with("0,0.2,0.2,"), "{}", lines[1]);
+    assert!(lines[6].starts_with("5,0.8,0.6,"), "{}", lines[6]);
+    assert!(out.contains("One-at-a-time sensitivity"), "{out}");
+    assert!(out.contains("relations.RUS.CHN.ties"), "{out}");
+    // Latin hypercube: N points, every parameter's strata covered once.
+    ok(f.bloc(&[
+        "sweep",
+        "scenarios/taiwan-crisis.yaml",
+        "--vary",
+        "relations.RUS.CHN.ties=0.0:1.0:0.1",
+        "--sample",
+        "lhs:5",
+        "--runs",
+        "10",
+        "--out",
+        "lhs.csv",
+        "--quiet",
+    ]));
+    let lhs = std::fs::read_to_string(f.path("lhs.csv")).unwrap();
+    let mut strata: Vec<usize> = lhs
+        .lines()
+        .skip(1)
+        .map(|l| (l.split(',').nth(1).unwrap().parse::<f64>().unwrap() * 5.0) as usize)
+        .collect();
+    strata.sort_unstable();
+    assert_eq!(strata, vec![0, 1, 2, 3, 4]);
+}
+
+#[test]
+fn compare_reports_paired_differences_with_intervals() {
+    let f = Fixture::new();
+    let out = ok(f.bloc(&[
+        "compare",
+        "scenarios/baseline-2008.yaml",
+        "scenarios/iran-admitted.yaml",
+        "--runs",
+        "100",
+        "--format",
+        "json",
+    ]));
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let sco = &doc["groups"][0];
+    assert_eq!(sco["id"], "SCO");
+    let ext = &sco["indicators"]["external_orientation"];
+    let d = ext["difference"].as_f64().unwrap();
+    let iv = ext["interval"].as_array().unwrap();
+    let (lo, hi) = (iv[0].as_f64().unwrap(), iv[1].as_f64().unwrap());
+    assert!(lo <= d && d <= hi, "{ext}");
+    assert!(
+        lo > 0.0,
+        "admitting Iran should turn the SCO outward: {ext}"
+    );
+    assert_eq!(ext["paired_runs"], 100);
+    // Comparing a scenario with itself: every difference is exactly 0.
+    let same = ok(f.bloc(&[
+        "compare",
+        "scenarios/taiwan-crisis.yaml",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "50",
+        "--format",
+        "json",
+    ]));
+    let doc: serde_json::Value = serde_json::from_str(&same).unwrap();
+    for g in doc["groups"].as_array().unwrap() {
+        for (_, v) in g["verdicts"].as_object().unwrap() {
+            assert_eq!(v["difference"].as_f64().unwrap(), 0.0, "{v}");
+        }
+    }
+}
