@@ -665,6 +665,29 @@ impl RuleBook {
         })
     }
 
+    /// For benches: run `f` with a bare call of `actor`'s handler for `kind`
+    /// (this thread's copy of the book, `call_fn` with no ballot parsing or
+    /// diagnostics), the baseline the engine's overhead is measured against.
+    /// The caller has entered a [`WorldView`].
+    pub fn with_bare_handler<T>(
+        &self,
+        actor: ActorId,
+        kind: &str,
+        f: impl FnOnce(&dyn Fn(Map) -> Dynamic) -> T,
+    ) -> Option<T> {
+        self.local(|b| {
+            let (s, name) = b.handler(actor, kind)?;
+            let ast = &b.scripts[s].ast;
+            let call = |m: Map| {
+                let opts = CallFnOptions::new().eval_ast(false);
+                b.engine
+                    .call_fn_with_options(opts, &mut Scope::new(), ast, &name, (m,))
+                    .unwrap_or(Dynamic::UNIT)
+            };
+            Some(f(&call))
+        })
+    }
+
     /// Endogenous moves: call `propose(me)` in `actor`'s script (or the
     /// default script's) at the end of a turn. `None` if no script defines
     /// it; else the proposal maps it returned (a map, an array of maps, or

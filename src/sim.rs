@@ -137,7 +137,8 @@ pub fn choose(scores: &[f64], allowed: &[bool], temperature: f64, u: f64) -> (us
 }
 
 /// The event as scripts see it: a map of ids and names (docs/rules.md).
-fn event_map(ev: &Event, w: &World, options: &[String]) -> Map {
+/// The deciding actor's id is added under `actor` per decision.
+pub fn event_map(ev: &Event, w: &World, options: &[String]) -> Map {
     let mut m = Map::new();
     let s = |x: &str| Dynamic::from(x.to_string());
     let name = |a: ActorId| Dynamic::from(w.name(a).to_string());
