@@ -63,7 +63,10 @@ fn engine_overhead() {
         let ev = run.record.event(rec);
         for d in &rec.decisions {
             let mut m = sim::event_map(ev, &world, &rec.options);
-            m.insert("actor".into(), Dynamic::from(world.name(d.actor).to_string()));
+            m.insert(
+                "actor".into(),
+                Dynamic::from(world.name(d.actor).to_string()),
+            );
             calls.push((d.actor, ev.kind_name().to_string(), m));
         }
     }
@@ -78,9 +81,11 @@ fn engine_overhead() {
     let bare = median(5, || {
         for _ in 0..runs {
             for (actor, kind, m) in &calls {
-                p.rules
-                    .with_bare_handler(*actor, kind, |call| black_box(call(m.clone())))
-                    .expect("handler");
+                let _ = black_box(
+                    p.rules
+                        .with_bare_handler(*actor, kind, |call| call(m.clone()))
+                        .expect("handler"),
+                );
             }
         }
     });
@@ -124,7 +129,14 @@ fn peak_rss(runs: u32) -> Option<u64> {
         return None;
     }
     let mut child = Command::new(bin)
-        .args(["run", "scenarios/baseline-2008.yaml", "--quiet", "--format", "json", "--runs"])
+        .args([
+            "run",
+            "scenarios/baseline-2008.yaml",
+            "--quiet",
+            "--format",
+            "json",
+            "--runs",
+        ])
         .arg(runs.to_string())
         .current_dir(root())
         .stdout(Stdio::null())

@@ -333,6 +333,7 @@ pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
         events: Vec::with_capacity(plan.timeline.len()),
     };
     let mut by_turn = Vec::with_capacity(plan.turns as usize);
+    let mut assessments = Vec::new();
     let n = plan.timeline.len();
     for turn in 1..=plan.turns {
         Arc::make_mut(&mut world).turn = turn;
@@ -356,12 +357,16 @@ pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
             w.history.insert(ev.id.clone(), rec.outcome.clone());
             record.events.push(rec);
         }
-        by_turn.push(
-            plan.groups
-                .iter()
-                .map(|g| analysis::assess(g, &record, &world, &plan.thresholds).verdict)
-                .collect(),
-        );
+        // The last turn's assessment is the run's: keep it whole.
+        let now: Vec<Assessment> = plan
+            .groups
+            .iter()
+            .map(|g| analysis::assess(g, &record, &world, &plan.thresholds))
+            .collect();
+        by_turn.push(now.iter().map(|a| a.verdict).collect());
+        if turn == plan.turns {
+            assessments = now;
+        }
         if turn < plan.turns && plan.max_proposals > 0 {
             let new = propose(plan, &world, turn)?;
             let w = Arc::make_mut(&mut world);
@@ -372,11 +377,6 @@ pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
         }
     }
     let world = Arc::try_unwrap(world).unwrap_or_else(|w| (*w).clone());
-    let assessments = plan
-        .groups
-        .iter()
-        .map(|g| analysis::assess(g, &record, &world, &plan.thresholds))
-        .collect();
     let coalitions = coalition::detect(&record, &world, plan.coalition_min_acts)
         .iter()
         .map(|g| analysis::assess(g, &record, &world, &plan.thresholds))
