@@ -200,8 +200,12 @@ fn parse_shard(s: &str) -> Result<(u32, u32), String> {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Format {
+    /// The full report: verdicts, indicator tables, every decision with its reasons.
     Text,
+    /// One JSON document (docs/output.md).
     Json,
+    /// Verdicts with their reasons and each decider's main choice: a page for a class.
+    Brief,
 }
 
 fn parse_set(s: &str) -> Result<(String, f64), String> {
@@ -504,6 +508,7 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
 fn render(summary: &crate::Summary, format: Format) -> String {
     match format {
         Format::Text => report::text(summary),
+        Format::Brief => report::text_with(summary, true),
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&report::json(summary)).unwrap_or_default();
             s.push('\n');
@@ -664,7 +669,7 @@ fn compare_command(a: CompareArgs) -> Result<String, Error> {
     let pb = load(&a.b, Some(pa.seed), Some(pa.runs))?;
     let c = experiment::compare(&pa, &pb, a.threads.map(|n| n as usize))?;
     Ok(match a.format {
-        Format::Text => experiment::compare_text(&c),
+        Format::Text | Format::Brief => experiment::compare_text(&c),
         Format::Json => {
             let mut s =
                 serde_json::to_string_pretty(&experiment::compare_json(&c)).unwrap_or_default();

@@ -422,6 +422,14 @@ fn pct(x: f64) -> String {
 
 /// The report as text: a table per group and the key decisions.
 pub fn text(s: &Summary) -> String {
+    text_with(s, false)
+}
+
+/// The report as text; `brief` keeps the verdicts with their reasons and,
+/// per event, the outcome and each decider's most frequent choice (for a
+/// class or a slide), without indicator tables, rationales or forbidden
+/// options.
+pub fn text_with(s: &Summary, brief: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "bloc: {} ({})", s.scenario, s.file);
     let _ = writeln!(
@@ -504,6 +512,9 @@ pub fn text(s: &Summary) -> String {
         for r in g.reasons(&s.thresholds) {
             let _ = writeln!(out, "    - {r}");
         }
+        if brief {
+            continue;
+        }
         let mut table = Table::new();
         table.load_preset(presets::ASCII_BORDERS_ONLY_CONDENSED);
         table.set_header(vec![
@@ -558,13 +569,13 @@ pub fn text(s: &Summary) -> String {
     let _ = writeln!(out);
     let _ = writeln!(out, "Key decisions");
     for e in &s.events {
-        event_text(&mut out, s, e);
+        event_text(&mut out, s, e, brief);
     }
     if !s.proposals.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(out, "Proposed by the actors (endogenous moves)");
         for e in s.proposals.values() {
-            event_text(&mut out, s, e);
+            event_text(&mut out, s, e, brief);
         }
     }
     out
@@ -583,7 +594,7 @@ fn coalitions_shown(s: &Summary) -> Vec<&GroupTally> {
     v
 }
 
-fn event_text(out: &mut String, s: &Summary, e: &EventTally) {
+fn event_text(out: &mut String, s: &Summary, e: &EventTally, brief: bool) {
     let n = e.happened.max(1) as f64;
     let outcomes = e
         .outcomes
@@ -605,6 +616,29 @@ fn event_text(out: &mut String, s: &Summary, e: &EventTally) {
         for (actor, (_, _, why)) in &e.proposers {
             let _ = writeln!(out, "    proposed by {actor}: {why}");
         }
+    }
+    if brief {
+        let tops: Vec<String> = e
+            .deciders
+            .iter()
+            .filter_map(|(actor, d)| {
+                let total: u64 = d.counts.iter().sum();
+                let (i, k) = d
+                    .counts
+                    .iter()
+                    .enumerate()
+                    .max_by_key(|(i, k)| (**k, std::cmp::Reverse(*i)))?;
+                Some(format!(
+                    "{actor} {} {:.0}%",
+                    e.options[i],
+                    100.0 * *k as f64 / total.max(1) as f64
+                ))
+            })
+            .collect();
+        if !tops.is_empty() {
+            let _ = writeln!(out, "    {}", tops.join("; "));
+        }
+        return;
     }
     for (actor, d) in &e.deciders {
         let total: u64 = d.counts.iter().sum();

@@ -222,3 +222,24 @@ fn coalitions_are_reported_with_members_and_verdicts() {
     assert_eq!(sco["members"].as_array().unwrap().len(), 6);
     assert!(sco["verdict_shares"]["alignment"].as_f64().is_some());
 }
+
+#[test]
+fn the_brief_format_keeps_verdicts_and_main_choices_only() {
+    let f = Fixture::new();
+    let (code, out, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "30",
+        "--format",
+        "brief",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Group SCO"), "{out}");
+    assert!(out.contains("verdict: alignment"), "{out}");
+    assert!(out.contains("decided by"), "{out}");
+    assert!(out.contains("RUS diplomatic_support:CHN"), "{out}");
+    assert!(!out.contains("+----"), "no indicator tables:\n{out}");
+    assert!(!out.contains("why:"), "no rationales:\n{out}");
+    assert!(out.lines().count() < 40, "{out}");
+}
