@@ -66,18 +66,7 @@ pub fn run<T: Send>(
         Some((k, n)) => shard_range(plan.runs, k, n),
         None => (0, plan.runs),
     };
-    let threads = opts
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| {
-            Error::one(crate::Diagnostic::new(format!(
-                "cannot start {threads} threads: {e}"
-            )))
-        })?;
+    let (pool, threads) = thread_pool(opts.threads)?;
     let bar = progress_bar(opts.progress, u64::from(end - start));
     let batch = match opts.until_ci {
         Some(_) => CI_BATCH,
@@ -160,6 +149,22 @@ pub fn half_widths_below(s: &Summary, w: f64) -> bool {
         })
 }
 
+/// A pool of `threads` workers (default: one per core), and its size.
+fn thread_pool(threads: Option<usize>) -> Result<(rayon::ThreadPool, usize), Error> {
+    let n = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .map_err(|e| {
+            Error::one(crate::Diagnostic::new(format!(
+                "cannot start {n} threads: {e}"
+            )))
+        })?;
+    Ok((pool, n))
+}
+
 fn name_run(e: Error, plan: &Plan, index: u32) -> Error {
     match e {
         Error::Script(d) => Error::Script(Box::new(d.note(format!(
@@ -198,17 +203,7 @@ pub fn fold<A: Send>(
     step: impl Fn(&mut A, u32) -> Result<(), Error> + Sync,
     merge: impl Fn(&mut A, A),
 ) -> Result<A, Error> {
-    let threads = threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| {
-            Error::one(crate::Diagnostic::new(format!(
-                "cannot start {threads} threads: {e}"
-            )))
-        })?;
+    let (pool, _) = thread_pool(threads)?;
     let chunks: Vec<(u32, u32)> = (0..runs)
         .step_by(CHUNK as usize)
         .map(|a| (a, runs.min(a + CHUNK)))

@@ -1717,52 +1717,42 @@ fn event_kind(
                 deciders: list(c, &ev.deciders),
             }
         }
-        "membership_application" => {
-            let applicant = actor(c, &ev.applicant)?;
+        "membership_application" | "membership_offer" => {
+            // The newcomer: the applicant, or the invitee of an offer.
+            let field = if kind == "membership_offer" {
+                &ev.invitee
+            } else {
+                &ev.applicant
+            };
+            let who = actor(c, field)?;
             let o = org(c, &ev.org)?;
             let status = match ev.status.as_ref().map(|s| s.value) {
                 Some(RawStatus::Observer) => Status::Observer,
                 _ => Status::Member,
             };
-            if world.org(o).is_member(applicant) {
+            if world.org(o).is_member(who) {
                 c.error(
-                    str_span(ev.applicant.as_ref()?),
+                    str_span(field.as_ref()?),
                     format!(
                         "`{}` is already a member of `{}` {ctx}",
-                        world.name(applicant),
+                        world.name(who),
                         world.org(o).id
                     ),
                     "already a member",
                 );
             }
-            EventKind::Membership {
-                applicant,
-                org: o,
-                status,
-            }
-        }
-        "membership_offer" => {
-            let invitee = actor(c, &ev.invitee)?;
-            let o = org(c, &ev.org)?;
-            let status = match ev.status.as_ref().map(|s| s.value) {
-                Some(RawStatus::Observer) => Status::Observer,
-                _ => Status::Member,
-            };
-            if world.org(o).is_member(invitee) {
-                c.error(
-                    str_span(ev.invitee.as_ref()?),
-                    format!(
-                        "`{}` is already a member of `{}` {ctx}",
-                        world.name(invitee),
-                        world.org(o).id
-                    ),
-                    "already a member",
-                );
-            }
-            EventKind::Offer {
-                invitee,
-                org: o,
-                status,
+            if kind == "membership_offer" {
+                EventKind::Offer {
+                    invitee: who,
+                    org: o,
+                    status,
+                }
+            } else {
+                EventKind::Membership {
+                    applicant: who,
+                    org: o,
+                    status,
+                }
             }
         }
         "departure" => EventKind::Departure {
