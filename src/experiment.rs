@@ -49,6 +49,11 @@ pub fn parse_vary(s: &str) -> Result<Vary, String> {
     if step.is_nan() || step <= 0.0 {
         return Err(format!("STEP must be above 0, found {step}"));
     }
+    if (hi - lo) / step > 10_000.0 {
+        return Err(format!(
+            "{lo}:{hi}:{step} gives over 10,000 values; use a larger STEP or --sample lhs:N"
+        ));
+    }
     Ok(Vary {
         path: path.trim().to_string(),
         lo,
