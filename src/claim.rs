@@ -17,9 +17,9 @@ pub enum Subject {
         verdict: Verdict,
         turn: Option<u32>,
     },
-    /// Share of runs in which `group`'s verdict reaches `verdict` at the end
-    /// of some turn (balance of threat: does an alliance ever emerge?).
-    Emerges { group: String, verdict: Verdict },
+    /// Share of runs in which `group`'s verdict is alliance at the end of
+    /// some turn (balance of threat: does an alliance ever emerge?).
+    Emerges { group: String },
     /// Mean of an indicator over the runs that tested it.
     Indicator { group: String, indicator: Indicator },
     /// Share of `actor`'s decisions on `event` that chose `choice`.
@@ -132,21 +132,10 @@ impl Claim {
                     },
                 }
             }
-            Subject::Emerges { group: g, verdict } => {
-                let Some(t) = group(g) else {
-                    return none(format!("no group `{g}`"));
-                };
-                let k = match verdict {
-                    Verdict::Alliance => t.first_alliance.values().sum(),
-                    // Weaker verdicts: any turn at or above them is not
-                    // tracked per run; use the end-of-run share instead.
-                    _ => {
-                        let v = verdict_index(*verdict);
-                        t.verdicts[..=v].iter().sum()
-                    }
-                };
-                share(k, t.runs)
-            }
+            Subject::Emerges { group: g } => match group(g) {
+                Some(t) => share(t.first_alliance.values().sum(), t.runs),
+                None => none(format!("no group `{g}`")),
+            },
             Subject::Indicator {
                 group: g,
                 indicator,
@@ -206,4 +195,4 @@ fn verdict_index(v: Verdict) -> usize {
     Verdict::ALL.iter().position(|x| *x == v).unwrap_or(2)
 }
 
-pub use crate::stat::wilson;
+use crate::stat::wilson;

@@ -87,9 +87,8 @@ struct CompareArgs {
     rules: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    threads: Option<u32>,
+    #[command(flatten)]
+    ensemble: EnsembleArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -480,9 +479,11 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
             bloc_aggregate: 1,
             fingerprint: plan.fingerprint.clone(),
             total_runs: plan.runs,
-            range: eopts.shard.map_or((0, result.runs), |(k, n)| {
-                ensemble::shard_range(plan.runs, k, n)
-            }),
+            range: eopts
+                .shard
+                .map_or((0, result.summary.runs as u32), |(k, n)| {
+                    ensemble::shard_range(plan.runs, k, n)
+                }),
             summary: result.summary.clone(),
         };
         let text = serde_json::to_string(&doc).unwrap_or_default();
@@ -492,12 +493,12 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
         let note = if result.converged {
             format!(
                 "until-ci: every verdict share within ±{w} after {} runs\n",
-                result.runs
+                result.summary.runs
             )
         } else {
             format!(
                 "until-ci: not within ±{w} after the cap of {} runs (raise --runs)\n",
-                result.runs
+                result.summary.runs
             )
         };
         eprint!("{note}");
@@ -667,7 +668,7 @@ fn compare_command(a: CompareArgs) -> Result<String, Error> {
     };
     let pa = load(&a.a, a.seed, a.runs)?;
     let pb = load(&a.b, Some(pa.seed), Some(pa.runs))?;
-    let c = experiment::compare(&pa, &pb, a.threads.map(|n| n as usize))?;
+    let c = experiment::compare(&pa, &pb, a.ensemble.options().threads)?;
     Ok(match a.format {
         Format::Text | Format::Brief => experiment::compare_text(&c),
         Format::Json => {

@@ -45,10 +45,9 @@ pub fn shard_range(runs: u32, k: u32, n: u32) -> (u32, u32) {
     (at(k - 1), at(k))
 }
 
-/// What an ensemble produced: the summary and how many runs it took.
+/// What an ensemble produced (`summary.runs` says how many runs it took).
 pub struct Ensemble {
     pub summary: Summary,
-    pub runs: u32,
     /// Whether `--until-ci` was met (always true without it).
     pub converged: bool,
 }
@@ -130,11 +129,7 @@ pub fn run<T: Send>(
         }
     }
     bar.finish_and_clear();
-    Ok(Ensemble {
-        runs: summary.runs as u32,
-        summary,
-        converged,
-    })
+    Ok(Ensemble { summary, converged })
 }
 
 /// Whether every verdict share of every group has a 95% Wilson interval

@@ -346,7 +346,7 @@ struct RawScenario {
     #[serde(default)]
     custom_kinds: Keyed<RawCustomKind>,
     #[serde(default)]
-    amend: Vec<RawAmend>,
+    amend: Vec<Spanned<RawAmend>>,
     #[serde(default = "default_max_proposals")]
     max_proposals: u32,
     #[serde(default = "default_min_acts")]
@@ -1306,8 +1306,9 @@ impl Fingerprint {
 }
 
 /// Apply `amend:` to the world: counterfactual memberships and bases.
-fn amend(c: &mut Checker, ids: &Ids, world: &mut World, list: &[RawAmend]) {
-    for a in list {
+fn amend(c: &mut Checker, ids: &Ids, world: &mut World, list: &[Spanned<RawAmend>]) {
+    for sa in list {
+        let a = &sa.value;
         match (&a.join, &a.leave, &a.base) {
             (Some(o), None, None) | (None, Some(o), None) => {
                 let Some(actor) = a.actor.as_ref() else {
@@ -1345,9 +1346,11 @@ fn amend(c: &mut Checker, ids: &Ids, world: &mut World, list: &[RawAmend]) {
                     );
                 }
             },
-            _ => c.errors.push(Diagnostic::new(
+            _ => c.error(
+                span_at(sa.referenced, 1),
                 "an amendment needs exactly one of `join`, `leave` or `base`".to_string(),
-            )),
+                "join, leave or base?",
+            ),
         }
     }
 }
@@ -1447,10 +1450,15 @@ fn claim(
             turn,
         }
     } else if let Some(v) = &r.emerges {
-        Subject::Emerges {
-            group: group(c)?,
-            verdict: verdict(c, v)?,
+        if v.value != "alliance" {
+            c.error(
+                str_span(v),
+                format!("`emerges: {}` is not tracked per turn", v.value),
+                "only `emerges: alliance`",
+            );
+            return None;
         }
+        Subject::Emerges { group: group(c)? }
     } else if let Some(i) = &r.indicator {
         let Some(ind) = Indicator::ALL.iter().find(|x| x.key() == i.value).copied() else {
             c.error_with_note(
@@ -1588,9 +1596,7 @@ fn describe(s: &Subject) -> String {
         } => {
             format!("{group} is {} at the end of turn {t}", verdict.key())
         }
-        Subject::Emerges { group, verdict } => {
-            format!("{group} becomes {} at some turn", verdict.key())
-        }
+        Subject::Emerges { group } => format!("{group} becomes an alliance at some turn"),
         Subject::Indicator { group, indicator } => format!("{group}: mean {}", indicator.label()),
         Subject::Choice {
             event,

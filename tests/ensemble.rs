@@ -110,14 +110,10 @@ fn aggregates_of_different_inputs_are_not_merged() {
 #[test]
 fn runs_csv_has_one_row_per_run_with_sampled_values() {
     let f = Fixture::new();
-    let path = f.path("scenarios/taiwan-crisis.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    f.write(
+    f.edit(
         "scenarios/taiwan-crisis.yaml",
-        &text.replace(
-            "runs: 200\n",
-            "runs: 200\noverrides:\n  - {path: actors.RUS.risk_aversion, value: {uniform: [0.2, 0.9]}}\n  - {path: relations.RUS.CHN.ties, value: {normal: {mean: 0.55, sd: 0.1}}}\n",
-        ),
+        "runs: 200\n",
+        "runs: 200\noverrides:\n  - {path: actors.RUS.risk_aversion, value: {uniform: [0.2, 0.9]}}\n  - {path: relations.RUS.CHN.ties, value: {normal: {mean: 0.55, sd: 0.1}}}\n",
     );
     let report = ok(f.bloc(&[
         "run",
@@ -157,14 +153,10 @@ fn runs_csv_has_one_row_per_run_with_sampled_values() {
 #[test]
 fn a_bad_distribution_is_an_error_with_its_position() {
     let f = Fixture::new();
-    let path = f.path("scenarios/taiwan-crisis.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    f.write(
+    f.edit(
         "scenarios/taiwan-crisis.yaml",
-        &text.replace(
-            "runs: 200\n",
-            "runs: 200\noverrides:\n  - {path: actors.RUS.risk_aversion, value: {uniform: [0.9, 0.2]}}\n",
-        ),
+        "runs: 200\n",
+        "runs: 200\noverrides:\n  - {path: actors.RUS.risk_aversion, value: {uniform: [0.9, 0.2]}}\n",
     );
     let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml"]);
     assert_eq!(code, 2, "{err}");
@@ -215,23 +207,15 @@ fn until_ci_stops_when_every_verdict_share_is_tight_enough() {
 fn a_failing_run_is_reported_with_its_seed_and_index_whatever_the_threads() {
     let f = Fixture::new();
     // Fails only in runs where the drawn attribute is high.
-    let path = f.path("rules/russia.rhai");
-    let text = std::fs::read_to_string(&path).unwrap();
-    f.write(
+    f.edit(
         "rules/russia.rhai",
-        &text.replace(
-            "fn on_armed_conflict(ev) {",
-            "fn on_armed_conflict(ev) {\n    if attr(\"RUS\", \"risk_aversion\") > 0.8 { throw \"too risky\"; }",
-        ),
+        "fn on_armed_conflict(ev) {",
+        "fn on_armed_conflict(ev) {\n    if attr(\"RUS\", \"risk_aversion\") > 0.8 { throw \"too risky\"; }",
     );
-    let scen = f.path("scenarios/taiwan-crisis.yaml");
-    let text = std::fs::read_to_string(&scen).unwrap();
-    f.write(
+    f.edit(
         "scenarios/taiwan-crisis.yaml",
-        &text.replace(
-            "runs: 200\n",
-            "runs: 200\noverrides:\n  - {path: actors.RUS.risk_aversion, value: {uniform: [0.0, 1.0]}}\n",
-        ),
+        "runs: 200\n",
+        "runs: 200\noverrides:\n  - {path: actors.RUS.risk_aversion, value: {uniform: [0.0, 1.0]}}\n",
     );
     let mut errs = Vec::new();
     for t in ["1", "2"] {

@@ -29,14 +29,11 @@ fn every_shipped_claim_passes() {
 #[test]
 fn russia_backing_china_militarily_fails_the_taiwan_claim() {
     let f = Fixture::new();
-    let path = f.path("rules/russia.rhai");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let edited = text.replace(
+    f.edit(
+        "rules/russia.rhai",
         "s[\"military_support:CHN\"] = -1.0 - entrapment - attr(\"RUS\", \"risk_aversion\");",
         "s[\"military_support:CHN\"] = 5.0;",
     );
-    assert_ne!(text, edited, "the line to edit moved; update this test");
-    f.write("rules/russia.rhai", &edited);
     let (code, out, _) = f.bloc(&["test", "scenarios/taiwan-crisis.yaml"]);
     assert_eq!(code, 4, "{out}");
     assert!(
@@ -55,14 +52,9 @@ fn russia_backing_china_militarily_fails_the_taiwan_claim() {
 #[test]
 fn china_endorsing_recognition_fails_the_georgia_claim() {
     let f = Fixture::new();
-    let path = f.path("rules/china.rhai");
-    let text = std::fs::read_to_string(&path).unwrap();
     // Drop the hard constraint and make endorsement attractive.
-    let edited = text
-        .replace("forbid.endorse = ", "let dropped = ")
-        .replace("s.abstain = 0.4;", "s.endorse = 3.0;");
-    assert_ne!(text, edited, "the lines to edit moved; update this test");
-    f.write("rules/china.rhai", &edited);
+    f.edit("rules/china.rhai", "forbid.endorse = ", "let dropped = ");
+    f.edit("rules/china.rhai", "s.abstain = 0.4;", "s.endorse = 3.0;");
     let (code, out, _) = f.bloc(&["test", "scenarios/georgia-2008.yaml"]);
     assert_eq!(code, 4, "{out}");
     assert!(
@@ -75,14 +67,10 @@ fn china_endorsing_recognition_fails_the_georgia_claim() {
 #[test]
 fn a_claim_about_an_unknown_event_is_an_input_error_with_its_position() {
     let f = Fixture::new();
-    let path = f.path("scenarios/iran-joins.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    f.write(
+    f.edit(
         "scenarios/iran-joins.yaml",
-        &text.replace(
-            "event: iran-applies\n    outcome",
-            "event: iran-aplies\n    outcome",
-        ),
+        "event: iran-applies\n    outcome",
+        "event: iran-aplies\n    outcome",
     );
     let (code, out, _) = f.bloc(&["test", "scenarios/iran-joins.yaml"]);
     assert_eq!(code, 4, "{out}");
@@ -139,23 +127,22 @@ fn rising_threat_shows_proposals_with_proposer_and_rationale_in_the_trace() {
 fn proposals_are_bounded_per_actor_and_turn() {
     let f = Fixture::new();
     // A rule that tries to propose three exercises every turn.
-    let path = f.path("rules/russia.rhai");
-    let text = std::fs::read_to_string(&path).unwrap();
+    f.edit(
+        "rules/russia.rhai",
+        "fn propose(me)",
+        "fn replaced_propose(me)",
+    );
+    let text = std::fs::read_to_string(f.path("rules/russia.rhai")).unwrap();
     f.write(
         "rules/russia.rhai",
         &format!(
-            "{}\nfn propose(me) {{ let out = []; for i in 0..3 {{ out.push(#{{ kind: \"joint_exercise\", id: \"ex-\" + turn() + \"-\" + i, org: \"SCO\", why: \"test\" }}); }} out }}\n",
-            text.replace("fn propose(me)", "fn replaced_propose(me)")
+            "{text}\nfn propose(me) {{ let out = []; for i in 0..3 {{ out.push(#{{ kind: \"joint_exercise\", id: \"ex-\" + turn() + \"-\" + i, org: \"SCO\", why: \"test\" }}); }} out }}\n"
         ),
     );
-    let path = f.path("scenarios/baseline-2008.yaml");
-    let scen = std::fs::read_to_string(&path).unwrap();
-    f.write(
+    f.edit(
         "scenarios/baseline-2008.yaml",
-        &scen.replace(
-            "temperature: 0.25\n",
-            "temperature: 0.25\nmax_proposals: 2\n",
-        ),
+        "temperature: 0.25\n",
+        "temperature: 0.25\nmax_proposals: 2\n",
     );
     let (code, _, err) = f.bloc(&[
         "run",
@@ -182,14 +169,11 @@ fn proposals_are_bounded_per_actor_and_turn() {
 #[test]
 fn an_invalid_proposal_names_the_script_actor_and_turn() {
     let f = Fixture::new();
-    let path = f.path("rules/iran.rhai");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let edited = text.replace(
+    f.edit(
+        "rules/iran.rhai",
         "org: \"SCO\", status: \"member\"",
         "org: \"SOC\", status: \"member\"",
     );
-    assert_ne!(text, edited);
-    f.write("rules/iran.rhai", &edited);
     let (code, _, err) = f.bloc(&["run", "scenarios/rising-threat.yaml", "--runs", "1"]);
     assert_eq!(code, 1, "{err}");
     assert!(

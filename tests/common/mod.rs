@@ -43,6 +43,17 @@ impl Fixture {
         std::fs::write(self.path(rel), text).unwrap();
     }
 
+    /// Replace `from` with `to` in a fixture file; panics if `from` is not
+    /// there, so a test never runs on an edit that silently did nothing.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = std::fs::read_to_string(self.path(rel)).unwrap();
+        assert!(
+            text.contains(from),
+            "`{from}` not found in {rel}: update this test"
+        );
+        self.write(rel, &text.replace(from, to));
+    }
+
     /// Run `bloc` with `args` inside the fixture; (exit code, stdout, stderr).
     pub fn bloc(&self, args: &[&str]) -> (i32, String, String) {
         let out = Command::new(env!("CARGO_BIN_EXE_bloc"))
