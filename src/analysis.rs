@@ -139,8 +139,41 @@ fn share(hits: usize, total: usize) -> Option<f64> {
     (total > 0).then(|| hits as f64 / total as f64)
 }
 
-/// Measure every indicator for `g` over a finished run.
+/// What a run measured for one group, before any verdict.
+pub struct Measures {
+    pub members: Vec<ActorId>,
+    /// Members that take part (not frozen).
+    pub active: usize,
+    /// Name of the strongest obligation binding the group, or `none`.
+    pub obligation: &'static str,
+    pub values: [Option<f64>; 7],
+}
+
+/// Measure every indicator for `g` over a finished run, with the verdict and
+/// the sentences that justify it.
 pub fn assess(g: &GroupSpec, run: &RunRecord, world: &World, t: &Thresholds) -> Assessment {
+    let m = measure(g, run, world);
+    let (verdict, untested, reasons) = classify(&m.values, m.obligation, m.active, t);
+    Assessment {
+        group: g.id.clone(),
+        obligation: m.obligation,
+        members: m.members,
+        values: m.values,
+        verdict,
+        untested,
+        reasons,
+    }
+}
+
+/// The verdict alone (no sentences): for the per-turn assessments, of which
+/// only the verdict is kept.
+pub fn verdict_now(g: &GroupSpec, run: &RunRecord, world: &World, t: &Thresholds) -> Verdict {
+    let m = measure(g, run, world);
+    verdict(&m.values, m.active, t).0
+}
+
+/// Measure every indicator for `g` over a run so far.
+pub fn measure(g: &GroupSpec, run: &RunRecord, world: &World) -> Measures {
     let members = g.members(world);
     let is_member = |a: ActorId| members.contains(&a);
     let mut values = [None; 7];
@@ -307,16 +340,15 @@ pub fn assess(g: &GroupSpec, run: &RunRecord, world: &World, t: &Thresholds) -> 
     }
     values[6] = (n > 0).then(|| sum / n as f64);
 
-    let obligation = strongest.map_or("none", |o| o.name());
-    let (verdict, untested, reasons) = classify(&values, obligation, t);
-    Assessment {
-        group: g.id.clone(),
-        obligation,
+    let active = match g.org {
+        Some(o) => world.org(o).active_members().len(),
+        None => members.len(),
+    };
+    Measures {
         members,
+        active,
+        obligation: strongest.map_or("none", |o| o.name()),
         values,
-        verdict,
-        untested,
-        reasons,
     }
 }
 
@@ -336,14 +368,68 @@ fn cmp_text(label: &str, v: f64, t: f64) -> String {
     format!("{label} {v:.2} {op} {t:.2}")
 }
 
+/// Fewer members than this make no group: nobody to ally with.
+pub const MIN_MEMBERS: usize = 2;
+
+fn get(v: &[Option<f64>; 7], i: Indicator) -> Option<f64> {
+    v[Indicator::ALL.iter().position(|x| *x == i).unwrap_or(0)]
+}
+
+/// The alliance tests after formal commitment, with their thresholds.
+fn alliance_tests(t: &Thresholds) -> [(Indicator, f64); 3] {
+    [
+        (Indicator::CasusFoederis, t.casus_foederis),
+        (Indicator::ExternalOrientation, t.external_orientation),
+        (Indicator::Exclusivity, t.exclusivity),
+    ]
+}
+
+/// The verdict, and whether it is an alliance whose casus foederis no war
+/// tried. A group of fewer than [`MIN_MEMBERS`] members (an organization
+/// emptied by departures) is a partnership at most: its treaty binds nobody
+/// to anybody.
+pub fn verdict(v: &[Option<f64>; 7], members: usize, t: &Thresholds) -> (Verdict, bool) {
+    if members < MIN_MEMBERS {
+        return (Verdict::Partnership, false);
+    }
+    let formal = get(v, Indicator::FormalCommitment).unwrap_or(0.0) >= t.formal_commitment;
+    let tests_pass = alliance_tests(t)
+        .iter()
+        .all(|(ind, thr)| get(v, *ind).is_none_or(|x| x >= *thr));
+    if formal && tests_pass {
+        return (
+            Verdict::Alliance,
+            get(v, Indicator::CasusFoederis).is_none(),
+        );
+    }
+    let al_ok = get(v, Indicator::Alignment).unwrap_or(0.0) >= t.alignment;
+    let ds_ok =
+        get(v, Indicator::DiplomaticSolidarity).is_none_or(|x| x >= t.diplomatic_solidarity);
+    if al_ok && ds_ok {
+        (Verdict::Alignment, false)
+    } else {
+        (Verdict::Partnership, false)
+    }
+}
+
 /// The verdict and the sentences that justify it.
 pub fn classify(
     v: &[Option<f64>; 7],
     obligation: &str,
+    members: usize,
     t: &Thresholds,
 ) -> (Verdict, bool, Vec<String>) {
-    let get = |i: Indicator| v[Indicator::ALL.iter().position(|x| *x == i).unwrap_or(0)];
-    let formal = get(Indicator::FormalCommitment).unwrap_or(0.0);
+    let (verdict, untested) = verdict(v, members, t);
+    if members < MIN_MEMBERS {
+        return (
+            verdict,
+            untested,
+            vec![format!(
+                "{members} active member(s): a group needs at least {MIN_MEMBERS} states to ally or align"
+            )],
+        );
+    }
+    let formal = get(v, Indicator::FormalCommitment).unwrap_or(0.0);
     let mut failed = Vec::new();
     let mut passed = Vec::new();
     let ftext = format!(
@@ -355,47 +441,97 @@ pub fn classify(
     } else {
         failed.push(ftext)
     }
-    let mut untested = false;
-    for (ind, thr) in [
-        (Indicator::CasusFoederis, t.casus_foederis),
-        (Indicator::ExternalOrientation, t.external_orientation),
-        (Indicator::Exclusivity, t.exclusivity),
-    ] {
-        match get(ind) {
+    for (ind, thr) in alliance_tests(t) {
+        match get(v, ind) {
             Some(x) if x >= thr => passed.push(cmp_text(ind.label(), x, thr)),
             Some(x) => failed.push(cmp_text(ind.label(), x, thr)),
-            None => {
-                if ind == Indicator::CasusFoederis {
-                    untested = true;
-                }
-                passed.push(format!("{} not tested", ind.label()));
-            }
+            None => passed.push(format!("{} not tested", ind.label())),
         }
     }
-    if failed.is_empty() {
+    if verdict == Verdict::Alliance {
         if untested {
             passed
                 .push("a defence commitment no war has tried (Snyder): alliance, untested".into());
         }
-        return (Verdict::Alliance, untested, passed);
+        return (verdict, untested, passed);
     }
     let mut reasons: Vec<String> = failed
         .into_iter()
         .map(|f| format!("not an alliance: {f}"))
         .collect();
-    let al = get(Indicator::Alignment).unwrap_or(0.0);
-    let ds = get(Indicator::DiplomaticSolidarity);
-    let al_ok = al >= t.alignment;
-    let ds_ok = ds.is_none_or(|x| x >= t.diplomatic_solidarity);
+    let al = get(v, Indicator::Alignment).unwrap_or(0.0);
     reasons.push(cmp_text("alignment", al, t.alignment));
-    reasons.push(match ds {
+    reasons.push(match get(v, Indicator::DiplomaticSolidarity) {
         Some(x) => cmp_text("diplomatic solidarity", x, t.diplomatic_solidarity),
         None => "diplomatic solidarity not tested".into(),
     });
-    let verdict = if al_ok && ds_ok {
-        Verdict::Alignment
-    } else {
-        Verdict::Partnership
-    };
     (verdict, false, reasons)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Indicators in [`Indicator::ALL`] order.
+    fn v(x: [Option<f64>; 7]) -> [Option<f64>; 7] {
+        x
+    }
+
+    const ALLIANCE: [Option<f64>; 7] = [
+        Some(1.0),
+        Some(0.5),
+        Some(0.5),
+        Some(0.5),
+        Some(0.5),
+        Some(0.5),
+        Some(0.45),
+    ];
+
+    #[test]
+    fn classify_at_its_thresholds() {
+        let t = Thresholds::default();
+        // Every test met exactly at its threshold: an alliance.
+        assert_eq!(verdict(&ALLIANCE, 3, &t), (Verdict::Alliance, false));
+        // Each alliance test just below its threshold breaks the alliance;
+        // alignment and solidarity at their thresholds keep an alignment.
+        for i in 0..4 {
+            let mut x = ALLIANCE;
+            x[i] = Some(if i == 0 { 0.89 } else { 0.49 });
+            let (verdict, untested, reasons) = classify(&x, "defence", 3, &t);
+            assert_eq!((verdict, untested), (Verdict::Alignment, false), "{i}");
+            assert!(reasons[0].starts_with("not an alliance"), "{reasons:?}");
+        }
+        // Below the alignment threshold, or solidarity below its own: partnership.
+        let mut x = ALLIANCE;
+        x[0] = Some(0.4);
+        x[6] = Some(0.44);
+        assert_eq!(verdict(&x, 3, &t).0, Verdict::Partnership);
+        x[6] = Some(0.45);
+        x[4] = Some(0.49);
+        assert_eq!(verdict(&x, 3, &t).0, Verdict::Partnership);
+        // Untested solidarity does not hold an alignment back.
+        x[4] = None;
+        assert_eq!(verdict(&x, 3, &t).0, Verdict::Alignment);
+    }
+
+    #[test]
+    fn untested_casus_foederis_is_an_untested_alliance() {
+        let t = Thresholds::default();
+        let x = v([Some(1.0), None, None, None, None, Some(0.5), Some(0.5)]);
+        let (verdict, untested, reasons) = classify(&x, "defence", 2, &t);
+        assert_eq!((verdict, untested), (Verdict::Alliance, true));
+        assert!(reasons.iter().any(|r| r.contains("no war has tried")));
+    }
+
+    #[test]
+    fn empty_or_one_member_group_is_no_alliance() {
+        let t = Thresholds::default();
+        let x = v([Some(1.0), None, None, None, None, Some(1.0), None]);
+        for n in [0, 1] {
+            let (verdict, untested, reasons) = classify(&x, "defence", n, &t);
+            assert_eq!((verdict, untested), (Verdict::Partnership, false));
+            assert!(reasons[0].contains("at least 2 states"), "{reasons:?}");
+        }
+        assert_eq!(classify(&x, "defence", 2, &t).0, Verdict::Alliance);
+    }
 }

@@ -169,20 +169,40 @@ impl Claim {
                 event,
                 actor,
                 choice,
-            } => match s.event(event).and_then(|e| e.choice(actor, choice)) {
-                Some((k, n)) => share(k, n),
-                None if s.event(event).is_none() => {
-                    none(format!("event `{event}` did not happen in any run"))
+            } => {
+                let tallies = s.event(event);
+                if tallies.is_empty() {
+                    return none(format!("event `{event}` did not happen in any run"));
                 }
-                None => none(format!("`{actor}` never decided on `{event}`")),
-            },
-            Subject::Outcome { event, outcome } => match s.event(event) {
-                Some(e) => share(e.outcomes.get(outcome).copied().unwrap_or(0), e.happened),
-                None => none(format!("event `{event}` did not happen in any run")),
-            },
-            Subject::Proposed { id } => {
-                share(s.proposals.get(id).map_or(0, |e| e.happened), s.runs)
+                let counts: Vec<(u64, u64)> = tallies
+                    .iter()
+                    .filter_map(|e| e.choice(actor, choice))
+                    .collect();
+                if counts.is_empty() {
+                    return none(format!("`{actor}` never decided on `{event}`"));
+                }
+                let (k, n) = counts.iter().fold((0, 0), |(k, n), (a, b)| (k + a, n + b));
+                share(k, n)
             }
+            Subject::Outcome { event, outcome } => {
+                let tallies = s.event(event);
+                if tallies.is_empty() {
+                    return none(format!("event `{event}` did not happen in any run"));
+                }
+                let k = tallies
+                    .iter()
+                    .map(|e| e.outcomes.get(outcome).copied().unwrap_or(0))
+                    .sum();
+                share(k, tallies.iter().map(|e| e.happened).sum())
+            }
+            Subject::Proposed { id } => share(
+                s.proposals
+                    .values()
+                    .filter(|e| e.id == *id)
+                    .map(|e| e.happened)
+                    .sum(),
+                s.runs,
+            ),
             Subject::Coalition { actors } => {
                 let id = actors.join("+");
                 share(s.coalitions.get(&id).map_or(0, |c| c.runs), s.runs)

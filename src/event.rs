@@ -270,6 +270,96 @@ impl Event {
         p
     }
 
+    /// The outcomes this event can end in, as reports and claims name them
+    /// (a withdrawal demand's `closed by …` / `kept by …` name hosts, and
+    /// are checked by [`Event::can_end_in`]).
+    pub fn outcome_forms(&self, w: &World) -> Vec<String> {
+        let s = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect();
+        match &self.kind {
+            EventKind::ArmedConflict { attacker, .. } => {
+                let a = w.name(*attacker);
+                vec![
+                    format!("{a} backed militarily"),
+                    format!("{a} backed diplomatically only"),
+                    format!("{a} isolated"),
+                ]
+            }
+            EventKind::Custom { options, .. } => {
+                let mut v: Vec<String> = options.iter().map(|o| format!("mostly {o}")).collect();
+                v.push("no decision".into());
+                v
+            }
+            EventKind::Departure { mode, .. } => s(&[match mode {
+                DepartureMode::Freeze => "frozen",
+                DepartureMode::Leave => "left",
+            }]),
+            _ => s(fixed_outcomes(self.kind_name())),
+        }
+    }
+
+    /// Whether this event can end in `outcome` in some run.
+    pub fn can_end_in(&self, outcome: &str, w: &World) -> bool {
+        match &self.kind {
+            EventKind::WithdrawalDemand { .. } => withdrawal_outcome(outcome, w),
+            _ => self.outcome_forms(w).iter().any(|o| o == outcome),
+        }
+    }
+}
+
+/// Outcomes that do not depend on the event's actors or options, by kind name
+/// (`closed by …`/`kept by …` of a withdrawal demand are checked apart).
+fn fixed_outcomes(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "membership_application" => &["admitted", "rejected"],
+        "backing_request" => &["backed", "not backed"],
+        "joint_exercise" => &["held", "not held"],
+        "treaty_proposal" => &["in force", "failed"],
+        "basing_request" => &["granted", "denied"],
+        "withdrawal_demand" => &["no bases to close"],
+        "declaration" => &["adopted", "blocked"],
+        "shock" => &["applied"],
+        "membership_offer" => &["joined", "declined", "blocked"],
+        "departure" => &["frozen", "left"],
+        _ => &[],
+    }
+}
+
+/// `no bases to close`, `closed by A, B`, `kept by C` or `closed by A; kept by C`,
+/// naming actors of the world.
+fn withdrawal_outcome(o: &str, w: &World) -> bool {
+    let hosts = |list: &str| list.split(", ").all(|id| w.actor_id(id).is_some());
+    if o == "no bases to close" {
+        return true;
+    }
+    let (closed, kept) = match o.split_once("; ") {
+        Some((c, k)) => (Some(c), Some(k)),
+        None if o.starts_with("closed by ") => (Some(o), None),
+        None => (None, Some(o)),
+    };
+    closed.is_none_or(|c| c.strip_prefix("closed by ").is_some_and(hosts))
+        && kept.is_none_or(|k| k.strip_prefix("kept by ").is_some_and(hosts))
+}
+
+/// Whether an event an actor proposes (of any kind a script may propose) can
+/// end in `outcome`: a claim about a proposal cannot know its kind.
+pub fn proposal_can_end_in(outcome: &str, w: &World) -> bool {
+    withdrawal_outcome(outcome, w)
+        || crate::proposal::KINDS
+            .iter()
+            .any(|(k, _)| fixed_outcomes(k).contains(&outcome))
+}
+
+/// Every outcome a proposed event can end in, for error notes.
+pub fn proposal_outcomes() -> Vec<&'static str> {
+    let mut v: Vec<&str> = crate::proposal::KINDS
+        .iter()
+        .flat_map(|(k, _)| fixed_outcomes(k).iter().copied())
+        .collect();
+    v.extend(["closed by HOSTS", "kept by HOSTS"]);
+    v
+}
+
+impl Event {
     /// The options offered to every decider, in a fixed order.
     pub fn options(&self, w: &World) -> Vec<String> {
         let s = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect();

@@ -32,6 +32,11 @@ pub struct GroupTally {
     pub by_turn: Vec<[u64; 3]>,
     /// Runs in which the verdict first reached alliance at each turn.
     pub first_alliance: BTreeMap<u32, u64>,
+    /// Per verdict (index in [`Verdict::ALL`]), the reasons given in the
+    /// lowest-numbered run that reached it: the modal verdict is explained
+    /// by a run that had it, whatever the indicators' means would say.
+    #[serde(default)]
+    pub examples: BTreeMap<usize, (u32, Vec<String>)>,
 }
 
 impl GroupTally {
@@ -46,12 +51,16 @@ impl GroupTally {
             obligations: BTreeMap::new(),
             by_turn: vec![[0; 3]; turns as usize],
             first_alliance: BTreeMap::new(),
+            examples: BTreeMap::new(),
         }
     }
 
-    fn add(&mut self, a: &Assessment, world: &World) {
+    fn add(&mut self, a: &Assessment, world: &World, run: u32) {
         self.runs += 1;
         self.verdicts[verdict_index(a.verdict)] += 1;
+        keep_first(&mut self.examples, verdict_index(a.verdict), run, || {
+            a.reasons.clone()
+        });
         self.untested_alliances += u64::from(a.untested);
         for (s, x) in self.stats.iter_mut().zip(&a.values) {
             if let Some(x) = x {
@@ -88,6 +97,20 @@ impl GroupTally {
         }
         for (k, n) in &o.first_alliance {
             *self.first_alliance.entry(*k).or_default() += n;
+        }
+        for (k, (run, reasons)) in &o.examples {
+            keep_first(&mut self.examples, *k, *run, || reasons.clone());
+        }
+    }
+}
+
+/// Keep, per key, the record of the lowest run index: merging is order-free.
+fn keep_first<K: Ord, V>(m: &mut BTreeMap<K, (u32, V)>, key: K, run: u32, v: impl FnOnce() -> V) {
+    match m.get_mut(&key) {
+        Some(slot) if slot.0 <= run => {}
+        Some(slot) => *slot = (run, v()),
+        None => {
+            m.insert(key, (run, v()));
         }
     }
 }
@@ -242,12 +265,21 @@ pub struct Summary {
     pub thresholds: Thresholds,
     pub groups: Vec<GroupTally>,
     pub events: Vec<EventTally>,
-    /// Events the actors proposed, by id.
+    /// Events the actors proposed, by [`proposal_key`]: id, kind and
+    /// options, so that choices are counted under the labels they were
+    /// made among.
     pub proposals: BTreeMap<String, EventTally>,
     /// Emergent coalitions, by id (members joined with `+`).
     pub coalitions: BTreeMap<String, GroupTally>,
     /// The parameters drawn per run, and what was drawn.
     pub samples: Vec<SampleTally>,
+}
+
+/// The key of a proposed event's tally: one proposal id may be proposed as
+/// different kinds (or with different options) in different runs, and each
+/// variant's choices are counted by option index.
+pub fn proposal_key(id: &str, kind: &str, options: &[String]) -> String {
+    format!("{id}\u{1f}{kind}\u{1f}{}", options.join("\u{1e}"))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -299,7 +331,7 @@ impl Summary {
             t.drawn.add(*x);
         }
         for (tally, a) in self.groups.iter_mut().zip(&run.assessments) {
-            tally.add(a, &run.world);
+            tally.add(a, &run.world, index);
         }
         for (g, tally) in self.groups.iter_mut().enumerate() {
             let mut first = None;
@@ -317,7 +349,7 @@ impl Summary {
             self.coalitions
                 .entry(a.group.clone())
                 .or_insert_with(|| GroupTally::new(&a.group, 0))
-                .add(a, &run.world);
+                .add(a, &run.world, index);
         }
         let n = self.events.len();
         for rec in &run.record.events {
@@ -326,7 +358,7 @@ impl Summary {
                 &mut self.events[rec.event]
             } else {
                 self.proposals
-                    .entry(ev.id.clone())
+                    .entry(proposal_key(&ev.id, ev.kind_name(), &rec.options))
                     .or_insert_with(|| EventTally::new(&ev.id, rec.turn, ev.kind_name()))
             };
             t.add(rec, ev, index, &run.world);
@@ -363,12 +395,14 @@ impl Summary {
         }
     }
 
-    /// An event's tally by id: the timeline's, else a proposal's.
-    pub fn event(&self, id: &str) -> Option<&EventTally> {
-        self.events
-            .iter()
-            .find(|e| e.id == id)
-            .or_else(|| self.proposals.get(id))
+    /// An event's tallies by id: the timeline's event, else every variant
+    /// of the proposal with that id (one per kind and option list, since a
+    /// script may propose one id as different kinds in different runs).
+    pub fn event(&self, id: &str) -> Vec<&EventTally> {
+        match self.events.iter().find(|e| e.id == id) {
+            Some(e) => vec![e],
+            None => self.proposals.values().filter(|e| e.id == id).collect(),
+        }
     }
 
     fn share(&self, n: u64) -> f64 {
@@ -402,11 +436,25 @@ impl GroupTally {
         m.iter().max_by_key(|(_, n)| **n).map(|(k, _)| k.clone())
     }
 
-    /// The reasons the verdict rules give for the mean indicators.
-    pub fn reasons(&self, t: &Thresholds) -> Vec<String> {
+    /// The reasons for the modal verdict, and where they come from: the
+    /// indicators at their means when those classify as the modal verdict,
+    /// else the first run that reached it (a 55/45 split can have means
+    /// that pass every alliance test while most runs fail one).
+    pub fn reasons(&self, t: &Thresholds) -> (String, Vec<String>) {
+        let verdict = self.modal_verdict();
         let means: [Option<f64>; 7] = std::array::from_fn(|i| self.mean(i));
         let ob = Self::modal(&self.obligations).unwrap_or_else(|| "none".into());
-        analysis::classify(&means, &ob, t).2
+        let (at_means, _, reasons) = analysis::classify(&means, &ob, self.members().len(), t);
+        match self.examples.get(&verdict_index(verdict)) {
+            Some((run, example)) if at_means != verdict => (
+                format!(
+                    "as in run {run}, the first with this verdict (the means would say {})",
+                    at_means.key()
+                ),
+                example.clone(),
+            ),
+            _ => ("indicators at their means".into(), reasons),
+        }
     }
 
     pub fn members(&self) -> Vec<String> {
@@ -508,8 +556,9 @@ pub fn text_with(s: &Summary, brief: bool) -> String {
                 );
             }
         }
-        let _ = writeln!(out, "  decided by (indicators at their means):");
-        for r in g.reasons(&s.thresholds) {
+        let (source, reasons) = g.reasons(&s.thresholds);
+        let _ = writeln!(out, "  decided by ({source}):");
+        for r in reasons {
             let _ = writeln!(out, "    - {r}");
         }
         if brief {
@@ -705,7 +754,8 @@ pub fn json(s: &Summary) -> Value {
                         "p5": st.quantile(0.05), "p50": st.quantile(0.5), "p95": st.quantile(0.95),
                     }))
                 }).collect::<serde_json::Map<_, _>>(),
-                "reasons": g.reasons(&s.thresholds),
+                "reasons": g.reasons(&s.thresholds).1,
+                "reasons_from": g.reasons(&s.thresholds).0,
                 "verdict_shares_by_turn": g.by_turn.iter().map(|c| {
                     let n = c.iter().sum::<u64>().max(1) as f64;
                     Verdict::ALL.iter().enumerate().map(|(i, v)| (v.key().to_string(), json!(c[i] as f64 / n))).collect::<serde_json::Map<_, _>>()

@@ -417,7 +417,7 @@ struct RawOverride {
 #[serde(deny_unknown_fields)]
 struct RawGroup {
     #[serde(default)]
-    id: Option<String>,
+    id: Option<Spanned<String>>,
     #[serde(default)]
     org: Option<Spanned<String>>,
     #[serde(default)]
@@ -636,6 +636,20 @@ impl<'a> Checker<'a> {
         );
     }
 
+    /// Ids go into parameter paths (`actors.RUS.x`), options
+    /// (`military_support:RUS`), coalition ids (`CHN+RUS`) and member lists:
+    /// letters, digits, `_` and `-` only.
+    fn id(&mut self, k: &Spanned<String>, what: &str) {
+        if let Some(bad) = crate::world::id_problem(&k.value) {
+            self.error_with_note(
+                str_span(k),
+                format!("{what} id `{}` {bad}", k.value),
+                "not a valid id",
+                "ids are letters, digits, `_` and `-` (they go into paths such as actors.ID.attribute and options such as military_support:ID)".into(),
+            );
+        }
+    }
+
     fn error_with_note(&mut self, span: Span, message: String, label: &str, note: String) {
         self.errors.push(
             Diagnostic::new(message)
@@ -782,11 +796,16 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<(World, Vec<Sample>), 
         actors: BTreeMap::new(),
         orgs: BTreeMap::new(),
     };
-    for (k, _) in &raw.actors.0 {
+    for (k, a) in &raw.actors.0 {
+        c.id(k, "actor");
+        for (name, _) in &a.attributes.0 {
+            c.id(name, "attribute");
+        }
         let n = ids.actors.len();
         ids.actors.insert(k.value.clone(), n);
     }
     for (k, _) in &raw.organizations.0 {
+        c.id(k, "organization");
         let n = ids.orgs.len();
         if ids.actors.contains_key(&k.value) {
             c.error(
@@ -1060,8 +1079,11 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
         );
     }
 
-    let mut groups = Vec::new();
+    let mut groups: Vec<GroupSpec> = Vec::new();
     for g in &raw.groups {
+        if let Some(id) = &g.id {
+            c.id(id, "group");
+        }
         let rivals: Vec<Party> = g
             .rivals
             .iter()
@@ -1071,7 +1093,10 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
             (Some(o), None) => {
                 if let Some(org) = c.org(&ids, o, "in groups") {
                     groups.push(GroupSpec {
-                        id: g.id.clone().unwrap_or_else(|| o.value.clone()),
+                        id: g
+                            .id
+                            .as_ref()
+                            .map_or_else(|| o.value.clone(), |i| i.value.clone()),
                         org: Some(org),
                         actors: vec![],
                         rivals,
@@ -1079,7 +1104,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
                 }
             }
             (None, Some(list)) => {
-                let Some(id) = g.id.clone() else {
+                let Some(id) = g.id.as_ref().map(|i| i.value.clone()) else {
                     c.errors.push(
                         Diagnostic::new("a group of listed actors needs an `id`".to_string()).at(
                             &file,
@@ -1102,6 +1127,21 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
                 Diagnostic::new("a group needs exactly one of `org` or `actors`".to_string())
                     .in_file(&file),
             ),
+        }
+    }
+
+    // Group ids key the tallies, claims and comparisons: one group per id.
+    let mut seen = BTreeMap::new();
+    for g in &raw.groups {
+        let Some(k) = g.id.as_ref().or(g.org.as_ref()) else {
+            continue;
+        };
+        if let Some(line) = seen.insert(k.value.clone(), k.referenced.line()) {
+            c.error(
+                str_span(k),
+                format!("duplicate group id `{}` (first at line {line})", k.value),
+                "give each group its own `id`",
+            );
         }
     }
 
@@ -1148,6 +1188,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
 
     let mut custom = Vec::new();
     for (k, ck) in &raw.custom_kinds.0 {
+        c.id(k, "custom kind");
         if KINDS.iter().any(|(n, _, _)| *n == k.value) {
             c.error(
                 str_span(k),
@@ -1483,6 +1524,15 @@ fn claim(
     } else if let Some(e) = &r.event {
         let ev = event(c, e)?;
         if let Some(o) = &r.outcome {
+            if !ev.can_end_in(&o.value, world) {
+                c.error_with_note(
+                    str_span(o),
+                    format!("event `{}` never ends in `{}`", e.value, o.value),
+                    "no such outcome",
+                    format!("outcomes: {}", ev.outcome_forms(world).join(", ")),
+                );
+                return None;
+            }
             Subject::Outcome {
                 event: e.value.clone(),
                 outcome: o.value.clone(),
@@ -1499,6 +1549,15 @@ fn claim(
         }
     } else if let Some(p) = &r.proposal {
         if let Some(o) = &r.outcome {
+            if !crate::event::proposal_can_end_in(&o.value, world) {
+                c.error_with_note(
+                    str_span(o),
+                    format!("no event an actor may propose ends in `{}`", o.value),
+                    "no such outcome",
+                    format!("outcomes: {}", crate::event::proposal_outcomes().join(", ")),
+                );
+                return None;
+            }
             Subject::Outcome {
                 event: p.value.clone(),
                 outcome: o.value.clone(),

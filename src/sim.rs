@@ -357,15 +357,22 @@ pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
             w.history.insert(ev.id.clone(), rec.outcome.clone());
             record.events.push(rec);
         }
-        // The last turn's assessment is the run's: keep it whole.
-        let now: Vec<Assessment> = plan
-            .groups
-            .iter()
-            .map(|g| analysis::assess(g, &record, &world, &plan.thresholds))
-            .collect();
-        by_turn.push(now.iter().map(|a| a.verdict).collect());
+        // The last turn's assessment is the run's: keep it whole (with
+        // its reasons); earlier turns keep only the verdict.
         if turn == plan.turns {
-            assessments = now;
+            assessments = plan
+                .groups
+                .iter()
+                .map(|g| analysis::assess(g, &record, &world, &plan.thresholds))
+                .collect();
+            by_turn.push(assessments.iter().map(|a| a.verdict).collect());
+        } else {
+            by_turn.push(
+                plan.groups
+                    .iter()
+                    .map(|g| analysis::verdict_now(g, &record, &world, &plan.thresholds))
+                    .collect(),
+            );
         }
         if turn < plan.turns && plan.max_proposals > 0 {
             let new = propose(plan, &world, turn)?;
@@ -509,12 +516,15 @@ fn chose<'a>(options: &'a [String], d: &Decision) -> &'a str {
 }
 
 /// Whether a collective decision passes under an organization's rule:
-/// consensus, any "no" vetoes; majority, more than half say yes.
-fn passes(rule: DecisionRule, yes: usize, no: usize, total: usize) -> bool {
-    match rule {
-        DecisionRule::Consensus => no == 0,
-        DecisionRule::Majority => 2 * yes > total,
-    }
+/// consensus, any "no" vetoes; majority, more than half say yes. Nothing
+/// passes with nobody to decide (an organization without active members
+/// admits no one and adopts nothing).
+pub fn passes(rule: DecisionRule, yes: usize, no: usize, total: usize) -> bool {
+    total > 0
+        && match rule {
+            DecisionRule::Consensus => no == 0,
+            DecisionRule::Majority => 2 * yes > total,
+        }
 }
 
 fn outcome(ev: &Event, w: &World, options: &[String], ds: &[Decision]) -> String {

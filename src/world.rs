@@ -507,3 +507,15 @@ impl World {
         self.bases.iter().filter(move |b| b.open && b.host == host)
     }
 }
+
+/// Why `id` cannot be an actor, organization, group or attribute id, if it
+/// cannot: ids go into parameter paths, options and coalition ids, whose
+/// separators (`.`, `:`, `+`, spaces) they must not contain.
+pub fn id_problem(id: &str) -> Option<String> {
+    if id.is_empty() {
+        return Some("is empty".into());
+    }
+    id.chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+        .map(|c| format!("contains `{}`", c.escape_debug()))
+}
