@@ -7,6 +7,7 @@
 //! bounded memory, a progress bar can move, and `--until-ci` can stop early.
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -144,11 +145,19 @@ pub fn half_widths_below(s: &Summary, w: f64) -> bool {
         })
 }
 
-/// A pool of `threads` workers (default: one per core), and its size.
-fn thread_pool(threads: Option<usize>) -> Result<(rayon::ThreadPool, usize), Error> {
+/// The process's pool of `threads` workers (default: one per core), and its
+/// size. Pools are made once per size and reused by every ensemble: each
+/// worker keeps its compiled copy of the rules (`RuleBook::local`) for as
+/// long as it lives, so the points of a sweep do not recompile them.
+fn thread_pool(threads: Option<usize>) -> Result<(Arc<rayon::ThreadPool>, usize), Error> {
+    static POOLS: Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>> = Mutex::new(Vec::new());
     let n = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
+    let mut pools = POOLS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, p)) = pools.iter().find(|(k, _)| *k == n) {
+        return Ok((p.clone(), n));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(n)
         .build()
@@ -157,6 +166,8 @@ fn thread_pool(threads: Option<usize>) -> Result<(rayon::ThreadPool, usize), Err
                 "cannot start {n} threads: {e}"
             )))
         })?;
+    let pool = Arc::new(pool);
+    pools.push((n, pool.clone()));
     Ok((pool, n))
 }
 

@@ -336,6 +336,14 @@ pub struct RuleBook {
 
 /// Rule books are numbered so that each thread keeps its own copy of each.
 static NEXT_BOOK: AtomicU64 = AtomicU64::new(0);
+/// How many per-thread copies have been compiled in this process.
+static FORKS: AtomicU64 = AtomicU64::new(0);
+
+/// How many per-thread copies of rule books this process has compiled (each
+/// is a full compile of every script): for tests and benches.
+pub fn copies_compiled() -> u64 {
+    FORKS.load(Ordering::Relaxed)
+}
 
 thread_local! {
     /// This thread's copies of the rule books it has used (the last few).
@@ -543,27 +551,34 @@ impl RuleBook {
         })
     }
 
-    /// Run `f` on this thread's copy of the book (made on first use).
-    fn local<T>(&self, f: impl FnOnce(&RuleBook) -> T) -> T {
+    /// Run `f` on this thread's copy of the book (made on first use, kept
+    /// for as long as the thread lives: the process's worker threads are
+    /// reused across ensembles, so a sweep compiles once per thread).
+    fn local<T>(&self, f: impl FnOnce(&RuleBook) -> T) -> Result<T, Box<Diagnostic>> {
         let Some(id) = self.id else {
-            return f(self);
+            return Ok(f(self));
         };
         let copy = COPIES.with(|c| {
             let mut c = c.borrow_mut();
             if let Some((_, b)) = c.iter().find(|(i, _)| *i == id) {
-                return Some(b.clone());
+                return Ok(b.clone());
             }
-            let b = std::rc::Rc::new(self.fork().ok()?);
+            // The texts compiled once already; a failure here is a bug, and
+            // is reported rather than retried on every decision.
+            let b = std::rc::Rc::new(self.fork().map_err(|e| {
+                Box::new(
+                    self.diagnose(&e, &self.scripts[0].file, None)
+                        .note("while compiling this thread's copy of the rules"),
+                )
+            })?);
+            FORKS.fetch_add(1, Ordering::Relaxed);
             c.push((id, b.clone()));
             if c.len() > 4 {
                 c.remove(0);
             }
-            Some(b)
+            Ok(b)
         });
-        match copy {
-            Some(b) => f(&b),
-            None => f(self),
-        }
+        copy.map(|b| f(&b))
     }
 
     /// The script (and handler) that decides `kind` for `actor`: its own
@@ -591,7 +606,7 @@ impl RuleBook {
         options: &[String],
         ctx: &CallContext,
     ) -> Result<Ballot, Box<Diagnostic>> {
-        self.local(|b| b.decide_here(actor, ev, options, ctx))
+        self.local(|b| b.decide_here(actor, ev, options, ctx))?
     }
 
     fn decide_here(
@@ -686,6 +701,8 @@ impl RuleBook {
             };
             Some(f(&call))
         })
+        .ok()
+        .flatten()
     }
 
     /// Endogenous moves: call `propose(me)` in `actor`'s script (or the
@@ -698,7 +715,7 @@ impl RuleBook {
         actor: ActorId,
         ctx: &CallContext,
     ) -> Result<Option<(Vec<Map>, String)>, Box<Diagnostic>> {
-        self.local(|b| b.propose_here(actor, ctx))
+        self.local(|b| b.propose_here(actor, ctx))?
     }
 
     fn propose_here(
@@ -811,16 +828,11 @@ impl RuleBook {
         };
         // A source is a script's path, or an imported module's import path
         // (`lib/common`), which lives in the rules folder.
+        // The text shown is the one that was compiled, never the file as it
+        // is on disk now (it may have been edited since loading).
         let file = match source {
             Some(s) if Path::new(&s) != file.path => {
-                let module = self.root.join(format!("{s}.rhai"));
-                let shown = self.dir.join(format!("{s}.rhai"));
-                std::fs::read_to_string(&s)
-                    .map(|t| SourceFile::new(&s, t))
-                    .or_else(|_| {
-                        std::fs::read_to_string(&module).map(|t| SourceFile::new(&shown, t))
-                    })
-                    .unwrap_or_else(|_| file.clone())
+                self.compiled_text(&s).unwrap_or_else(|| file.clone())
             }
             _ => file.clone(),
         };
@@ -829,6 +841,22 @@ impl RuleBook {
             (Some(line), col) => d.at(&file, Span::new(line, col.unwrap_or(1), 1)),
             _ => d.in_file(&file),
         }
+    }
+}
+
+impl RuleBook {
+    /// The compiled text of a source Rhai names: a script by its path, or an
+    /// imported module by its import path (`lib/common`).
+    fn compiled_text(&self, source: &str) -> Option<SourceFile> {
+        if let Some(s) = self
+            .scripts
+            .iter()
+            .find(|s| s.file.path.display().to_string() == source)
+        {
+            return Some(s.file.clone());
+        }
+        let texts = self.texts.lock().unwrap_or_else(|p| p.into_inner());
+        texts.get(source).cloned()
     }
 }
 

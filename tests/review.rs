@@ -274,3 +274,37 @@ fn ids_with_separators_and_duplicate_groups_are_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn error_positions_show_the_compiled_text_not_the_file_edited_since() {
+    let t = Tiny::new("import \"lib/bad\" as bad;\nfn decide(ev) { bad::boom() }\n");
+    std::fs::create_dir(t.path("rules/lib")).unwrap();
+    std::fs::write(
+        t.path("rules/lib/bad.rhai"),
+        "// helpers\nfn boom() { throw \"compiled boom\"; }\n",
+    )
+    .unwrap();
+    let s = t.scenario(
+        "s.yaml",
+        "name: edited\nworld: world.yaml\nseed: 1\nruns: 1\nturns: 1\n\
+         groups: [{org: ORG}]\n\
+         timeline:\n  - {turn: 1, id: c-applies, kind: membership_application, applicant: C, org: ORG, status: member}\n",
+    );
+    let plan = load(&s, &t.opts()).unwrap_or_else(|e| panic!("{e}"));
+    // Edited after loading: the error must still quote what was compiled.
+    std::fs::write(
+        t.path("rules/lib/bad.rhai"),
+        "// helpers, edited\n\n\nfn other() {}\n",
+    )
+    .unwrap();
+    let err = match simulate(&plan) {
+        Ok(_) => panic!("the script throws"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains("lib/bad.rhai:2:"), "{err}");
+    assert!(
+        err.contains("fn boom() { throw \"compiled boom\"; }"),
+        "{err}"
+    );
+    assert!(!err.contains("edited"), "{err}");
+}
