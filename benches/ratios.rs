@@ -20,7 +20,6 @@ use std::time::{Duration, Instant};
 use bloc::ensemble::{self, Options};
 use bloc::rules::WorldView;
 use bloc::{LoadOptions, load, sim};
-use rhai::Dynamic;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -62,12 +61,8 @@ fn engine_overhead() {
     for rec in &run.record.events {
         let ev = run.record.event(rec);
         for d in &rec.decisions {
-            let mut m = sim::event_map(ev, &world, &rec.options);
-            m.insert(
-                "actor".into(),
-                Dynamic::from(world.name(d.actor).to_string()),
-            );
-            calls.push((d.actor, ev.kind_name().to_string(), m));
+            let facts = p.rules.prepare(&sim::event_facts(ev, &world, &rec.options));
+            calls.push((d.actor, ev.kind_name().to_string(), facts));
         }
     }
     let decisions = calls.len() as f64;
@@ -83,7 +78,7 @@ fn engine_overhead() {
             for (actor, kind, m) in &calls {
                 let _ = black_box(
                     p.rules
-                        .with_bare_handler(*actor, kind, |call| call(m.clone()))
+                        .with_bare_handler(*actor, kind, m, |call| call())
                         .expect("handler"),
                 );
             }

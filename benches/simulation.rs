@@ -1,5 +1,5 @@
 //! Criterion benches: one full run of taiwan-crisis, one rule evaluation
-//! (Russia's conflict handler), and the bare Rhai call it is built on.
+//! (Russia's conflict handler, on the event's facts as a run builds them).
 //! Numbers go in the issue notes and docs/performance.md, not in tests.
 
 use std::hint::black_box;
@@ -9,7 +9,6 @@ use std::sync::Arc;
 use bloc::rules::{CallContext, WorldView};
 use bloc::{LoadOptions, load, sim};
 use criterion::{Criterion, criterion_group, criterion_main};
-use rhai::{Dynamic, Map};
 
 fn plan(name: &str) -> bloc::Plan {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -45,35 +44,20 @@ fn rule_evaluation(c: &mut Criterion) {
     let ev = &p.timeline[0];
     let options = ev.options(&world);
     let rus = world.actor_id("RUS").expect("RUS");
-    let mut m = Map::new();
-    for (k, v) in [
-        ("id", "taiwan-strait"),
-        ("kind", "armed_conflict"),
-        ("attacker", "CHN"),
-        ("defender", "TWN"),
-        ("actor", "RUS"),
-    ] {
-        m.insert(k.into(), Dynamic::from(v.to_string()));
-    }
-    let mut backers = Map::new();
-    backers.insert("USA".into(), Dynamic::from("TWN".to_string()));
-    m.insert("backers".into(), Dynamic::from_map(backers));
-    m.insert(
-        "options".into(),
-        Dynamic::from_array(options.iter().map(|o| Dynamic::from(o.clone())).collect()),
-    );
+    // The event's facts exactly as a run passes them to the scripts.
+    let facts = p.rules.prepare(&sim::event_facts(ev, &world, &options));
     let ctx = CallContext {
         actor: "RUS",
-        event: "taiwan-strait",
-        kind: "armed_conflict",
-        turn: 1,
+        event: &ev.id,
+        kind: ev.kind_name(),
+        turn: ev.turn,
     };
     let _view = WorldView::enter(&world);
     c.bench_function("rules/russia-on_armed_conflict", |b| {
         b.iter(|| {
             black_box(
                 p.rules
-                    .decide(rus, m.clone(), &options, &ctx)
+                    .decide(rus, &facts, &options, &ctx)
                     .expect("decides"),
             )
         })

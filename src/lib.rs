@@ -19,6 +19,7 @@ pub mod scenario;
 pub mod sim;
 pub mod stat;
 pub mod uncertainty;
+pub mod value;
 pub mod world;
 
 pub use diagnostic::{Diagnostic, Error};

@@ -5,9 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use rhai::{Array, Dynamic, Map};
-
 use crate::event::{DepartureMode, Event, EventKind, Proposal, Theme};
+use crate::value::{Fields as Map, Value};
 use crate::world::{ActorId, Obligation, OrgId, Status, World};
 
 /// The kinds a script may propose, and the fields each takes besides
@@ -29,14 +28,14 @@ pub const KINDS: &[(&str, &[&str])] = &[
 
 struct Fields<'w> {
     w: &'w World,
-    m: BTreeMap<String, Dynamic>,
+    m: BTreeMap<String, Value>,
 }
 
 impl Fields<'_> {
     fn text(&mut self, k: &str) -> Result<Option<String>, String> {
         match self.m.remove(k) {
             None => Ok(None),
-            Some(v) if v.is_string() => Ok(Some(v.to_string())),
+            Some(Value::Str(v)) => Ok(Some(v)),
             Some(v) => Err(format!("`{k}` must be a string, found {}", v.type_name())),
         }
     }
@@ -65,10 +64,12 @@ impl Fields<'_> {
         let Some(v) = self.m.remove(k) else {
             return Ok(None);
         };
-        let t = v.type_name();
-        let arr = v
-            .try_cast::<Array>()
-            .ok_or_else(|| format!("`{k}` must be an array of actor ids, found {t}"))?;
+        let Value::List(arr) = v else {
+            return Err(format!(
+                "`{k}` must be an array of actor ids, found {}",
+                v.type_name()
+            ));
+        };
         let mut out = Vec::new();
         for x in arr {
             let id = x.to_string();
@@ -106,10 +107,7 @@ pub fn build(
     turn: u32,
     handler: &str,
 ) -> Result<Event, String> {
-    let mut f = Fields {
-        w,
-        m: map.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
-    };
+    let mut f = Fields { w, m: map };
     let kind = f.need("kind")?;
     let Some((_, allowed)) = KINDS.iter().find(|(k, _)| *k == kind) else {
         return Err(format!(

@@ -876,7 +876,7 @@ pub fn trace(run: &RunResult) -> Value {
                     "actor": w.name(d.actor),
                     "choice": rec.options[d.choice],
                     "rationale": d.rationale,
-                    "handler": d.handler,
+                    "handler": &*d.handler,
                     "options": rec.options.iter().enumerate().map(|(i, o)| json!({
                         "option": o,
                         "score": d.scores[i],

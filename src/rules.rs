@@ -4,7 +4,7 @@
 //! constraints), and says why. The contract is in docs/rules.md.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,6 +15,7 @@ use rhai::{
 };
 
 use crate::diagnostic::{Diagnostic, Error, SourceFile, Span};
+use crate::value::{Fields, Value};
 use crate::world::{ActorId, Obligation, Party, World};
 
 /// Limits of the hardened engine. A decision is a few hundred operations;
@@ -292,8 +293,39 @@ fn build_engine(resolver: RulesResolver, forensic: bool) -> Engine {
 struct Script {
     file: SourceFile,
     ast: AST,
-    handlers: BTreeSet<String>,
+    /// One-parameter functions (possible handlers), by name, with the label
+    /// decisions record (`rules/russia.rhai: on_armed_conflict`), built once.
+    handlers: BTreeMap<String, Arc<str>>,
+    /// `on_<kind>` handlers by kind, so a decision looks its handler up
+    /// without formatting a name.
+    by_kind: BTreeMap<String, String>,
 }
+
+impl Script {
+    fn new(file: SourceFile, ast: AST) -> Script {
+        let mut handlers = BTreeMap::new();
+        let mut by_kind = BTreeMap::new();
+        for f in ast.iter_functions().filter(|f| f.params.len() == 1) {
+            let name = f.name.to_string();
+            let label: Arc<str> = format!("{}: {name}", file.path.display()).into();
+            if let Some(kind) = name.strip_prefix("on_") {
+                by_kind.insert(kind.to_string(), name.clone());
+            }
+            handlers.insert(name, label);
+        }
+        Script {
+            file,
+            ast,
+            handlers,
+            by_kind,
+        }
+    }
+}
+
+/// An event's facts converted for scripts once, then copied for each
+/// decider (the conversion happens inside `rules`: no other module sees
+/// Rhai's types).
+pub struct Prepared(Map);
 
 /// What an actor's script said about one event.
 #[derive(Debug, Clone)]
@@ -304,8 +336,11 @@ pub struct Ballot {
     pub forbidden: Vec<Option<String>>,
     pub rationale: String,
     /// Which handler answered, e.g. `rules/russia.rhai: on_armed_conflict`.
-    pub handler: String,
+    pub handler: Arc<str>,
 }
+
+/// The proposal maps a `propose` returned, and the handler's label.
+pub type Proposals = (Vec<Fields>, Arc<str>);
 
 /// Who was deciding what, for error messages.
 pub struct CallContext<'a> {
@@ -449,16 +484,7 @@ impl RuleBook {
                     }
                 }
             }
-            let handlers = ast
-                .iter_functions()
-                .filter(|f| f.params.len() == 1)
-                .map(|f| f.name.to_string())
-                .collect();
-            book.scripts.push(Script {
-                file,
-                ast,
-                handlers,
-            });
+            book.scripts.push(Script::new(file, ast));
             let i = book.scripts.len() - 1;
             by_stem.insert(stem.to_string(), i);
             Ok(i)
@@ -469,7 +495,7 @@ impl RuleBook {
                 Err(d) => errors.push(*d),
             }
         }
-        for a in &world.actors {
+        for a in world.actors.iter() {
             let slot = match &a.rules {
                 Some(stem) => match compile(&mut book, stem) {
                     Ok(i) => Some(i),
@@ -535,6 +561,7 @@ impl RuleBook {
                 file: s.file.clone(),
                 ast,
                 handlers: s.handlers.clone(),
+                by_kind: s.by_kind.clone(),
             });
         }
         Ok(RuleBook {
@@ -581,20 +608,25 @@ impl RuleBook {
         copy.map(|b| f(&b))
     }
 
-    /// The script (and handler) that decides `kind` for `actor`: its own
+    /// The script and handler that decide `kind` for `actor`: its own
     /// `on_<kind>`, else its `decide`, else the default script's.
-    fn handler(&self, actor: ActorId, kind: &str) -> Option<(usize, String)> {
-        let specific = format!("on_{kind}");
+    fn handler(&self, actor: ActorId, kind: &str) -> Option<(usize, &str)> {
         let candidates = self.by_actor[actor].into_iter().chain(self.default);
         for s in candidates {
             let script = &self.scripts[s];
-            for name in [&specific, "decide"] {
-                if script.handlers.contains(name) {
-                    return Some((s, name.to_string()));
-                }
+            if let Some(name) = script.by_kind.get(kind) {
+                return Some((s, name));
+            }
+            if script.handlers.contains_key("decide") {
+                return Some((s, "decide"));
             }
         }
         None
+    }
+
+    /// Convert an event's facts for scripts, once per event.
+    pub fn prepare(&self, facts: &Fields) -> Prepared {
+        Prepared(to_map(facts))
     }
 
     /// Ask `actor`'s rules to score `options` of the event described by `ev`.
@@ -602,7 +634,7 @@ impl RuleBook {
     pub fn decide(
         &self,
         actor: ActorId,
-        ev: Map,
+        ev: &Prepared,
         options: &[String],
         ctx: &CallContext,
     ) -> Result<Ballot, Box<Diagnostic>> {
@@ -612,7 +644,7 @@ impl RuleBook {
     fn decide_here(
         &self,
         actor: ActorId,
-        ev: Map,
+        ev: &Prepared,
         options: &[String],
         ctx: &CallContext,
     ) -> Result<Ballot, Box<Diagnostic>> {
@@ -625,19 +657,28 @@ impl RuleBook {
             });
         };
         let script = &self.scripts[s];
-        let doing = format!(
-            "while actor `{}` decided on event `{}` ({}, turn {}) in {name}",
-            ctx.actor, ctx.event, ctx.kind, ctx.turn
-        );
-        let out = self.invoke(s, &name, ev, doing)?;
-        let handler = format!("{}: {name}", script.file.path.display());
+        // Error context is built only on error: it costs more than a call.
+        let doing = || {
+            format!(
+                "while actor `{}` decided on event `{}` ({}, turn {}) in {name}",
+                ctx.actor, ctx.event, ctx.kind, ctx.turn
+            )
+        };
+        let arg = || {
+            let mut m = ev.0.clone();
+            m.insert("actor".into(), Dynamic::from(ctx.actor.to_string()));
+            m
+        };
+        let out = self.invoke(s, name, arg, doing)?;
+        let handler = script
+            .handlers
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.into());
         parse_ballot(out, options).map_err(|msg| {
             Box::new(Diagnostic::new(format!("rule script returned an invalid decision: {msg}"))
                 .in_file(&script.file)
-                .note(format!(
-                    "while actor `{}` decided on event `{}` ({}, turn {}) in {name}",
-                    ctx.actor, ctx.event, ctx.kind, ctx.turn
-                ))
+                .note(doing())
                 .note("a handler returns #{ scores: #{option: number}, forbid: #{option: reason}, why: text } (docs/rules.md)"))
         })
         .map(|(scores, forbidden, rationale)| Ballot {
@@ -651,17 +692,18 @@ impl RuleBook {
     /// Turn a Rhai error into a diagnostic at the innermost position known.
     /// Call `name(arg)` in script `s`. Errors name the file, line and
     /// column, plus `doing` (who was deciding what).
+    /// `arg` builds the argument (again, for the replay of a failed call).
     fn invoke(
         &self,
         s: usize,
         name: &str,
-        arg: Map,
-        doing: String,
+        arg: impl Fn() -> Map,
+        doing: impl FnOnce() -> String,
     ) -> Result<Dynamic, Box<Diagnostic>> {
         let script = &self.scripts[s];
         let call = |engine: &Engine| -> Rr<Dynamic> {
             let opts = CallFnOptions::new().eval_ast(false);
-            engine.call_fn_with_options(opts, &mut Scope::new(), &script.ast, name, (arg.clone(),))
+            engine.call_fn_with_options(opts, &mut Scope::new(), &script.ast, name, (arg(),))
         };
         call(&self.engine).map_err(|e| {
             // Rhai reports limit errors without a position: replay the
@@ -676,28 +718,42 @@ impl RuleBook {
                 let _ = call(&forensic);
                 located = LAST_STEP.with(|l| l.borrow_mut().take());
             }
-            Box::new(self.diagnose(&e, &script.file, located).note(doing))
+            Box::new(self.diagnose(&e, &script.file, located).note(doing()))
         })
     }
 
     /// For benches: run `f` with a bare call of `actor`'s handler for `kind`
-    /// (this thread's copy of the book, `call_fn` with no ballot parsing or
-    /// diagnostics), the baseline the engine's overhead is measured against.
-    /// The caller has entered a [`WorldView`].
+    /// on `ev` (this thread's copy of the book, `call_fn` with no ballot
+    /// parsing or diagnostics), the baseline the engine's overhead is
+    /// measured against. The caller has entered a [`WorldView`].
     pub fn with_bare_handler<T>(
         &self,
         actor: ActorId,
         kind: &str,
-        f: impl FnOnce(&dyn Fn(Map) -> Dynamic) -> T,
+        ev: &Prepared,
+        f: impl FnOnce(&dyn Fn()) -> T,
     ) -> Option<T> {
         self.local(|b| {
             let (s, name) = b.handler(actor, kind)?;
             let ast = &b.scripts[s].ast;
-            let call = |m: Map| {
+            let actor = VIEW.with(|v| {
+                Dynamic::from(
+                    v.borrow()
+                        .as_ref()
+                        .map_or(String::new(), |w| w.name(actor).to_string()),
+                )
+            });
+            let call = || {
+                let mut m = ev.0.clone();
+                m.insert("actor".into(), actor.clone());
                 let opts = CallFnOptions::new().eval_ast(false);
-                b.engine
-                    .call_fn_with_options(opts, &mut Scope::new(), ast, &name, (m,))
-                    .unwrap_or(Dynamic::UNIT)
+                let _ = b.engine.call_fn_with_options::<Dynamic>(
+                    opts,
+                    &mut Scope::new(),
+                    ast,
+                    name,
+                    (m,),
+                );
             };
             Some(f(&call))
         })
@@ -714,7 +770,7 @@ impl RuleBook {
         &self,
         actor: ActorId,
         ctx: &CallContext,
-    ) -> Result<Option<(Vec<Map>, String)>, Box<Diagnostic>> {
+    ) -> Result<Option<Proposals>, Box<Diagnostic>> {
         self.local(|b| b.propose_here(actor, ctx))?
     }
 
@@ -722,43 +778,51 @@ impl RuleBook {
         &self,
         actor: ActorId,
         ctx: &CallContext,
-    ) -> Result<Option<(Vec<Map>, String)>, Box<Diagnostic>> {
+    ) -> Result<Option<Proposals>, Box<Diagnostic>> {
         let found = self.by_actor[actor]
             .into_iter()
             .chain(self.default)
-            .find(|s| self.scripts[*s].handlers.contains("propose"));
+            .find(|s| self.scripts[*s].handlers.contains_key("propose"));
         let Some(s) = found else {
             return Ok(None);
         };
-        let mut me = Map::new();
-        me.insert("actor".into(), Dynamic::from(ctx.actor.to_string()));
-        me.insert("turn".into(), Dynamic::from(i64::from(ctx.turn)));
-        let doing = format!(
-            "while actor `{}` proposed events at the end of turn {} in propose",
-            ctx.actor, ctx.turn
-        );
-        let out = self.invoke(s, "propose", me, doing.clone())?;
-        let handler = format!("{}: propose", self.scripts[s].file.path.display());
+        let me = || {
+            let mut me = Map::new();
+            me.insert("actor".into(), Dynamic::from(ctx.actor.to_string()));
+            me.insert("turn".into(), Dynamic::from(i64::from(ctx.turn)));
+            me
+        };
+        let doing = || {
+            format!(
+                "while actor `{}` proposed events at the end of turn {} in propose",
+                ctx.actor, ctx.turn
+            )
+        };
+        let out = self.invoke(s, "propose", me, doing)?;
+        let handler = self.scripts[s]
+            .handlers
+            .get("propose")
+            .cloned()
+            .unwrap_or_else(|| "propose".into());
         let invalid = |what: String| {
             Box::new(
                 Diagnostic::new(format!("rule script returned an invalid proposal: {what}"))
                     .in_file(&self.scripts[s].file)
-                    .note(doing.clone())
+                    .note(doing())
                     .note("`propose` returns (), a map #{ kind: ..., why: ..., ... } or an array of them (docs/rules.md)"),
             )
         };
         let maps = if out.is_unit() {
             vec![]
         } else if out.is_map() {
-            vec![out.cast::<Map>()]
+            vec![to_fields(out.cast::<Map>())]
         } else if out.is_array() {
             let mut v = Vec::new();
             for x in out.cast::<Array>() {
                 let t = x.type_name();
-                v.push(
-                    x.try_cast::<Map>()
-                        .ok_or_else(|| invalid(format!("an element is a {t}, not a map")))?,
-                );
+                v.push(to_fields(x.try_cast::<Map>().ok_or_else(|| {
+                    invalid(format!("an element is a {t}, not a map"))
+                })?));
             }
             v
         } else {
@@ -858,6 +922,52 @@ impl RuleBook {
         let texts = self.texts.lock().unwrap_or_else(|p| p.into_inner());
         texts.get(source).cloned()
     }
+}
+
+/// Plain values to Rhai's, for scripts to read.
+fn to_dynamic(v: &Value) -> Dynamic {
+    match v {
+        Value::Unit | Value::Other(_) => Dynamic::UNIT,
+        Value::Bool(b) => Dynamic::from(*b),
+        Value::Int(x) => Dynamic::from(*x),
+        Value::Float(x) => Dynamic::from(*x),
+        Value::Str(s) => Dynamic::from(s.clone()),
+        Value::List(xs) => Dynamic::from_array(xs.iter().map(to_dynamic).collect()),
+        Value::Map(m) => Dynamic::from_map(to_map(m)),
+    }
+}
+
+fn to_map(m: &Fields) -> Map {
+    m.iter()
+        .map(|(k, v)| (k.as_str().into(), to_dynamic(v)))
+        .collect()
+}
+
+/// What a script returned, as plain values.
+fn to_value(d: Dynamic) -> Value {
+    if d.is_unit() {
+        Value::Unit
+    } else if d.is_string() {
+        Value::Str(d.to_string())
+    } else if d.is_int() {
+        Value::Int(d.as_int().unwrap_or(0))
+    } else if d.is_float() {
+        Value::Float(d.as_float().unwrap_or(0.0))
+    } else if d.is_bool() {
+        Value::Bool(d.as_bool().unwrap_or(false))
+    } else if d.is_array() {
+        Value::List(d.cast::<Array>().into_iter().map(to_value).collect())
+    } else if d.is_map() {
+        Value::Map(to_fields(d.cast::<Map>()))
+    } else {
+        Value::Other(d.type_name())
+    }
+}
+
+fn to_fields(m: Map) -> Fields {
+    m.into_iter()
+        .map(|(k, v)| (k.to_string(), to_value(v)))
+        .collect()
 }
 
 /// The `import "path" as alias;` statements at a script's top level.

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
-use rhai::{Dynamic, Map};
 
 use crate::analysis::{self, Assessment, Verdict};
 use crate::coalition;
@@ -15,6 +14,7 @@ use crate::diagnostic::{Diagnostic, Error};
 use crate::event::{ChangeOp, DepartureMode, Event, EventKind};
 use crate::plan::Plan;
 use crate::rules::{CallContext, WorldView};
+use crate::value::{Fields, Value};
 use crate::world::{ActorId, Base, DecisionRule, Treaty, World};
 
 /// Why an option was not open to an actor.
@@ -34,7 +34,8 @@ pub struct Decision {
     pub probabilities: Vec<f64>,
     pub choice: usize,
     pub rationale: String,
-    pub handler: String,
+    /// Which handler answered, e.g. `rules/russia.rhai: on_armed_conflict`.
+    pub handler: Arc<str>,
 }
 
 /// What happened at one event of one run.
@@ -138,19 +139,19 @@ pub fn choose(scores: &[f64], allowed: &[bool], temperature: f64, u: f64) -> (us
 
 /// The event as scripts see it: a map of ids and names (docs/rules.md).
 /// The deciding actor's id is added under `actor` per decision.
-pub fn event_map(ev: &Event, w: &World, options: &[String]) -> Map {
-    let mut m = Map::new();
-    let s = |x: &str| Dynamic::from(x.to_string());
-    let name = |a: ActorId| Dynamic::from(w.name(a).to_string());
-    let names = |xs: &[ActorId]| Dynamic::from_array(xs.iter().map(|a| name(*a)).collect());
+pub fn event_facts(ev: &Event, w: &World, options: &[String]) -> Fields {
+    let mut m = Fields::new();
+    let s = |x: &str| Value::from(x);
+    let name = |a: ActorId| Value::from(w.name(a));
+    let names = |xs: &[ActorId]| Value::List(xs.iter().map(|a| name(*a)).collect());
     let org = |o: Option<usize>| s(o.map_or("", |o| w.org(o).id.as_str()));
     m.insert("id".into(), s(&ev.id));
     m.insert("kind".into(), s(ev.kind_name()));
-    m.insert("turn".into(), Dynamic::from(i64::from(ev.turn)));
+    m.insert("turn".into(), Value::Int(i64::from(ev.turn)));
     m.insert("description".into(), s(&ev.description));
     m.insert(
         "options".into(),
-        Dynamic::from_array(options.iter().map(|o| s(o)).collect()),
+        Value::List(options.iter().map(|o| s(o)).collect()),
     );
     match &ev.kind {
         EventKind::ArmedConflict {
@@ -161,11 +162,11 @@ pub fn event_map(ev: &Event, w: &World, options: &[String]) -> Map {
         } => {
             m.insert("attacker".into(), name(*attacker));
             m.insert("defender".into(), name(*defender));
-            let mut b = Map::new();
+            let mut b = Fields::new();
             for (a, side) in backers {
-                b.insert(w.name(*a).into(), name(*side));
+                b.insert(w.name(*a).to_string(), name(*side));
             }
-            m.insert("backers".into(), Dynamic::from_map(b));
+            m.insert("backers".into(), Value::Map(b));
         }
         EventKind::Membership {
             applicant,
@@ -267,11 +268,11 @@ pub fn event_map(ev: &Event, w: &World, options: &[String]) -> Map {
             requester, params, ..
         } => {
             m.insert("requester".into(), s(requester.map_or("", |a| w.name(a))));
-            let mut p = Map::new();
+            let mut p = Fields::new();
             for (k, v) in params {
-                p.insert(k.into(), s(v));
+                p.insert(k.clone(), s(v));
             }
-            m.insert("params".into(), Dynamic::from_map(p));
+            m.insert("params".into(), Value::Map(p));
         }
     }
     m
@@ -452,11 +453,10 @@ fn decide_event(
     let deciders = ev.deciders(world);
     let mut decisions = Vec::with_capacity(deciders.len());
     if !options.is_empty() && !deciders.is_empty() {
-        let base = event_map(ev, world, &options);
+        // Built once per event; each decider gets a copy with its own id.
+        let facts = plan.rules.prepare(&event_facts(ev, world, &options));
         let _view = WorldView::enter(world);
         for actor in deciders {
-            let mut m = base.clone();
-            m.insert("actor".into(), Dynamic::from(world.name(actor).to_string()));
             let ctx = CallContext {
                 actor: world.name(actor),
                 event: &ev.id,
@@ -465,14 +465,14 @@ fn decide_event(
             };
             let ballot = plan
                 .rules
-                .decide(actor, m, &options, &ctx)
+                .decide(actor, &facts, &options, &ctx)
                 .map_err(Error::Script)?;
             let mut forbidden = world_constraints(ev, world, actor, &options);
-            for (slot, reason) in forbidden.iter_mut().zip(&ballot.forbidden) {
+            for (slot, reason) in forbidden.iter_mut().zip(ballot.forbidden) {
                 if slot.is_none() {
-                    *slot = reason.as_ref().map(|r| Forbidden {
-                        by: ballot.handler.clone(),
-                        reason: r.clone(),
+                    *slot = reason.map(|reason| Forbidden {
+                        by: ballot.handler.to_string(),
+                        reason,
                     });
                 }
             }

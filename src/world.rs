@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 pub type ActorId = usize;
 pub type OrgId = usize;
@@ -306,7 +307,9 @@ pub enum Param {
 
 #[derive(Debug, Clone)]
 pub struct World {
-    pub actors: Vec<Actor>,
+    /// Shared between the runs' copies of the world: a run changes an
+    /// actor only when it draws or sets an attribute (copy on write).
+    pub actors: Arc<Vec<Actor>>,
     pub orgs: Vec<Organization>,
     pub ties: Matrix,
     pub threat: Matrix,
@@ -321,8 +324,8 @@ pub struct World {
     /// Outcomes so far in this run, by event id (scripts read them with
     /// `outcome_of`), and ids proposed by actors (at most once per run).
     pub history: BTreeMap<String, String>,
-    actor_index: BTreeMap<String, ActorId>,
-    org_index: BTreeMap<String, OrgId>,
+    actor_index: Arc<BTreeMap<String, ActorId>>,
+    org_index: Arc<BTreeMap<String, OrgId>>,
 }
 
 impl World {
@@ -349,7 +352,7 @@ impl World {
             .map(|(i, o)| (o.id.clone(), i))
             .collect();
         World {
-            actors,
+            actors: Arc::new(actors),
             orgs,
             ties,
             threat,
@@ -360,8 +363,8 @@ impl World {
             dynamics,
             turn: 0,
             history: BTreeMap::new(),
-            actor_index,
-            org_index,
+            actor_index: Arc::new(actor_index),
+            org_index: Arc::new(org_index),
         }
     }
 
@@ -456,7 +459,9 @@ impl World {
     pub fn set(&mut self, p: &Param, value: f64) {
         match p {
             Param::Attribute(a, k) => {
-                self.actors[*a].attributes.insert(k.clone(), value);
+                Arc::make_mut(&mut self.actors)[*a]
+                    .attributes
+                    .insert(k.clone(), value);
             }
             Param::Relation(a, b, r) => self.relation_mut(*r).set(*a, *b, value),
             Param::Dynamics(name) => {
