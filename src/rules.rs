@@ -724,14 +724,15 @@ impl RuleBook {
 
     /// For benches: run `f` with a bare call of `actor`'s handler for `kind`
     /// on `ev` (this thread's copy of the book, `call_fn` with no ballot
-    /// parsing or diagnostics), the baseline the engine's overhead is
-    /// measured against. The caller has entered a [`WorldView`].
+    /// parsing or diagnostics; it says whether the call succeeded), the
+    /// baseline the engine's overhead is measured against. The caller has
+    /// entered a [`WorldView`].
     pub fn with_bare_handler<T>(
         &self,
         actor: ActorId,
         kind: &str,
         ev: &Prepared,
-        f: impl FnOnce(&dyn Fn()) -> T,
+        f: impl FnOnce(&dyn Fn() -> bool) -> T,
     ) -> Option<T> {
         self.local(|b| {
             let (s, name) = b.handler(actor, kind)?;
@@ -747,13 +748,9 @@ impl RuleBook {
                 let mut m = ev.0.clone();
                 m.insert("actor".into(), actor.clone());
                 let opts = CallFnOptions::new().eval_ast(false);
-                let _ = b.engine.call_fn_with_options::<Dynamic>(
-                    opts,
-                    &mut Scope::new(),
-                    ast,
-                    name,
-                    (m,),
-                );
+                b.engine
+                    .call_fn_with_options::<Dynamic>(opts, &mut Scope::new(), ast, name, (m,))
+                    .is_ok()
             };
             Some(f(&call))
         })
