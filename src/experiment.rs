@@ -394,13 +394,12 @@ pub fn compare(a: &Plan, b: &Plan, threads: Option<usize>) -> Result<Comparison,
     };
     let runs = a.runs;
     let groups = ensemble::fold(
-        a,
         runs,
         threads,
         init,
         |acc, index| {
-            let ra = sim::run_once(a, index)?;
-            let rb = sim::run_once(b, index)?;
+            let ra = sim::run_once(a, index).map_err(|e| name_run(e, "A", a, index))?;
+            let rb = sim::run_once(b, index).map_err(|e| name_run(e, "B", b, index))?;
             for (g, (i, j)) in acc.iter_mut().zip(&shared) {
                 let (x, y) = (&ra.assessments[*i], &rb.assessments[*j]);
                 for (k, v) in Verdict::ALL.iter().enumerate() {
@@ -445,6 +444,23 @@ pub fn compare(a: &Plan, b: &Plan, threads: Option<usize>) -> Result<Comparison,
         runs,
         groups,
     })
+}
+
+/// Say which scenario of a comparison a script failed in, and how to
+/// reproduce that run on its own.
+fn name_run(e: Error, side: &str, plan: &Plan, index: u32) -> Error {
+    match e {
+        Error::Script(d) => {
+            let path = plan.path.display();
+            Error::Script(Box::new(d.note(format!(
+                "in run {index} of scenario {side} ({path}) with seed {} (reproduce with bloc run {path} --seed {} --runs {})",
+                plan.seed,
+                plan.seed,
+                index + 1
+            ))))
+        }
+        other => other,
+    }
 }
 
 fn interval(p: &Paired) -> Value {
