@@ -611,10 +611,17 @@ fn sweep_command(a: SweepArgs) -> Result<String, Error> {
         overrides: a.set,
     };
     let mut plan = scenario::load(&a.scenario, &opts)?;
-    let points = experiment::points(&a.vary, a.sample, plan.seed);
+    let points = experiment::points(&a.vary, a.sample, plan.seed)
+        .map_err(|msg| Error::one(Diagnostic::new(msg)))?;
+    let count = u32::try_from(points.len()).map_err(|_| {
+        Error::one(Diagnostic::new(format!(
+            "{} points are more than a sweep can number",
+            points.len()
+        )))
+    })?;
     let (start, end) = match a.shard {
-        Some((k, n)) => ensemble::shard_range(points.len() as u32, k, n),
-        None => (0, points.len() as u32),
+        Some((k, n)) => ensemble::shard_range(count, k, n),
+        None => (0, count),
     };
     let mut eopts = a.ensemble.options();
     eopts.progress = false;

@@ -200,9 +200,9 @@ fn progress_bar(show: bool, len: u64) -> ProgressBar {
 /// Fold runs `[0, runs)` in parallel into an accumulator, chunk by chunk,
 /// for experiments whose tally is not a [`Summary`] (paired comparisons).
 /// `merge` must be exact (integer tallies) for the result not to depend on
-/// the thread count. A failure reports the lowest failing run.
+/// the thread count. A failure reports the lowest failing run; `step` says
+/// in its error which run of which scenario failed (it alone knows).
 pub fn fold<A: Send>(
-    plan: &Plan,
     runs: u32,
     threads: Option<usize>,
     init: impl Fn() -> A + Sync,
@@ -214,13 +214,13 @@ pub fn fold<A: Send>(
         .step_by(CHUNK as usize)
         .map(|a| (a, runs.min(a + CHUNK)))
         .collect();
-    let parts: Vec<Result<A, (u32, Error)>> = pool.install(|| {
+    let parts: Vec<Result<A, Error>> = pool.install(|| {
         chunks
             .par_iter()
             .map(|&(a, b)| {
                 let mut acc = init();
                 for index in a..b {
-                    step(&mut acc, index).map_err(|e| (index, e))?;
+                    step(&mut acc, index)?;
                 }
                 Ok(acc)
             })
@@ -228,10 +228,7 @@ pub fn fold<A: Send>(
     });
     let mut total = init();
     for p in parts {
-        merge(
-            &mut total,
-            p.map_err(|(index, e)| name_run(e, plan, index))?,
-        );
+        merge(&mut total, p?);
     }
     Ok(total)
 }

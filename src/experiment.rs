@@ -49,7 +49,7 @@ pub fn parse_vary(s: &str) -> Result<Vary, String> {
     if step.is_nan() || step <= 0.0 {
         return Err(format!("STEP must be above 0, found {step}"));
     }
-    if (hi - lo) / step > 10_000.0 {
+    if (hi - lo) / step > MAX_POINTS as f64 {
         return Err(format!(
             "{lo}:{hi}:{step} gives over 10,000 values; use a larger STEP or --sample lhs:N"
         ));
@@ -62,7 +62,23 @@ pub fn parse_vary(s: &str) -> Result<Vary, String> {
     })
 }
 
+/// The most points a sweep may have (a grid's product of value counts, or
+/// the N of `lhs:N`): each point is a full ensemble, and the points are
+/// built before the first runs.
+pub const MAX_POINTS: usize = 10_000;
+
 impl Vary {
+    /// How many values [`Vary::values`] gives, without building them;
+    /// `usize::MAX` for a range no cap would allow (a STEP of 1e-300).
+    pub fn count(&self) -> usize {
+        let n = ((self.hi - self.lo) / self.step + 1e-9).floor();
+        if n.is_finite() && n >= 0.0 && n < MAX_POINTS as f64 {
+            n as usize + 1
+        } else {
+            usize::MAX
+        }
+    }
+
     /// LO, LO + STEP, … up to HI (inclusive, up to rounding).
     pub fn values(&self) -> Vec<f64> {
         let n = ((self.hi - self.lo) / self.step + 1e-9).floor() as usize;
@@ -96,9 +112,48 @@ pub fn parse_sampling(s: &str) -> Result<Sampling, String> {
     }
 }
 
-/// The sweep's points, each a value per varied parameter.
-pub fn points(vary: &[Vary], sampling: Sampling, seed: u64) -> Vec<Vec<f64>> {
+/// How many points a sweep has, checked against [`MAX_POINTS`] before
+/// anything is built; the error names the cap and what to do instead.
+pub fn point_count(vary: &[Vary], sampling: Sampling) -> Result<usize, String> {
+    let cap = "the cap is 10,000 points";
     match sampling {
+        Sampling::Grid => {
+            let counts: Vec<usize> = vary.iter().map(Vary::count).collect();
+            let total = counts.iter().fold(1usize, |t, c| t.saturating_mul(*c));
+            if total <= MAX_POINTS {
+                return Ok(total);
+            }
+            let product = counts
+                .iter()
+                .map(|c| match c {
+                    &usize::MAX => "over 10,000".to_string(),
+                    c => c.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" x ");
+            let size = if total == usize::MAX {
+                "more than 10,000".to_string()
+            } else {
+                total.to_string()
+            };
+            Err(format!(
+                "the grid has {size} points ({product} values); {cap}: use --sample lhs:N (N up to 10,000) or a larger STEP"
+            ))
+        }
+        Sampling::Lhs(n) => match usize::try_from(n) {
+            Ok(n) if n <= MAX_POINTS => Ok(n),
+            _ => Err(format!(
+                "--sample lhs:{n} asks for {n} points; {cap}: use a smaller N"
+            )),
+        },
+    }
+}
+
+/// The sweep's points, each a value per varied parameter; refused, before
+/// anything is allocated, if there would be more than [`MAX_POINTS`].
+pub fn points(vary: &[Vary], sampling: Sampling, seed: u64) -> Result<Vec<Vec<f64>>, String> {
+    point_count(vary, sampling)?;
+    Ok(match sampling {
         Sampling::Grid => {
             let mut out = vec![vec![]];
             for v in vary {
@@ -141,7 +196,7 @@ pub fn points(vary: &[Vary], sampling: Sampling, seed: u64) -> Vec<Vec<f64>> {
                 .map(|i| cols.iter().map(|c| c[i]).collect())
                 .collect()
         }
-    }
+    })
 }
 
 /// A plan whose world can be set to a point and back.
@@ -339,13 +394,12 @@ pub fn compare(a: &Plan, b: &Plan, threads: Option<usize>) -> Result<Comparison,
     };
     let runs = a.runs;
     let groups = ensemble::fold(
-        a,
         runs,
         threads,
         init,
         |acc, index| {
-            let ra = sim::run_once(a, index)?;
-            let rb = sim::run_once(b, index)?;
+            let ra = sim::run_once(a, index).map_err(|e| name_run(e, "A", a, index))?;
+            let rb = sim::run_once(b, index).map_err(|e| name_run(e, "B", b, index))?;
             for (g, (i, j)) in acc.iter_mut().zip(&shared) {
                 let (x, y) = (&ra.assessments[*i], &rb.assessments[*j]);
                 for (k, v) in Verdict::ALL.iter().enumerate() {
@@ -390,6 +444,23 @@ pub fn compare(a: &Plan, b: &Plan, threads: Option<usize>) -> Result<Comparison,
         runs,
         groups,
     })
+}
+
+/// Say which scenario of a comparison a script failed in, and how to
+/// reproduce that run on its own.
+fn name_run(e: Error, side: &str, plan: &Plan, index: u32) -> Error {
+    match e {
+        Error::Script(d) => {
+            let path = plan.path.display();
+            Error::Script(Box::new(d.note(format!(
+                "in run {index} of scenario {side} ({path}) with seed {} (reproduce with bloc run {path} --seed {} --runs {})",
+                plan.seed,
+                plan.seed,
+                index + 1
+            ))))
+        }
+        other => other,
+    }
 }
 
 fn interval(p: &Paired) -> Value {
@@ -466,4 +537,57 @@ pub fn compare_text(c: &Comparison) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vary(range: &str) -> Vary {
+        parse_vary(&format!("actors.RUS.risk_aversion={range}")).unwrap()
+    }
+
+    #[test]
+    fn a_grid_over_the_point_cap_is_refused_before_it_is_built() {
+        // Each range alone is allowed (10,001 values is refused by parse_vary,
+        // 5,001 is not); their product is 25 million points.
+        let fine = vary("0:1:0.0002");
+        assert_eq!(fine.count(), 5001);
+        let err = points(&[fine.clone(), fine.clone()], Sampling::Grid, 1).unwrap_err();
+        assert_eq!(
+            err,
+            "the grid has 25010001 points (5001 x 5001 values); the cap is 10,000 points: use --sample lhs:N (N up to 10,000) or a larger STEP"
+        );
+        // Enough parameters to overflow a usize product.
+        let many = vec![fine.clone(); 8];
+        let err = points(&many, Sampling::Grid, 1).unwrap_err();
+        assert!(
+            err.starts_with("the grid has more than 10,000 points"),
+            "{err}"
+        );
+        // A range built by hand with a vanishing step.
+        let tiny = Vary {
+            step: 1e-300,
+            ..fine.clone()
+        };
+        assert_eq!(tiny.count(), usize::MAX);
+        assert!(points(&[tiny], Sampling::Grid, 1).is_err());
+        // Right at the cap: 100 x 100.
+        let hundred = vary("0.01:1:0.01");
+        assert_eq!(hundred.count(), 100);
+        let grid = points(&[hundred.clone(), hundred], Sampling::Grid, 1).unwrap();
+        assert_eq!(grid.len(), MAX_POINTS);
+    }
+
+    #[test]
+    fn latin_hypercube_over_the_point_cap_is_refused() {
+        let v = [vary("0:1:0.1")];
+        let err = points(&v, Sampling::Lhs(4_000_000_000), 1).unwrap_err();
+        assert_eq!(
+            err,
+            "--sample lhs:4000000000 asks for 4000000000 points; the cap is 10,000 points: use a smaller N"
+        );
+        assert!(points(&v, Sampling::Lhs(10_001), 1).is_err());
+        assert_eq!(points(&v, Sampling::Lhs(10_000), 1).unwrap().len(), 10_000);
+    }
 }

@@ -1,8 +1,12 @@
 //! Parameters known only as distributions. A world or scenario may give any
 //! numeric attribute, relation or override as a distribution; each run draws
-//! it once, from a random stream of its own keyed by (seed, run index), so
-//! a sampled parameter never shifts the decisions' random numbers (and two
-//! scenarios compared on common random numbers stay paired).
+//! it once, from a random stream of its own keyed by (seed, run index, the
+//! parameter's path). So a sampled parameter never shifts the decisions'
+//! random numbers, and adding, removing or changing one distribution never
+//! shifts another's draws (a draw may take several numbers: the truncated
+//! normal and Beta sample by rejection); two scenarios compared on common
+//! random numbers, or the points of a sweep, stay paired parameter by
+//! parameter.
 
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -201,27 +205,47 @@ fn unit(rng: &mut ChaCha8Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// The sampling stream of run `index`: distinct from its decision stream.
-pub fn stream(seed: u64, index: u32) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+/// FNV-1a, 64 bits: a hash of a parameter's path that never changes
+/// between versions, platforms or runs (unlike `std`'s hasher).
+fn path_hash(path: &str) -> u64 {
+    path.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The sampling stream of the parameter at `path` in run `index`. The key
+/// holds the seed and the path's hash side by side (no two pairs share a
+/// key), and the stream number has its top bit set, which a decision
+/// stream (`sim::stream`, numbered by the run index alone) never has.
+pub fn stream(seed: u64, index: u32, path: &str) -> ChaCha8Rng {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    key[8..16].copy_from_slice(&path_hash(path).to_le_bytes());
+    let mut rng = ChaCha8Rng::from_seed(key);
     rng.set_stream(u64::from(index) | (1 << 63));
     rng
+}
+
+/// The values of every sample in run `index`, in `samples` order; each from
+/// its own stream, so it depends on (seed, index, its path and
+/// distribution) alone.
+pub fn values(samples: &[Sample], seed: u64, index: u32) -> Vec<f64> {
+    samples
+        .iter()
+        .map(|s| s.dist.sample(&mut stream(seed, index, &s.path)))
+        .collect()
 }
 
 /// Draw every sample for run `index` and set it in `world`; the values
 /// drawn, in `samples` order.
 pub fn draw(samples: &[Sample], seed: u64, index: u32, world: &mut World) -> Vec<f64> {
-    let mut rng = stream(seed, index);
-    samples
-        .iter()
-        .map(|s| {
-            let x = s.dist.sample(&mut rng);
-            for p in &s.params {
-                world.set(p, x);
-            }
-            x
-        })
-        .collect()
+    let xs = values(samples, seed, index);
+    for (s, x) in samples.iter().zip(&xs) {
+        for p in &s.params {
+            world.set(p, *x);
+        }
+    }
+    xs
 }
 
 /// Replace every sample of `param` (a later, more specific setting wins).
@@ -230,4 +254,105 @@ pub fn forget(samples: &mut Vec<Sample>, param: &Param) {
         s.params.retain(|p| p != param);
     }
     samples.retain(|s| !s.params.is_empty());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::Param;
+
+    fn sample(path: &str, dist: Dist) -> Sample {
+        Sample {
+            path: path.into(),
+            params: vec![Param::Dynamics(path.into())],
+            dist,
+        }
+    }
+
+    fn risk() -> Sample {
+        sample(
+            "actors.RUS.risk_aversion",
+            Dist::Uniform { lo: 0.2, hi: 0.9 },
+        )
+    }
+
+    fn threat(sd: f64, min: f64, max: f64) -> Sample {
+        sample(
+            "relations.RUS.USA.threat",
+            Dist::Normal {
+                mean: 0.6,
+                sd,
+                min,
+                max,
+            },
+        )
+    }
+
+    /// The draws of the sample at `at` in runs 0..200.
+    fn column(samples: &[Sample], at: usize, seed: u64) -> Vec<f64> {
+        (0..200).map(|i| values(samples, seed, i)[at]).collect()
+    }
+
+    #[test]
+    fn adding_a_distribution_leaves_other_draws_unchanged() {
+        let alone = column(&[risk()], 0, 7);
+        // A truncated normal and a Beta take a varying count of numbers.
+        let extra = [
+            threat(0.3, 0.5, 0.7),
+            sample(
+                "dynamics.refusal_loss",
+                Dist::Beta {
+                    alpha: 0.5,
+                    beta: 3.0,
+                },
+            ),
+        ];
+        for e in &extra {
+            assert_eq!(
+                column(&[e.clone(), risk()], 1, 7),
+                alone,
+                "{} before",
+                e.path
+            );
+            assert_eq!(
+                column(&[risk(), e.clone()], 0, 7),
+                alone,
+                "{} after",
+                e.path
+            );
+        }
+    }
+
+    #[test]
+    fn narrowing_a_distribution_leaves_other_draws_unchanged() {
+        let wide = column(&[threat(0.3, 0.0, 1.0), risk()], 1, 7);
+        let narrow = column(&[threat(0.3, 0.55, 0.65), risk()], 1, 7);
+        assert_eq!(narrow, wide);
+        // The narrowed one itself does change.
+        assert_ne!(
+            column(&[threat(0.3, 0.55, 0.65), risk()], 0, 7),
+            column(&[threat(0.3, 0.0, 1.0), risk()], 0, 7)
+        );
+    }
+
+    #[test]
+    fn draws_depend_on_seed_index_and_path() {
+        let a = column(&[risk()], 0, 7);
+        assert_ne!(a, column(&[risk()], 0, 8), "seed");
+        assert!(a.windows(2).any(|w| w[0] != w[1]), "index");
+        // Two parameters with the same distribution draw independently.
+        let two = [risk(), sample("actors.CHN.risk_aversion", risk().dist)];
+        assert_ne!(column(&two, 0, 7), column(&two, 1, 7), "path");
+        // Reproducible.
+        assert_eq!(a, column(&[risk()], 0, 7));
+    }
+
+    #[test]
+    fn sampling_streams_are_not_decision_streams() {
+        for index in [0, 1, 5] {
+            let mut d = crate::sim::stream(7, index);
+            let mut s = stream(7, index, "actors.RUS.risk_aversion");
+            assert_ne!(d.next_u64(), s.next_u64());
+        }
+    }
 }

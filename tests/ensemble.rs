@@ -279,6 +279,43 @@ fn sweep_writes_one_row_per_point_and_a_sensitivity_summary() {
 }
 
 #[test]
+fn sweep_over_the_point_cap_is_refused_before_anything_runs() {
+    let f = Fixture::new();
+    let sweep = |extra: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            "scenarios/taiwan-crisis.yaml",
+            "--vary",
+            "relations.RUS.CHN.ties=0:1:0.0002",
+            "--runs",
+            "2",
+            "--out",
+            "sweep.csv",
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        f.bloc(&args)
+    };
+    // Two fine ranges: each allowed, their grid 25 million points.
+    let (code, _, err) = sweep(&["--vary", "actors.RUS.risk_aversion=0:1:0.0002"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err,
+        "error: the grid has 25010001 points (5001 x 5001 values); the cap is 10,000 points: use --sample lhs:N (N up to 10,000) or a larger STEP\n"
+    );
+    // A Latin hypercube of four billion points.
+    let (code, _, err) = sweep(&["--sample", "lhs:4000000000"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with(
+            "error: --sample lhs:4000000000 asks for 4000000000 points; the cap is 10,000 points"
+        ),
+        "{err}"
+    );
+    assert!(!f.path("sweep.csv").exists());
+}
+
+#[test]
 fn compare_reports_paired_differences_with_intervals() {
     let f = Fixture::new();
     let out = ok(f.bloc(&[

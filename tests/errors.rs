@@ -255,3 +255,47 @@ fn one_alias_cannot_name_two_modules() {
     );
     assert!(err.contains("--> rules/russia.rhai:1:1"), "{err}");
 }
+
+#[test]
+fn a_failure_in_scenario_b_of_a_comparison_names_b_and_its_seed() {
+    let f = Fixture::new();
+    // B is taiwan-crisis with rules of its own, in which Russia's handler
+    // throws; A (the shipped one) runs fine.
+    f.copy_dir("rules", "rules-broken");
+    f.write(
+        "rules-broken/russia.rhai",
+        "fn on_armed_conflict(ev) {\n    throw \"broken on purpose\";\n}\n",
+    );
+    let taiwan = std::fs::read_to_string(f.path("scenarios/taiwan-crisis.yaml")).unwrap();
+    f.write(
+        "scenarios/broken.yaml",
+        &taiwan.replace("seed: 7\n", "seed: 7\nrules: ../rules-broken\n"),
+    );
+    let (code, _, err) = f.bloc(&[
+        "compare",
+        "scenarios/taiwan-crisis.yaml",
+        "scenarios/broken.yaml",
+        "--runs",
+        "20",
+        "--seed",
+        "11",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("broken on purpose"), "{err}");
+    assert!(
+        err.contains("note: in run 0 of scenario B (scenarios/broken.yaml) with seed 11 (reproduce with bloc run scenarios/broken.yaml --seed 11 --runs 1)\n"),
+        "{err}"
+    );
+    assert!(!err.contains("taiwan-crisis"), "{err}");
+    // The hint does reproduce it.
+    let (code, _, again) = f.bloc(&[
+        "run",
+        "scenarios/broken.yaml",
+        "--seed",
+        "11",
+        "--runs",
+        "1",
+    ]);
+    assert_eq!(code, 1, "{again}");
+    assert_eq!(again.lines().next(), err.lines().next(), "{again}");
+}

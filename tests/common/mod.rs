@@ -39,6 +39,11 @@ impl Fixture {
         self.dir.path().join(rel)
     }
 
+    /// Copy the fixture's folder `from` to `to` (both relative).
+    pub fn copy_dir(&self, from: &str, to: &str) {
+        copy_dir(&self.path(from), &self.path(to));
+    }
+
     pub fn write(&self, rel: &str, text: &str) {
         std::fs::write(self.path(rel), text).unwrap();
     }
