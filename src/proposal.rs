@@ -245,3 +245,153 @@ pub fn build(
         }),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::DecisionRule;
+
+    fn propose(actor: ActorId, fields: &[(&str, Value)]) -> Result<Event, String> {
+        let w = crate::world::tiny(DecisionRule::Consensus);
+        let m: Map = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        build(&w, actor, m, 1, "rules/x.rhai: propose")
+    }
+
+    fn s(x: &str) -> Value {
+        Value::from(x)
+    }
+
+    #[test]
+    fn the_proposer_fills_the_subject_and_the_event_is_due_next_turn() {
+        let ev = propose(
+            3,
+            &[("kind", s("membership_application")), ("org", s("ORG"))],
+        )
+        .unwrap();
+        assert!(matches!(
+            ev.kind,
+            EventKind::Membership {
+                applicant: 3,
+                org: 0,
+                ..
+            }
+        ));
+        assert_eq!((ev.id.as_str(), ev.turn), ("D:membership_application", 2));
+        let p = ev.proposal.unwrap();
+        assert_eq!((p.by, p.at_turn), (3, 1));
+    }
+
+    #[test]
+    fn bad_proposals_say_what_is_wrong() {
+        let cases: &[(ActorId, &[(&str, Value)], &str)] = &[
+            (0, &[], "missing `kind`"),
+            (
+                0,
+                &[("kind", s("armed_conflict"))],
+                "kind `armed_conflict` cannot be proposed",
+            ),
+            (
+                0,
+                &[("kind", Value::Int(3))],
+                "`kind` must be a string, found integer",
+            ),
+            (
+                0,
+                &[
+                    ("kind", s("departure")),
+                    ("org", s("ORG")),
+                    ("mode", s("leave")),
+                    ("host", s("B")),
+                ],
+                "field `host` does not apply to a proposed `departure`",
+            ),
+            (
+                3,
+                &[
+                    ("kind", s("departure")),
+                    ("org", s("ORG")),
+                    ("mode", s("leave")),
+                ],
+                "D is not a member of ORG",
+            ),
+            (
+                0,
+                &[
+                    ("kind", s("departure")),
+                    ("org", s("ORG")),
+                    ("mode", s("go")),
+                ],
+                "`mode` must be freeze or leave",
+            ),
+            (
+                0,
+                &[("kind", s("membership_application")), ("org", s("ORG"))],
+                "A is already a member of ORG",
+            ),
+            (
+                0,
+                &[("kind", s("membership_application")), ("org", s("NOPE"))],
+                "`org`: unknown organization `NOPE`",
+            ),
+            (
+                0,
+                &[
+                    ("kind", s("backing_request")),
+                    ("issue", s("x")),
+                    ("deciders", s("B")),
+                ],
+                "`deciders` must be an array of actor ids, found string",
+            ),
+            (
+                0,
+                &[
+                    ("kind", s("backing_request")),
+                    ("issue", s("x")),
+                    ("deciders", Value::List(vec![s("Q")])),
+                ],
+                "`deciders`: unknown actor `Q`",
+            ),
+            (
+                0,
+                &[("kind", s("treaty_proposal")), ("obligation", s("defence"))],
+                "a treaty needs `org` or `parties`",
+            ),
+            (
+                0,
+                &[
+                    ("kind", s("treaty_proposal")),
+                    ("org", s("ORG")),
+                    ("obligation", s("eternal")),
+                ],
+                "unknown obligation `eternal`",
+            ),
+            (
+                0,
+                &[
+                    ("kind", s("joint_exercise")),
+                    ("org", s("ORG")),
+                    ("theme", s("both")),
+                ],
+                "`theme` must be internal or external",
+            ),
+            (
+                3,
+                &[
+                    ("kind", s("membership_offer")),
+                    ("org", s("ORG")),
+                    ("invitee", s("B")),
+                ],
+                "B is already a member of ORG",
+            ),
+        ];
+        for (actor, fields, want) in cases {
+            match propose(*actor, fields) {
+                Ok(ev) => panic!("{fields:?} built {ev:?}"),
+                Err(e) => assert!(e.contains(want), "{fields:?}: `{e}` lacks `{want}`"),
+            }
+        }
+    }
+}

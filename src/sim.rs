@@ -841,6 +841,151 @@ fn apply(ev: &Event, rec: &EventRecord, w: &mut World) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::world::Status;
+
+    fn world(rule: DecisionRule) -> World {
+        crate::world::tiny(rule)
+    }
+
+    fn event(kind: EventKind) -> Event {
+        Event {
+            id: "e".into(),
+            turn: 1,
+            description: String::new(),
+            kind,
+            proposal: None,
+        }
+    }
+
+    /// The outcome of `ev` when each `(actor, option)` pair decided so.
+    fn outcome_of(ev: &Event, w: &World, choices: &[(ActorId, &str)]) -> String {
+        let options = ev.options(w);
+        let ds: Vec<Decision> = choices
+            .iter()
+            .map(|(a, o)| Decision {
+                actor: *a,
+                scores: vec![0.0; options.len()],
+                forbidden: vec![None; options.len()],
+                probabilities: vec![0.0; options.len()],
+                choice: options.iter().position(|x| x == o).expect("an option"),
+                rationale: String::new(),
+                handler: "".into(),
+            })
+            .collect();
+        outcome(ev, w, &options, &ds)
+    }
+
+    #[test]
+    fn passes_under_consensus_and_majority() {
+        use DecisionRule::*;
+        assert!(passes(Consensus, 3, 0, 3));
+        assert!(!passes(Consensus, 2, 1, 3), "one no vetoes");
+        assert!(passes(Consensus, 0, 0, 3), "abstentions do not veto");
+        assert!(passes(Majority, 2, 1, 3));
+        assert!(!passes(Majority, 2, 2, 4), "half is not a majority");
+        assert!(!passes(Consensus, 0, 0, 0), "nobody to decide");
+        assert!(!passes(Majority, 0, 0, 0), "nobody to decide");
+    }
+
+    #[test]
+    fn membership_votes_follow_the_rule() {
+        let ev = |status| {
+            event(EventKind::Membership {
+                applicant: 3,
+                org: 0,
+                status,
+            })
+        };
+        let w = world(DecisionRule::Consensus);
+        let all = [(0, "approve"), (1, "approve"), (2, "approve")];
+        assert_eq!(outcome_of(&ev(Status::Member), &w, &all), "admitted");
+        let one_no = [(0, "approve"), (1, "oppose"), (2, "approve")];
+        assert_eq!(outcome_of(&ev(Status::Member), &w, &one_no), "rejected");
+        let w = world(DecisionRule::Majority);
+        assert_eq!(outcome_of(&ev(Status::Observer), &w, &one_no), "admitted");
+    }
+
+    #[test]
+    fn an_offer_needs_the_members_and_the_invitee() {
+        let ev = event(EventKind::Offer {
+            invitee: 3,
+            org: 0,
+            status: Status::Member,
+        });
+        let w = world(DecisionRule::Consensus);
+        let yes = [(0, "approve"), (1, "approve"), (2, "approve")];
+        let with = |d: &'static str| {
+            let mut v = yes.to_vec();
+            v.push((3, d));
+            v
+        };
+        assert_eq!(outcome_of(&ev, &w, &with("approve")), "joined");
+        assert_eq!(outcome_of(&ev, &w, &with("oppose")), "declined");
+        let mut vetoed = with("approve");
+        vetoed[1] = (1, "oppose");
+        assert_eq!(outcome_of(&ev, &w, &vetoed), "blocked");
+        // The invitee's own vote never counts as a member's.
+        let w = world(DecisionRule::Majority);
+        let split = [(0, "approve"), (1, "oppose"), (2, "oppose"), (3, "approve")];
+        assert_eq!(outcome_of(&ev, &w, &split), "blocked");
+    }
+
+    #[test]
+    fn a_withdrawal_demand_closes_or_keeps_each_host_s_bases() {
+        let ev = event(EventKind::WithdrawalDemand {
+            demander: Some(1),
+            org: None,
+            user: 0,
+            hosts: None,
+        });
+        let w = world(DecisionRule::Consensus);
+        assert_eq!(ev.deciders(&w), vec![2, 3], "the hosts of A's open bases");
+        let both = [(2, "grant"), (3, "deny")];
+        assert_eq!(outcome_of(&ev, &w, &both), "closed by C; kept by D");
+        assert_eq!(
+            outcome_of(&ev, &w, &[(2, "grant"), (3, "grant")]),
+            "closed by C, D"
+        );
+        assert_eq!(outcome_of(&ev, &w, &[(3, "deny")]), "kept by D");
+        assert_eq!(outcome_of(&ev, &w, &[]), "no bases to close");
+        for o in [
+            "closed by C; kept by D",
+            "closed by C, D",
+            "kept by D",
+            "no bases to close",
+        ] {
+            assert!(ev.can_end_in(o, &w), "{o}");
+        }
+        assert!(!ev.can_end_in("closed by X", &w));
+        // Effects: a granted demand closes that host's base of the user.
+        let options = ev.options(&w);
+        let rec = EventRecord {
+            event: 0,
+            turn: 1,
+            decisions: both
+                .iter()
+                .map(|(a, o)| Decision {
+                    actor: *a,
+                    scores: vec![0.0; 2],
+                    forbidden: vec![None; 2],
+                    probabilities: vec![0.0; 2],
+                    choice: options.iter().position(|x| x == o).unwrap(),
+                    rationale: String::new(),
+                    handler: "".into(),
+                })
+                .collect(),
+            options,
+            outcome: "closed by C; kept by D".into(),
+        };
+        let mut after = w.clone();
+        apply(&ev, &rec, &mut after);
+        let open: Vec<(&str, bool)> = after
+            .bases
+            .iter()
+            .map(|b| (b.id.as_str(), b.open))
+            .collect();
+        assert_eq!(open, vec![("b1", true), ("b2", false)]);
+    }
 
     #[test]
     fn zero_temperature_picks_the_best_allowed_option() {

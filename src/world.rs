@@ -524,3 +524,55 @@ pub fn id_problem(id: &str) -> Option<String> {
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
         .map(|c| format!("contains `{}`", c.escape_debug()))
 }
+
+/// A world for unit tests: actors A, B, C, D; ORG = {A, B, C} deciding by
+/// `rule`; C and D each host a base of A's.
+#[cfg(test)]
+pub(crate) fn tiny(rule: DecisionRule) -> World {
+    let actors = ["A", "B", "C", "D"]
+        .iter()
+        .map(|id| Actor {
+            id: id.to_string(),
+            name: id.to_string(),
+            rules: None,
+            attributes: Default::default(),
+        })
+        .collect();
+    let org = Organization {
+        id: "ORG".into(),
+        name: "ORG".into(),
+        members: vec![0, 1, 2],
+        observers: vec![],
+        obligations: vec![],
+        decision: rule,
+        exclusive: false,
+        structure: Structure::default(),
+        suspended: vec![],
+    };
+    let m = || Matrix::filled(4, 0.5);
+    let dy = Dynamics {
+        support_gain: 0.1,
+        refusal_loss: 0.1,
+        abstain_loss: 0.1,
+        exercise_gain: 0.1,
+        declaration_gain: 0.1,
+        treaty_gain: 0.1,
+    };
+    let base = |id: &str, host| Base {
+        id: id.into(),
+        host,
+        user: 0,
+        open: true,
+    };
+    World::new(
+        actors,
+        vec![org],
+        m(),
+        m(),
+        m(),
+        vec![],
+        vec![base("b1", 3), base("b2", 2)],
+        vec![],
+        dy,
+    )
+}

@@ -10,26 +10,85 @@ fn ok(r: (i32, String, String)) -> String {
     r.1
 }
 
+/// More runs than two batches of the ensemble (1,024 runs each up to 4
+/// threads), so that batch boundaries are crossed.
+const ACROSS_BATCHES: &str = "2100";
+
 #[test]
-fn output_is_byte_identical_for_any_thread_count() {
+fn output_trace_and_csv_are_byte_identical_for_any_thread_count() {
     let f = Fixture::new();
     let run = |t: &str| {
-        ok(f.bloc(&[
+        let (trace, csv) = (format!("trace{t}.json"), format!("runs{t}.csv"));
+        let report = ok(f.bloc(&[
             "run",
-            "scenarios/taiwan-crisis.yaml",
+            "scenarios/rising-threat.yaml",
             "--runs",
-            "600",
+            ACROSS_BATCHES,
             "--threads",
             t,
             "--format",
             "json",
             "--quiet",
-        ]))
+            "--trace",
+            &trace,
+            "--runs-csv",
+            &csv,
+        ]));
+        let read = |p: &str| std::fs::read(f.path(p)).unwrap();
+        (report, read(&trace), read(&csv))
     };
     let one = run("1");
-    assert_eq!(one, run("2"));
-    assert_eq!(one, run("3"));
-    assert!(one.contains("\"runs\": 600"));
+    assert!(one.0.contains(&format!("\"runs\": {ACROSS_BATCHES}")));
+    assert_eq!(
+        String::from_utf8_lossy(&one.2).lines().count(),
+        2101,
+        "a CSV row per run"
+    );
+    for t in ["2", "3"] {
+        let other = run(t);
+        assert!(one.0 == other.0, "report differs on {t} threads");
+        assert!(one.1 == other.1, "trace differs on {t} threads");
+        assert!(one.2 == other.2, "runs CSV differs on {t} threads");
+    }
+}
+
+#[test]
+fn compare_and_sweep_are_byte_identical_for_any_thread_count() {
+    let f = Fixture::new();
+    let compare = |t: &str| {
+        ok(f.bloc(&[
+            "compare",
+            "scenarios/baseline-2008.yaml",
+            "scenarios/iran-admitted.yaml",
+            "--runs",
+            ACROSS_BATCHES,
+            "--threads",
+            t,
+            "--format",
+            "json",
+        ]))
+    };
+    let one = compare("1");
+    assert_eq!(one, compare("2"));
+    let sweep = |t: &str| {
+        let out = "sweep.csv";
+        let text = ok(f.bloc(&[
+            "sweep",
+            "scenarios/rising-threat.yaml",
+            "--vary",
+            "relations.RUS.USA.threat=0.4:0.8:0.2",
+            "--runs",
+            "300",
+            "--threads",
+            t,
+            "--out",
+            out,
+            "--quiet",
+        ]));
+        (text, std::fs::read(f.path(out)).unwrap())
+    };
+    let one = sweep("1");
+    assert!(one == sweep("2"), "sweep differs on 2 threads");
 }
 
 #[test]
@@ -355,5 +414,21 @@ fn compare_reports_paired_differences_with_intervals() {
         for (_, v) in g["verdicts"].as_object().unwrap() {
             assert_eq!(v["difference"].as_f64().unwrap(), 0.0, "{v}");
         }
+        // Indicators too: each tested one pairs every run with a zero
+        // difference and a zero-width interval; an untested one has none.
+        let mut tested = 0;
+        for (name, v) in g["indicators"].as_object().unwrap() {
+            match v["difference"].as_f64() {
+                Some(d) => {
+                    tested += 1;
+                    assert_eq!(d, 0.0, "{name}: {v}");
+                    assert_eq!(v["a"], v["b"], "{name}: {v}");
+                    assert_eq!(v["interval"], serde_json::json!([0.0, 0.0]), "{name}: {v}");
+                    assert_eq!(v["paired_runs"], 50, "{name}: {v}");
+                }
+                None => assert_eq!(v["paired_runs"], 0, "{name}: {v}"),
+            }
+        }
+        assert!(tested >= 5, "{g}");
     }
 }
