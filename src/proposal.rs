@@ -286,7 +286,8 @@ mod tests {
 
     #[test]
     fn bad_proposals_say_what_is_wrong() {
-        let cases: &[(ActorId, &[(&str, Value)], &str)] = &[
+        type Case<'a> = (ActorId, &'a [(&'a str, Value)], &'a str);
+        let cases: &[Case] = &[
             (0, &[], "missing `kind`"),
             (
                 0,
