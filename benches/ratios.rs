@@ -61,7 +61,7 @@ fn engine_overhead() {
     for rec in &run.record.events {
         let ev = run.record.event(rec);
         for d in &rec.decisions {
-            let facts = p.rules.prepare(&sim::event_facts(ev, &world, &rec.options));
+            let facts = p.rules.prepare(&ev.facts(&world, &rec.options));
             calls.push((d.actor, ev.kind_name().to_string(), facts));
         }
     }

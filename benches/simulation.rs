@@ -46,7 +46,7 @@ fn rule_evaluation(c: &mut Criterion) {
     let options = ev.options(&world);
     let rus = world.actor_id("RUS").expect("RUS");
     // The event's facts exactly as a run passes them to the scripts.
-    let facts = p.rules.prepare(&sim::event_facts(ev, &world, &options));
+    let facts = p.rules.prepare(&ev.facts(&world, &options));
     let ctx = CallContext {
         actor: "RUS",
         event: &ev.id,

@@ -2,8 +2,8 @@
 //! each group after a run, and the verdict (military alliance, alignment,
 //! partnership) with the indicators that decided it.
 
-use crate::event::{EventKind, Theme};
-use crate::sim::RunRecord;
+use crate::events::{Act, Scope, Support, Theme};
+use crate::record::RunRecord;
 use crate::world::{ActorId, OrgId, Party, World};
 
 /// A group of states to assess: an organization, or a list of actors.
@@ -197,82 +197,71 @@ pub fn measure(g: &GroupSpec, run: &RunRecord, world: &World) -> Measures {
     }
     values[0] = Some(strongest.map_or(0.0, commitment_strength));
 
-    // Casus foederis, diplomatic solidarity, orientation, exercises: from the record.
+    // Casus foederis, diplomatic solidarity, orientation, exercises: from
+    // what the members did (the acts each event's kind records).
     let (mut cf_hit, mut cf_all) = (0, 0);
     let (mut ds_hit, mut ds_all) = (0, 0);
     let (mut ext, mut acts) = (0, 0);
     let (mut ex_part, mut ex_all) = (0.0, 0);
+    let mut record = Vec::new();
     for rec in &run.events {
-        let ev = run.event(rec);
-        match &ev.kind {
-            EventKind::ArmedConflict {
-                attacker, defender, ..
-            } => {
-                for (side, other) in [(*attacker, *defender), (*defender, *attacker)] {
-                    if !is_member(side) || is_member(other) {
+        record.clear();
+        run.acts(rec, world, &mut record);
+        for act in &record {
+            match act {
+                Act::Side {
+                    by,
+                    side,
+                    other,
+                    given,
+                } if is_member(*by) && is_member(*side) && !is_member(*other) => {
+                    cf_all += 1;
+                    ds_all += 1;
+                    cf_hit += usize::from(*given == Support::Military);
+                    ds_hit += usize::from(*given >= Support::Diplomatic);
+                }
+                Act::Backing {
+                    by, to, endorsed, ..
+                } if is_member(*to) && is_member(*by) => {
+                    ds_all += 1;
+                    ds_hit += usize::from(*endorsed);
+                }
+                Act::Collective {
+                    scope,
+                    theme,
+                    happened,
+                    took_part,
+                    drill,
+                    ..
+                } => {
+                    let ours = match (*scope, g.org) {
+                        (Scope::Org(o), Some(a)) => a == o,
+                        (Scope::Org(o), None) => members.iter().all(|m| world.org(o).is_member(*m)),
+                        (Scope::Participants(Some(o)), Some(a)) => a == o,
+                        (Scope::Participants(_), _) => {
+                            took_part
+                                .iter()
+                                .filter(|(a, x)| is_member(*a) && *x >= 1.0)
+                                .count()
+                                >= 2
+                        }
+                    };
+                    if !ours {
                         continue;
                     }
-                    let s = world.name(side);
-                    for d in rec.decisions.iter().filter(|d| is_member(d.actor)) {
-                        let choice = rec.options[d.choice].as_str();
-                        cf_all += 1;
-                        ds_all += 1;
-                        if choice == format!("military_support:{s}") {
-                            cf_hit += 1;
-                            ds_hit += 1;
-                        } else if choice == format!("diplomatic_support:{s}") {
-                            ds_hit += 1;
+                    if *drill {
+                        for (_, x) in took_part.iter().filter(|(a, _)| is_member(*a)) {
+                            ex_all += 1;
+                            ex_part += x;
                         }
                     }
-                }
-            }
-            EventKind::Backing { requester, .. } if is_member(*requester) => {
-                for d in rec.decisions.iter().filter(|d| is_member(d.actor)) {
-                    ds_all += 1;
-                    if rec.options[d.choice] == "endorse" {
-                        ds_hit += 1;
-                    }
-                }
-            }
-            EventKind::JointExercise { org, theme, .. } => {
-                let ours = match (g.org, org) {
-                    (Some(a), Some(b)) => a == *b,
-                    _ => {
-                        rec.decisions
-                            .iter()
-                            .filter(|d| {
-                                is_member(d.actor) && rec.options[d.choice] == "participate"
-                            })
-                            .count()
-                            >= 2
-                    }
-                };
-                if ours {
-                    for d in rec.decisions.iter().filter(|d| is_member(d.actor)) {
-                        ex_all += 1;
-                        ex_part += match rec.options[d.choice].as_str() {
-                            "participate" => 1.0,
-                            "observe" => 0.25,
-                            _ => 0.0,
-                        };
-                    }
-                    if rec.outcome == "held" {
+                    if *happened {
                         acts += 1;
                         ext += usize::from(*theme == Theme::External);
                     }
                 }
+                _ => {}
             }
-            EventKind::Declaration { org, theme, .. } => {
-                let ours = match g.org {
-                    Some(a) => a == *org,
-                    None => members.iter().all(|m| world.org(*org).is_member(*m)),
-                };
-                if ours && rec.outcome == "adopted" {
-                    acts += 1;
-                    ext += usize::from(*theme == Theme::External);
-                }
-            }
-            _ => {}
         }
     }
     values[1] = share(cf_hit, cf_all);
@@ -354,13 +343,7 @@ pub fn measure(g: &GroupSpec, run: &RunRecord, world: &World) -> Measures {
 
 /// How binding an obligation is, for the formal-commitment indicator.
 pub fn commitment_strength(o: crate::world::Obligation) -> f64 {
-    use crate::world::Obligation::*;
-    match o {
-        Defence | Offence => 1.0,
-        Neutrality => 0.6,
-        NonAggression => 0.4,
-        Consultation => 0.2,
-    }
+    o.strength()
 }
 
 fn cmp_text(label: &str, v: f64, t: f64) -> String {

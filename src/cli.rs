@@ -304,7 +304,7 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
                     reproduce.push_str(&format!(" --rules {}", r.display()));
                 }
                 for claim in &plan.claims {
-                    let c = claim.check(&summary);
+                    let c = summary.check(claim);
                     let observed = match c.observed {
                         Some(x) => format!(
                             "{} [{}, {}]",

@@ -9,8 +9,8 @@
 //! assessed with the same indicators as any group.
 
 use crate::analysis::GroupSpec;
-use crate::event::{EventKind, Theme};
-use crate::sim::RunRecord;
+use crate::events::{Act, Support, Theme};
+use crate::record::RunRecord;
 use crate::world::{ActorId, Party, World};
 
 /// Acts of support (`support[a][b]`: a backed b) and opposition in one run.
@@ -49,85 +49,65 @@ pub fn detect(run: &RunRecord, world: &World, min_acts: u32) -> Vec<GroupSpec> {
         support: vec![0; n * n],
         against: vec![false; n * n],
     };
+    let mut record = Vec::new();
     for rec in &run.events {
-        let chose = |d: &crate::sim::Decision| rec.options[d.choice].as_str();
-        match &run.event(rec).kind {
-            EventKind::ArmedConflict {
-                attacker,
-                defender,
-                backers,
-                ..
-            } => {
-                for &(b, side) in backers {
-                    let other = if side == *attacker {
-                        *defender
-                    } else {
-                        *attacker
-                    };
-                    acts.back(b, side);
-                    acts.oppose(b, other);
+        record.clear();
+        run.acts(rec, world, &mut record);
+        for act in &record {
+            match act {
+                Act::Side {
+                    by,
+                    side,
+                    other,
+                    given,
+                } if *given >= Support::Diplomatic => {
+                    acts.back(*by, *side);
+                    acts.oppose(*by, *other);
                 }
-                for d in &rec.decisions {
-                    for (side, other) in [(*attacker, *defender), (*defender, *attacker)] {
-                        let s = world.name(side);
-                        let c = chose(d);
-                        if c == format!("military_support:{s}")
-                            || c == format!("diplomatic_support:{s}")
-                        {
-                            acts.back(d.actor, side);
-                            acts.oppose(d.actor, other);
+                Act::Backing {
+                    by,
+                    to,
+                    endorsed,
+                    rejected,
+                } => {
+                    if *endorsed {
+                        acts.back(*by, *to);
+                    } else if *rejected {
+                        acts.oppose(*by, *to);
+                    }
+                }
+                Act::Stance { by, to, backs } => {
+                    if *backs {
+                        acts.back(*by, *to);
+                    } else {
+                        acts.oppose(*by, *to);
+                    }
+                }
+                Act::Pact { parties } => acts.mutual(parties),
+                // An outward declaration adopted together (an exercise is
+                // no act of support between its participants).
+                Act::Collective {
+                    theme: Theme::External,
+                    happened: true,
+                    drill: false,
+                    took_part,
+                    against,
+                    ..
+                } => {
+                    let adopters: Vec<ActorId> = took_part
+                        .iter()
+                        .filter(|(_, x)| *x >= 1.0)
+                        .map(|(a, _)| *a)
+                        .collect();
+                    acts.mutual(&adopters);
+                    if let Some(x) = against {
+                        for &a in &adopters {
+                            acts.oppose(a, *x);
                         }
                     }
                 }
+                _ => {}
             }
-            EventKind::Backing { requester, .. } => {
-                for d in &rec.decisions {
-                    match chose(d) {
-                        "endorse" => acts.back(d.actor, *requester),
-                        "reject" => acts.oppose(d.actor, *requester),
-                        _ => {}
-                    }
-                }
-            }
-            EventKind::Membership { applicant, .. } => {
-                for d in &rec.decisions {
-                    match chose(d) {
-                        "approve" => acts.back(d.actor, *applicant),
-                        _ => acts.oppose(d.actor, *applicant),
-                    }
-                }
-            }
-            EventKind::WithdrawalDemand { demander, user, .. } => {
-                for d in rec.decisions.iter().filter(|d| chose(d) == "grant") {
-                    if let Some(x) = demander {
-                        acts.back(d.actor, *x);
-                    }
-                    acts.oppose(d.actor, *user);
-                }
-            }
-            EventKind::TreatyProposal { .. } if rec.outcome == "in force" => {
-                let parties: Vec<ActorId> = rec.decisions.iter().map(|d| d.actor).collect();
-                acts.mutual(&parties);
-            }
-            EventKind::Declaration {
-                theme: Theme::External,
-                against,
-                ..
-            } if rec.outcome == "adopted" => {
-                let adopters: Vec<ActorId> = rec
-                    .decisions
-                    .iter()
-                    .filter(|d| chose(d) == "adopt")
-                    .map(|d| d.actor)
-                    .collect();
-                acts.mutual(&adopters);
-                if let Some(x) = against {
-                    for &a in &adopters {
-                        acts.oppose(a, *x);
-                    }
-                }
-            }
-            _ => {}
         }
     }
     let s = |a: usize, b: usize| acts.support[a * n + b];
@@ -275,8 +255,8 @@ fn bron_kerbosch(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::Event;
-    use crate::sim::{Decision, EventRecord};
+    use crate::events::{Backing, Choice, Event, EventKind, TreatyProposal};
+    use crate::record::{Decision, EventRecord};
     use crate::world::{Actor, Dynamics, Matrix, Obligation};
     use rand_chacha::ChaCha8Rng;
     use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -426,26 +406,27 @@ mod tests {
 
     /// A backing request by `requester`, on which each `(actor, choice)` decided.
     fn backing(requester: ActorId) -> Event {
-        event(EventKind::Backing {
+        event(EventKind::Backing(Backing {
             requester,
             issue: "issue".into(),
             recognition: None,
             against: None,
             org: None,
             deciders: None,
-        })
+        }))
     }
 
     fn record(
         event: usize,
-        options: &[&str],
+        options: &[Choice],
         choices: &[(ActorId, usize)],
         outcome: &str,
     ) -> EventRecord {
         EventRecord {
             event,
             turn: 1,
-            options: options.iter().map(|o| o.to_string()).collect(),
+            options: options.iter().map(|o| format!("{o:?}")).collect(),
+            choices: options.to_vec(),
             decisions: choices
                 .iter()
                 .map(|&(actor, choice)| Decision {
@@ -464,7 +445,7 @@ mod tests {
 
     const ENDORSE: usize = 0;
     const REJECT: usize = 1;
-    const OPTIONS: [&str; 3] = ["endorse", "reject", "abstain"];
+    const OPTIONS: [Choice; 3] = [Choice::Endorse, Choice::Reject, Choice::Abstain];
 
     /// Timeline: 0 A asks, 1 B asks, 2 D asks; the decisions as given.
     fn detect_with(decisions: [&[(ActorId, usize)]; 3], min_acts: u32) -> Vec<GroupSpec> {
@@ -519,19 +500,24 @@ mod tests {
 
     #[test]
     fn a_treaty_all_sign_makes_one_coalition_of_all() {
-        let timeline = [event(EventKind::TreatyProposal {
+        let timeline = [event(EventKind::TreatyProposal(TreatyProposal {
             name: "pact".into(),
             proposer: 0,
             org: None,
             parties: Some(vec![0, 1, 2, 3]),
             obligation: Obligation::Defence,
-        })];
+        }))];
         let sign: Vec<(ActorId, usize)> = (0..4).map(|a| (a, 0)).collect();
         let run = RunRecord {
             index: 0,
             plan_events: &timeline,
             proposed: vec![],
-            events: vec![record(0, &["sign", "decline"], &sign, "in force")],
+            events: vec![record(
+                0,
+                &[Choice::Sign, Choice::Decline],
+                &sign,
+                "in force",
+            )],
         };
         let found = detect(&run, &world(), 2);
         assert_eq!(found.len(), 1);

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::analysis::{GroupSpec, Thresholds};
-use crate::event::Event;
+use crate::events::Event;
 use crate::rules::RuleBook;
 use crate::world::World;
 

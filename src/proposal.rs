@@ -1,101 +1,124 @@
 //! Endogenous moves: turning the map a rule script's `propose` returns into
-//! an event of the next turn. The proposing actor fills the kind's subject
-//! (proposer, applicant, requester, demander, user or departing member), so
-//! a script cannot act in another state's name.
+//! an event of the next turn. The kind's own module reads the fields (the
+//! same reader as for scenario files); the proposing actor fills the kind's
+//! subject (proposer, applicant, requester, demander, user or departing
+//! member), so a script cannot act in another state's name.
 
-use std::collections::BTreeMap;
-
-use crate::event::{DepartureMode, Event, EventKind, Proposal, Theme};
-use crate::value::{Fields as Map, Value};
-use crate::world::{ActorId, Obligation, OrgId, Status, World};
+use crate::events::{self, Change, Event, Input, Proposal};
+use crate::value::{Fields, Value};
+use crate::world::{ActorId, OrgId, World};
 
 /// The kinds a script may propose, and the fields each takes besides
 /// `kind`, `id`, `why` and `description`.
-pub const KINDS: &[(&str, &[&str])] = &[
-    ("treaty_proposal", &["name", "org", "parties", "obligation"]),
-    ("joint_exercise", &["name", "org", "participants", "theme"]),
-    ("declaration", &["org", "text", "theme", "against"]),
-    ("membership_application", &["org", "status"]),
-    ("membership_offer", &["invitee", "org", "status"]),
-    (
-        "backing_request",
-        &["issue", "recognition", "against", "org", "deciders"],
-    ),
-    ("withdrawal_demand", &["user", "org", "hosts"]),
-    ("basing_request", &["base", "host"]),
-    ("departure", &["org", "mode"]),
-];
-
-struct Fields<'w> {
-    w: &'w World,
-    m: BTreeMap<String, Value>,
+pub fn kinds() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    events::builtin().filter_map(|k| k.proposal.map(|f| (k.name, f)))
 }
 
-impl Fields<'_> {
-    fn text(&mut self, k: &str) -> Result<Option<String>, String> {
-        match self.m.remove(k) {
-            None => Ok(None),
-            Some(Value::Str(v)) => Ok(Some(v)),
-            Some(v) => Err(format!("`{k}` must be a string, found {}", v.type_name())),
+/// A proposal's fields, read as an event's: the first error wins.
+struct Reader<'w> {
+    w: &'w World,
+    actor: ActorId,
+    id: String,
+    m: Fields,
+    error: Option<String>,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, k: &str) -> Option<Value> {
+        self.m.remove(k)
+    }
+    fn fail(&mut self, msg: String) {
+        if self.error.is_none() {
+            self.error = Some(msg);
         }
     }
-    fn need(&mut self, k: &str) -> Result<String, String> {
-        self.text(k)?.ok_or_else(|| format!("missing `{k}`"))
+}
+
+impl Input for Reader<'_> {
+    fn world(&self) -> &World {
+        self.w
     }
-    fn actor(&mut self, k: &str) -> Result<Option<ActorId>, String> {
-        self.text(k)?
-            .map(|id| {
-                self.w
-                    .actor_id(&id)
-                    .ok_or_else(|| format!("`{k}`: unknown actor `{id}`"))
-            })
-            .transpose()
+    fn proposer(&self) -> Option<ActorId> {
+        Some(self.actor)
     }
-    fn org(&mut self, k: &str) -> Result<Option<OrgId>, String> {
-        self.text(k)?
-            .map(|id| {
-                self.w
-                    .org_id(&id)
-                    .ok_or_else(|| format!("`{k}`: unknown organization `{id}`"))
-            })
-            .transpose()
+    fn has(&self, field: &str) -> bool {
+        self.m.contains_key(field)
     }
-    fn actors(&mut self, k: &str) -> Result<Option<Vec<ActorId>>, String> {
-        let Some(v) = self.m.remove(k) else {
-            return Ok(None);
-        };
-        let Value::List(arr) = v else {
-            return Err(format!(
+    fn text(&mut self, k: &str) -> Option<String> {
+        match self.take(k)? {
+            Value::Str(s) => Some(s),
+            v => {
+                self.fail(format!("`{k}` must be a string, found {}", v.type_name()));
+                None
+            }
+        }
+    }
+    fn actor(&mut self, k: &str) -> Option<ActorId> {
+        let id = self.text(k)?;
+        let found = self.w.actor_id(&id);
+        if found.is_none() {
+            self.fail(format!("`{k}`: unknown actor `{id}`"));
+        }
+        found
+    }
+    fn actors(&mut self, k: &str) -> Option<Vec<ActorId>> {
+        let v = self.take(k)?;
+        let Value::List(xs) = v else {
+            self.fail(format!(
                 "`{k}` must be an array of actor ids, found {}",
                 v.type_name()
             ));
+            return None;
         };
         let mut out = Vec::new();
-        for x in arr {
+        for x in xs {
             let id = x.to_string();
-            out.push(
-                self.w
-                    .actor_id(&id)
-                    .ok_or_else(|| format!("`{k}`: unknown actor `{id}`"))?,
-            );
+            match self.w.actor_id(&id) {
+                Some(a) => out.push(a),
+                None => {
+                    self.fail(format!("`{k}`: unknown actor `{id}`"));
+                    return None;
+                }
+            }
         }
         out.sort_unstable();
         out.dedup();
-        Ok(Some(out))
+        Some(out)
     }
-    fn theme(&mut self) -> Result<Theme, String> {
-        match self.text("theme")?.as_deref() {
-            None | Some("internal") => Ok(Theme::Internal),
-            Some("external") => Ok(Theme::External),
-            Some(x) => Err(format!("`theme` must be internal or external, found `{x}`")),
+    fn org(&mut self, k: &str) -> Option<OrgId> {
+        let id = self.text(k)?;
+        let found = self.w.org_id(&id);
+        if found.is_none() {
+            self.fail(format!("`{k}`: unknown organization `{id}`"));
+        }
+        found
+    }
+    fn keyword(&mut self, k: &str, allowed: &[&str]) -> Option<String> {
+        let x = self.text(k)?;
+        if allowed.contains(&x.as_str()) {
+            Some(x)
+        } else {
+            self.fail(format!(
+                "`{k}` must be {}, found `{x}`",
+                allowed.join(" or ")
+            ));
+            None
         }
     }
-    fn status(&mut self) -> Result<Status, String> {
-        match self.text("status")?.as_deref() {
-            None | Some("member") => Ok(Status::Member),
-            Some("observer") => Ok(Status::Observer),
-            Some(x) => Err(format!("`status` must be member or observer, found `{x}`")),
-        }
+    fn pairs(&mut self, _k: &str) -> Vec<(ActorId, ActorId)> {
+        vec![]
+    }
+    fn changes(&mut self, _k: &str) -> Vec<Change> {
+        vec![]
+    }
+    fn params(&mut self, _k: &str) -> Vec<(String, String)> {
+        vec![]
+    }
+    fn error(&mut self, _field: Option<&str>, message: String, _label: &str) {
+        self.fail(message);
+    }
+    fn event_id(&self) -> &str {
+        &self.id
     }
 }
 
@@ -103,19 +126,23 @@ impl Fields<'_> {
 pub fn build(
     w: &World,
     actor: ActorId,
-    map: Map,
+    mut map: Fields,
     turn: u32,
     handler: &str,
 ) -> Result<Event, String> {
-    let mut f = Fields { w, m: map };
-    let kind = f.need("kind")?;
-    let Some((_, allowed)) = KINDS.iter().find(|(k, _)| *k == kind) else {
+    let kind = match map.remove("kind") {
+        Some(Value::Str(k)) => k,
+        Some(v) => return Err(format!("`kind` must be a string, found {}", v.type_name())),
+        None => return Err("missing `kind`".into()),
+    };
+    let Some(spec) = events::spec(&kind).filter(|k| k.proposal.is_some()) else {
         return Err(format!(
             "kind `{kind}` cannot be proposed (proposable kinds: {})",
-            KINDS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+            kinds().map(|(k, _)| k).collect::<Vec<_>>().join(", ")
         ));
     };
-    if let Some(k) = f.m.keys().find(|k| {
+    let allowed = spec.proposal.unwrap_or_default();
+    if let Some(k) = map.keys().find(|k| {
         !allowed.contains(&k.as_str()) && !["id", "why", "description"].contains(&k.as_str())
     }) {
         return Err(format!(
@@ -123,137 +150,52 @@ pub fn build(
             allowed.join(", ")
         ));
     }
+    if let Some(k) = spec
+        .proposal_required
+        .iter()
+        .find(|k| !map.contains_key(**k))
+    {
+        return Err(format!("missing `{k}`"));
+    }
     let me = w.name(actor);
-    let id = f.text("id")?.unwrap_or_else(|| format!("{me}:{kind}"));
-    let rationale = f.text("why")?.unwrap_or_default();
-    let description = f.text("description")?.unwrap_or_default();
-    let member_of = |o: OrgId| w.org(o).is_member(actor);
-    let ek = match kind.as_str() {
-        "treaty_proposal" => {
-            let (org, parties) = (f.org("org")?, f.actors("parties")?);
-            if org.is_none() && parties.is_none() {
-                return Err("a treaty needs `org` or `parties`".into());
-            }
-            let ob = f.need("obligation")?;
-            EventKind::TreatyProposal {
-                name: f.text("name")?.unwrap_or_else(|| id.clone()),
-                proposer: actor,
-                org,
-                parties,
-                obligation: Obligation::parse(&ob).ok_or_else(|| {
-                    format!("unknown obligation `{ob}`: defence, offence, neutrality, non_aggression or consultation")
-                })?,
-            }
-        }
-        "joint_exercise" => {
-            let (org, participants) = (f.org("org")?, f.actors("participants")?);
-            if org.is_none() && participants.is_none() {
-                return Err("an exercise needs `org` or `participants`".into());
-            }
-            EventKind::JointExercise {
-                name: f.text("name")?.unwrap_or_else(|| id.clone()),
-                org,
-                participants,
-                theme: f.theme()?,
-            }
-        }
-        "declaration" => {
-            let org = f.org("org")?.ok_or("missing `org`")?;
-            if !member_of(org) {
-                return Err(format!("{me} is not a member of {}", w.org(org).id));
-            }
-            EventKind::Declaration {
-                org,
-                text: f.text("text")?.unwrap_or_default(),
-                theme: f.theme()?,
-                against: f.actor("against")?,
-            }
-        }
-        "membership_application" => {
-            let org = f.org("org")?.ok_or("missing `org`")?;
-            if member_of(org) {
-                return Err(format!("{me} is already a member of {}", w.org(org).id));
-            }
-            EventKind::Membership {
-                applicant: actor,
-                org,
-                status: f.status()?,
-            }
-        }
-        "membership_offer" => {
-            let org = f.org("org")?.ok_or("missing `org`")?;
-            let invitee = f.actor("invitee")?.ok_or("missing `invitee`")?;
-            if w.org(org).is_member(invitee) {
-                return Err(format!(
-                    "{} is already a member of {}",
-                    w.name(invitee),
-                    w.org(org).id
-                ));
-            }
-            EventKind::Offer {
-                invitee,
-                org,
-                status: f.status()?,
-            }
-        }
-        "backing_request" => EventKind::Backing {
-            requester: actor,
-            issue: f.need("issue")?,
-            recognition: f.text("recognition")?,
-            against: f.actor("against")?,
-            org: f.org("org")?,
-            deciders: f.actors("deciders")?,
-        },
-        "withdrawal_demand" => EventKind::WithdrawalDemand {
-            demander: Some(actor),
-            org: f.org("org")?,
-            user: f.actor("user")?.ok_or("missing `user`")?,
-            hosts: f.actors("hosts")?,
-        },
-        "basing_request" => EventKind::BasingRequest {
-            base: f.need("base")?,
-            user: actor,
-            host: f.actor("host")?.ok_or("missing `host`")?,
-        },
-        "departure" => {
-            let org = f.org("org")?.ok_or("missing `org`")?;
-            if !member_of(org) {
-                return Err(format!("{me} is not a member of {}", w.org(org).id));
-            }
-            EventKind::Departure {
-                actor,
-                org,
-                mode: match f.need("mode")?.as_str() {
-                    "freeze" => DepartureMode::Freeze,
-                    "leave" => DepartureMode::Leave,
-                    x => return Err(format!("`mode` must be freeze or leave, found `{x}`")),
-                },
-            }
-        }
-        other => return Err(format!("kind `{other}` cannot be proposed")),
+    let mut r = Reader {
+        w,
+        actor,
+        id: String::new(),
+        m: map,
+        error: None,
     };
-    Ok(Event {
-        id,
-        turn: turn + 1,
-        description,
-        kind: ek,
-        proposal: Some(Proposal {
-            by: actor,
-            rationale,
-            handler: handler.to_string(),
-            at_turn: turn,
+    r.id = r.text("id").unwrap_or_else(|| format!("{me}:{kind}"));
+    let rationale = r.text("why").unwrap_or_default();
+    let description = r.text("description").unwrap_or_default();
+    let built = (spec.parse)(&mut r);
+    match (built, r.error) {
+        (Some(kind), None) => Ok(Event {
+            id: r.id,
+            turn: turn + 1,
+            description,
+            kind,
+            proposal: Some(Proposal {
+                by: actor,
+                rationale,
+                handler: handler.to_string(),
+                at_turn: turn,
+            }),
         }),
-    })
+        (_, Some(e)) => Err(e),
+        (None, None) => Err(format!("the proposed `{kind}` is incomplete")),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::EventKind;
     use crate::world::DecisionRule;
 
     fn propose(actor: ActorId, fields: &[(&str, Value)]) -> Result<Event, String> {
         let w = crate::world::tiny(DecisionRule::Consensus);
-        let m: Map = fields
+        let m: Fields = fields
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect();
@@ -271,14 +213,10 @@ mod tests {
             &[("kind", s("membership_application")), ("org", s("ORG"))],
         )
         .unwrap();
-        assert!(matches!(
-            ev.kind,
-            EventKind::Membership {
-                applicant: 3,
-                org: 0,
-                ..
-            }
-        ));
+        let EventKind::Membership(m) = &ev.kind else {
+            panic!("{ev:?}")
+        };
+        assert_eq!((m.applicant, m.org), (3, 0));
         assert_eq!((ev.id.as_str(), ev.turn), ("D:membership_application", 2));
         let p = ev.proposal.unwrap();
         assert_eq!((p.by, p.at_turn), (3, 1));
@@ -330,7 +268,7 @@ mod tests {
             (
                 0,
                 &[("kind", s("membership_application")), ("org", s("ORG"))],
-                "A is already a member of ORG",
+                "`A` is already a member of `ORG`",
             ),
             (
                 0,
@@ -358,7 +296,7 @@ mod tests {
             (
                 0,
                 &[("kind", s("treaty_proposal")), ("obligation", s("defence"))],
-                "a treaty needs `org` or `parties`",
+                "a `treaty_proposal` needs `org` or `parties`",
             ),
             (
                 0,
@@ -367,7 +305,7 @@ mod tests {
                     ("org", s("ORG")),
                     ("obligation", s("eternal")),
                 ],
-                "unknown obligation `eternal`",
+                "`obligation` must be defence or offence or neutrality or non_aggression or consultation, found `eternal`",
             ),
             (
                 0,
@@ -385,7 +323,12 @@ mod tests {
                     ("org", s("ORG")),
                     ("invitee", s("B")),
                 ],
-                "B is already a member of ORG",
+                "`B` is already a member of `ORG`",
+            ),
+            (
+                0,
+                &[("kind", s("basing_request")), ("base", s("x"))],
+                "missing `host`",
             ),
         ];
         for (actor, fields, want) in cases {

@@ -10,9 +10,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::analysis::{self, Assessment, Indicator, Thresholds, Verdict};
-use crate::event::Event;
+use crate::claim::{Check, Claim, Subject};
+use crate::events::Event;
 use crate::plan::Plan;
-use crate::sim::{EventRecord, RunResult};
+use crate::record::EventRecord;
+use crate::sim::RunResult;
 use crate::stat::{Stat, wilson};
 use crate::world::World;
 
@@ -410,6 +412,137 @@ impl Summary {
             0.0
         } else {
             n as f64 / self.runs as f64
+        }
+    }
+}
+
+impl Summary {
+    /// Check `claim` against these runs.
+    pub fn check(&self, claim: &Claim) -> Check {
+        let s = self;
+        let share = |k: u64, n: u64| -> Check {
+            let pass_at = |x: f64| {
+                claim.at_least.is_none_or(|lo| x >= lo) && claim.at_most.is_none_or(|hi| x <= hi)
+            };
+            if n == 0 {
+                return Check {
+                    observed: None,
+                    interval: (0.0, 1.0),
+                    n,
+                    pass: false,
+                    missing: Some("never observed in these runs".into()),
+                };
+            }
+            let x = k as f64 / n as f64;
+            Check {
+                observed: Some(x),
+                interval: wilson(k, n),
+                n,
+                pass: pass_at(x),
+                missing: None,
+            }
+        };
+        let none = |why: String| Check {
+            observed: None,
+            interval: (0.0, 1.0),
+            n: 0,
+            pass: false,
+            missing: Some(why),
+        };
+        let group = |id: &str| s.groups.iter().find(|g| g.id == id);
+        match &claim.subject {
+            Subject::Verdict {
+                group: g,
+                verdict,
+                turn,
+            } => {
+                let Some(t) = group(g) else {
+                    return none(format!("no group `{g}`"));
+                };
+                let v = verdict_index(*verdict);
+                match turn {
+                    None => share(t.verdicts[v], t.runs),
+                    Some(turn) => match t.by_turn.get(*turn as usize - 1) {
+                        Some(c) => share(c[v], c.iter().sum()),
+                        None => none(format!("the scenario has no turn {turn}")),
+                    },
+                }
+            }
+            Subject::Emerges { group: g } => match group(g) {
+                Some(t) => share(t.first_alliance.values().sum(), t.runs),
+                None => none(format!("no group `{g}`")),
+            },
+            Subject::Indicator {
+                group: g,
+                indicator,
+            } => {
+                let Some(t) = group(g) else {
+                    return none(format!("no group `{g}`"));
+                };
+                let i = Indicator::ALL
+                    .iter()
+                    .position(|x| x == indicator)
+                    .unwrap_or(0);
+                let st = &t.stats[i];
+                let n = st.n;
+                if n == 0 {
+                    return none(format!(
+                        "{} was not tested in any run (no event exercised it)",
+                        indicator.label()
+                    ));
+                }
+                let mean = st.mean().unwrap_or(0.0);
+                Check {
+                    observed: Some(mean),
+                    interval: st.mean_interval().unwrap_or((mean, mean)),
+                    n,
+                    pass: claim.at_least.is_none_or(|lo| mean >= lo)
+                        && claim.at_most.is_none_or(|hi| mean <= hi),
+                    missing: None,
+                }
+            }
+            Subject::Choice {
+                event,
+                actor,
+                choice,
+            } => {
+                let tallies = s.event(event);
+                if tallies.is_empty() {
+                    return none(format!("event `{event}` did not happen in any run"));
+                }
+                let counts: Vec<(u64, u64)> = tallies
+                    .iter()
+                    .filter_map(|e| e.choice(actor, choice))
+                    .collect();
+                if counts.is_empty() {
+                    return none(format!("`{actor}` never decided on `{event}`"));
+                }
+                let (k, n) = counts.iter().fold((0, 0), |(k, n), (a, b)| (k + a, n + b));
+                share(k, n)
+            }
+            Subject::Outcome { event, outcome } => {
+                let tallies = s.event(event);
+                if tallies.is_empty() {
+                    return none(format!("event `{event}` did not happen in any run"));
+                }
+                let k = tallies
+                    .iter()
+                    .map(|e| e.outcomes.get(outcome).copied().unwrap_or(0))
+                    .sum();
+                share(k, tallies.iter().map(|e| e.happened).sum())
+            }
+            Subject::Proposed { id } => share(
+                s.proposals
+                    .values()
+                    .filter(|e| e.id == *id)
+                    .map(|e| e.happened)
+                    .sum(),
+                s.runs,
+            ),
+            Subject::Coalition { actors } => {
+                let id = actors.join("+");
+                share(s.coalitions.get(&id).map_or(0, |c| c.runs), s.runs)
+            }
         }
     }
 }

@@ -14,7 +14,7 @@ use serde_saphyr::{Location, Spanned};
 use crate::analysis::{GroupSpec, Indicator, Thresholds, Verdict};
 use crate::claim::{Claim, Subject};
 use crate::diagnostic::{Diagnostic, Error, SourceFile, Span};
-use crate::event::{Change, ChangeOp, DepartureMode, Event, EventKind, Theme};
+use crate::events::{self, Change, ChangeOp, Event, EventKind, Input};
 use crate::plan::{CustomKind, Plan};
 use crate::rules::RuleBook;
 use crate::uncertainty::{self, Dist, Sample};
@@ -448,13 +448,6 @@ struct RawCustomKind {
 
 #[derive(Deserialize, Clone, Copy)]
 #[serde(rename_all = "snake_case")]
-enum RawTheme {
-    Internal,
-    External,
-}
-
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
 enum RawStatus {
     Member,
     Observer,
@@ -495,16 +488,16 @@ struct RawEvent {
     deciders: Option<SpannedIds>,
     applicant: Option<Spanned<String>>,
     org: Option<Spanned<String>>,
-    status: Option<Spanned<RawStatus>>,
+    status: Option<Spanned<String>>,
     requester: Option<Spanned<String>>,
     issue: Option<Spanned<String>>,
     recognition: Option<Spanned<String>>,
     name: Option<Spanned<String>>,
     participants: Option<SpannedIds>,
-    theme: Option<Spanned<RawTheme>>,
+    theme: Option<Spanned<String>>,
     proposer: Option<Spanned<String>>,
     parties: Option<SpannedIds>,
-    obligation: Option<Spanned<RawObligation>>,
+    obligation: Option<Spanned<String>>,
     base: Option<Spanned<String>>,
     user: Option<Spanned<String>>,
     host: Option<Spanned<String>>,
@@ -516,53 +509,49 @@ struct RawEvent {
     params: Option<Spanned<BTreeMap<String, String>>>,
     invitee: Option<Spanned<String>>,
     actor: Option<Spanned<String>>,
-    mode: Option<Spanned<RawMode>>,
+    mode: Option<Spanned<String>>,
 }
-
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-enum RawMode {
-    Freeze,
-    Leave,
-}
-
-/// The fields each built-in kind takes: (required, optional). Custom kinds
-/// take `deciders` (required), `requester` and `params`.
-const KINDS: &[(&str, &[&str], &[&str])] = &[
-    (
-        "armed_conflict",
-        &["attacker", "defender"],
-        &["backers", "deciders"],
-    ),
-    ("membership_application", &["applicant", "org"], &["status"]),
-    (
-        "backing_request",
-        &["requester", "issue"],
-        &["recognition", "against", "org", "deciders"],
-    ),
-    (
-        "joint_exercise",
-        &["name", "theme"],
-        &["org", "participants"],
-    ),
-    (
-        "treaty_proposal",
-        &["name", "proposer", "obligation"],
-        &["org", "parties"],
-    ),
-    ("basing_request", &["base", "user", "host"], &[]),
-    (
-        "withdrawal_demand",
-        &["user"],
-        &["demander", "org", "hosts"],
-    ),
-    ("declaration", &["org", "text", "theme"], &["against"]),
-    ("shock", &["changes"], &[]),
-    ("membership_offer", &["invitee", "org"], &["status"]),
-    ("departure", &["actor", "org", "mode"], &[]),
-];
 
 impl RawEvent {
+    /// A field that holds one word or id.
+    fn string(&self, name: &str) -> Option<&Spanned<String>> {
+        match name {
+            "attacker" => self.attacker.as_ref(),
+            "defender" => self.defender.as_ref(),
+            "applicant" => self.applicant.as_ref(),
+            "org" => self.org.as_ref(),
+            "status" => self.status.as_ref(),
+            "requester" => self.requester.as_ref(),
+            "issue" => self.issue.as_ref(),
+            "recognition" => self.recognition.as_ref(),
+            "name" => self.name.as_ref(),
+            "theme" => self.theme.as_ref(),
+            "proposer" => self.proposer.as_ref(),
+            "obligation" => self.obligation.as_ref(),
+            "base" => self.base.as_ref(),
+            "user" => self.user.as_ref(),
+            "host" => self.host.as_ref(),
+            "demander" => self.demander.as_ref(),
+            "text" => self.text.as_ref(),
+            "against" => self.against.as_ref(),
+            "invitee" => self.invitee.as_ref(),
+            "actor" => self.actor.as_ref(),
+            "mode" => self.mode.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// A field that holds a list of actor ids.
+    fn list(&self, name: &str) -> Option<&SpannedIds> {
+        match name {
+            "deciders" => self.deciders.as_ref(),
+            "participants" => self.participants.as_ref(),
+            "parties" => self.parties.as_ref(),
+            "hosts" => self.hosts.as_ref(),
+            _ => None,
+        }
+    }
+
     /// Every kind-specific field that is present, with its position.
     fn present(&self) -> Vec<(&'static str, Location)> {
         fn loc<T>(name: &'static str, s: &Option<Spanned<T>>) -> Option<(&'static str, Location)> {
@@ -1189,7 +1178,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
     let mut custom = Vec::new();
     for (k, ck) in &raw.custom_kinds.0 {
         c.id(k, "custom kind");
-        if KINDS.iter().any(|(n, _, _)| *n == k.value) {
+        if events::spec(&k.value).is_some() {
             c.error(
                 str_span(k),
                 format!("custom kind `{}` has the name of a built-in kind", k.value),
@@ -1549,12 +1538,15 @@ fn claim(
         }
     } else if let Some(p) = &r.proposal {
         if let Some(o) = &r.outcome {
-            if !crate::event::proposal_can_end_in(&o.value, world) {
+            if !crate::events::proposal_can_end_in(&o.value, world) {
                 c.error_with_note(
                     str_span(o),
                     format!("no event an actor may propose ends in `{}`", o.value),
                     "no such outcome",
-                    format!("outcomes: {}", crate::event::proposal_outcomes().join(", ")),
+                    format!(
+                        "outcomes: {}",
+                        crate::events::proposal_outcomes().join(", ")
+                    ),
                 );
                 return None;
             }
@@ -1668,6 +1660,143 @@ fn describe(s: &Subject) -> String {
     }
 }
 
+/// An event of a scenario file, read by its kind's module: errors carry the
+/// field's position and name the event.
+struct EventInput<'a, 'f> {
+    c: &'a mut Checker<'f>,
+    ids: &'a Ids,
+    world: &'a World,
+    ev: &'a RawEvent,
+    ctx: String,
+}
+
+impl EventInput<'_, '_> {
+    fn span(&self, field: Option<&str>) -> Span {
+        if let Some(f) = field {
+            if let Some(s) = self.ev.string(f) {
+                return str_span(s);
+            }
+            if let Some((_, loc)) = self.ev.present().into_iter().find(|(n, _)| *n == f) {
+                return span_at(loc, 1);
+            }
+        }
+        str_span(&self.ev.kind)
+    }
+}
+
+impl Input for EventInput<'_, '_> {
+    fn world(&self) -> &World {
+        self.world
+    }
+    fn proposer(&self) -> Option<ActorId> {
+        None
+    }
+    fn has(&self, field: &str) -> bool {
+        self.ev.present().iter().any(|(n, _)| *n == field)
+    }
+    fn text(&mut self, field: &str) -> Option<String> {
+        self.ev.string(field).map(|s| s.value.clone())
+    }
+    fn actor(&mut self, field: &str) -> Option<ActorId> {
+        let s = self.ev.string(field)?;
+        self.c.actor(self.ids, s, &self.ctx)
+    }
+    fn actors(&mut self, field: &str) -> Option<Vec<ActorId>> {
+        let s = self.ev.list(field)?;
+        let mut v = self.c.actors(self.ids, &s.value, &self.ctx);
+        v.sort_unstable();
+        v.dedup();
+        Some(v)
+    }
+    fn org(&mut self, field: &str) -> Option<OrgId> {
+        let s = self.ev.string(field)?;
+        self.c.org(self.ids, s, &self.ctx)
+    }
+    fn keyword(&mut self, field: &str, allowed: &[&str]) -> Option<String> {
+        let s = self.ev.string(field)?;
+        if allowed.contains(&s.value.as_str()) {
+            return Some(s.value.clone());
+        }
+        let msg = format!("`{}` is not a valid `{field}` {}", s.value, self.ctx);
+        self.c.error_with_note(
+            str_span(s),
+            msg,
+            "not one of the values",
+            format!("expected {}", allowed.join(", ")),
+        );
+        None
+    }
+    fn pairs(&mut self, field: &str) -> Vec<(ActorId, ActorId)> {
+        if field != "backers" {
+            return vec![];
+        }
+        let mut out = Vec::new();
+        for b in self.ev.backers.iter().flat_map(|b| b.value.iter()) {
+            let a = self.c.actor(self.ids, &b.actor, &self.ctx);
+            let side = self.c.actor(self.ids, &b.side, &self.ctx);
+            if let (Some(a), Some(side)) = (a, side) {
+                out.push((a, side));
+            }
+        }
+        out
+    }
+    fn changes(&mut self, field: &str) -> Vec<Change> {
+        if field != "changes" {
+            return vec![];
+        }
+        let mut changes = Vec::new();
+        for ch in self.ev.changes.iter().flat_map(|c| c.value.iter()) {
+            let op = match (ch.set, ch.add) {
+                (Some(v), None) => ChangeOp::Set(v),
+                (None, Some(v)) => ChangeOp::Add(v),
+                _ => {
+                    self.c.error(
+                        str_span(&ch.path),
+                        format!("a change needs exactly one of `set` or `add` {}", self.ctx),
+                        "set a value, or add to it",
+                    );
+                    continue;
+                }
+            };
+            match self.world.param(&ch.path.value) {
+                Ok(param) => changes.push(Change {
+                    param,
+                    path: ch.path.value.clone(),
+                    op,
+                }),
+                Err(msg) => self.c.error(
+                    str_span(&ch.path),
+                    format!("{msg} {}", self.ctx),
+                    "no such parameter",
+                ),
+            }
+        }
+        changes
+    }
+    fn params(&mut self, field: &str) -> Vec<(String, String)> {
+        if field != "params" {
+            return vec![];
+        }
+        self.ev
+            .params
+            .as_ref()
+            .map(|p| {
+                p.value
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    fn error(&mut self, field: Option<&str>, message: String, label: &str) {
+        let span = self.span(field);
+        self.c.error(span, format!("{message} {}", self.ctx), label);
+    }
+    fn event_id(&self) -> &str {
+        &self.ev.id.value
+    }
+}
+
 fn event_kind(
     c: &mut Checker,
     ids: &Ids,
@@ -1678,11 +1807,11 @@ fn event_kind(
     let kind = ev.kind.value.as_str();
     let ctx = format!("in event `{}`", ev.id.value);
     let custom_kind = custom.iter().find(|k| k.name == kind);
-    let (required, optional): (&[&str], &[&str]) = match KINDS.iter().find(|(n, _, _)| *n == kind) {
-        Some((_, r, o)) => (r, o),
-        None if custom_kind.is_some() => (&["deciders"], &["requester", "params"]),
-        None => {
-            let mut known: Vec<&str> = KINDS.iter().map(|(n, _, _)| *n).collect();
+    let spec = match (events::spec(kind), custom_kind) {
+        (Some(s), _) => s,
+        (None, Some(_)) => events::custom_spec(),
+        (None, None) => {
+            let mut known: Vec<&str> = events::builtin().map(|k| k.name).collect();
             known.extend(custom.iter().map(|k| k.name.as_str()));
             c.error_with_note(
                 str_span(&ev.kind),
@@ -1699,7 +1828,7 @@ fn event_kind(
     let present = ev.present();
     let mut ok = true;
     for (name, loc) in &present {
-        if !required.contains(name) && !optional.contains(name) {
+        if !spec.required.contains(name) && !spec.optional.contains(name) {
             c.error(
                 span_at(*loc, 1),
                 format!("field `{name}` does not apply to a `{kind}` event {ctx}"),
@@ -1708,7 +1837,7 @@ fn event_kind(
             ok = false;
         }
     }
-    for name in required {
+    for name in spec.required {
         if !present.iter().any(|(n, _)| n == name) {
             c.error(
                 str_span(&ev.kind),
@@ -1721,221 +1850,22 @@ fn event_kind(
     if !ok {
         return None;
     }
-
-    // Helpers that resolve a present field; errors are collected in `c`.
-    let actor = |c: &mut Checker, s: &Option<Spanned<String>>| -> Option<ActorId> {
-        s.as_ref().and_then(|s| c.actor(ids, s, &ctx))
-    };
     let before = c.errors.len();
-    let list = |c: &mut Checker, s: &Option<SpannedIds>| -> Option<Vec<ActorId>> {
-        s.as_ref().map(|s| {
-            let mut v = c.actors(ids, &s.value, &format!("in event `{}`", ev.id.value));
-            v.sort_unstable();
-            v.dedup();
-            v
-        })
+    let mut inp = EventInput {
+        c,
+        ids,
+        world,
+        ev,
+        ctx,
     };
-    let org = |c: &mut Checker, s: &Option<Spanned<String>>| -> Option<OrgId> {
-        s.as_ref()
-            .and_then(|s| c.org(ids, s, &format!("in event `{}`", ev.id.value)))
-    };
-    let theme = |t: &Option<Spanned<RawTheme>>| match t.as_ref().map(|t| t.value) {
-        Some(RawTheme::External) => Theme::External,
-        _ => Theme::Internal,
-    };
-    let text =
-        |s: &Option<Spanned<String>>| s.as_ref().map(|s| s.value.clone()).unwrap_or_default();
-
-    let k = match kind {
-        "armed_conflict" => {
-            let attacker = actor(c, &ev.attacker);
-            let defender = actor(c, &ev.defender);
-            let mut backers = Vec::new();
-            for b in ev.backers.iter().flat_map(|b| b.value.iter()) {
-                let a = c.actor(ids, &b.actor, &ctx);
-                let side = c.actor(ids, &b.side, &ctx);
-                if let (Some(a), Some(side)) = (a, side) {
-                    if Some(side) != attacker && Some(side) != defender {
-                        c.error(
-                            str_span(&b.side),
-                            format!(
-                                "backer side `{}` is neither the attacker nor the defender {ctx}",
-                                b.side.value
-                            ),
-                            "must be one of the two sides",
-                        );
-                    }
-                    backers.push((a, side));
-                }
-            }
-            if attacker.is_some() && attacker == defender {
-                c.error(
-                    str_span(ev.defender.as_ref()?),
-                    format!("an actor cannot fight itself {ctx}"),
-                    "same as the attacker",
-                );
-            }
-            EventKind::ArmedConflict {
-                attacker: attacker?,
-                defender: defender?,
-                backers,
-                deciders: list(c, &ev.deciders),
-            }
+    let k = match custom_kind {
+        Some(ck) if events::spec(kind).is_none() => {
+            events::parse_custom(&mut inp, &ck.name, &ck.options)
         }
-        "membership_application" | "membership_offer" => {
-            // The newcomer: the applicant, or the invitee of an offer.
-            let field = if kind == "membership_offer" {
-                &ev.invitee
-            } else {
-                &ev.applicant
-            };
-            let who = actor(c, field)?;
-            let o = org(c, &ev.org)?;
-            let status = match ev.status.as_ref().map(|s| s.value) {
-                Some(RawStatus::Observer) => Status::Observer,
-                _ => Status::Member,
-            };
-            if world.org(o).is_member(who) {
-                c.error(
-                    str_span(field.as_ref()?),
-                    format!(
-                        "`{}` is already a member of `{}` {ctx}",
-                        world.name(who),
-                        world.org(o).id
-                    ),
-                    "already a member",
-                );
-            }
-            if kind == "membership_offer" {
-                EventKind::Offer {
-                    invitee: who,
-                    org: o,
-                    status,
-                }
-            } else {
-                EventKind::Membership {
-                    applicant: who,
-                    org: o,
-                    status,
-                }
-            }
-        }
-        "departure" => EventKind::Departure {
-            actor: actor(c, &ev.actor)?,
-            org: org(c, &ev.org)?,
-            mode: match ev.mode.as_ref()?.value {
-                RawMode::Freeze => DepartureMode::Freeze,
-                RawMode::Leave => DepartureMode::Leave,
-            },
-        },
-        "backing_request" => EventKind::Backing {
-            requester: actor(c, &ev.requester)?,
-            issue: text(&ev.issue),
-            recognition: ev.recognition.as_ref().map(|s| s.value.clone()),
-            against: actor(c, &ev.against),
-            org: org(c, &ev.org),
-            deciders: list(c, &ev.deciders),
-        },
-        "joint_exercise" => {
-            if ev.org.is_none() && ev.participants.is_none() {
-                c.error(
-                    str_span(&ev.kind),
-                    format!("a `joint_exercise` needs `org` or `participants` {ctx}"),
-                    "who takes part?",
-                );
-            }
-            EventKind::JointExercise {
-                name: text(&ev.name),
-                org: org(c, &ev.org),
-                participants: list(c, &ev.participants),
-                theme: theme(&ev.theme),
-            }
-        }
-        "treaty_proposal" => {
-            if ev.org.is_none() && ev.parties.is_none() {
-                c.error(
-                    str_span(&ev.kind),
-                    format!("a `treaty_proposal` needs `org` or `parties` {ctx}"),
-                    "between whom?",
-                );
-            }
-            EventKind::TreatyProposal {
-                name: text(&ev.name),
-                proposer: actor(c, &ev.proposer)?,
-                org: org(c, &ev.org),
-                parties: list(c, &ev.parties),
-                obligation: ev.obligation.as_ref().map(|o| o.value.into())?,
-            }
-        }
-        "basing_request" => EventKind::BasingRequest {
-            base: text(&ev.base),
-            user: actor(c, &ev.user)?,
-            host: actor(c, &ev.host)?,
-        },
-        "withdrawal_demand" => EventKind::WithdrawalDemand {
-            demander: actor(c, &ev.demander),
-            org: org(c, &ev.org),
-            user: actor(c, &ev.user)?,
-            hosts: list(c, &ev.hosts),
-        },
-        "declaration" => EventKind::Declaration {
-            org: org(c, &ev.org)?,
-            text: text(&ev.text),
-            theme: theme(&ev.theme),
-            against: actor(c, &ev.against),
-        },
-        "shock" => {
-            let mut changes = Vec::new();
-            for ch in ev.changes.iter().flat_map(|c| c.value.iter()) {
-                let op = match (ch.set, ch.add) {
-                    (Some(v), None) => ChangeOp::Set(v),
-                    (None, Some(v)) => ChangeOp::Add(v),
-                    _ => {
-                        c.error(
-                            str_span(&ch.path),
-                            format!("a change needs exactly one of `set` or `add` {ctx}"),
-                            "set a value, or add to it",
-                        );
-                        continue;
-                    }
-                };
-                match world.param(&ch.path.value) {
-                    Ok(param) => changes.push(Change {
-                        param,
-                        path: ch.path.value.clone(),
-                        op,
-                    }),
-                    Err(msg) => c.error(
-                        str_span(&ch.path),
-                        format!("{msg} {ctx}"),
-                        "no such parameter",
-                    ),
-                }
-            }
-            EventKind::Shock { changes }
-        }
-        _ => {
-            let ck = custom_kind?;
-            EventKind::Custom {
-                kind: ck.name.clone(),
-                options: ck.options.clone(),
-                deciders: list(c, &ev.deciders).unwrap_or_default(),
-                requester: actor(c, &ev.requester),
-                params: ev
-                    .params
-                    .as_ref()
-                    .map(|p| {
-                        p.value
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            }
-        }
+        _ => (spec.parse)(&mut inp),
     };
     if c.errors.len() > before {
         return None;
     }
-    Some(k)
+    k
 }

@@ -20,6 +20,17 @@ pub enum Obligation {
 }
 
 impl Obligation {
+    /// How binding it is (formal commitment): defence or offence 1.0,
+    /// neutrality 0.6, non-aggression 0.4, consultation 0.2 (ATOP's types).
+    pub fn strength(self) -> f64 {
+        match self {
+            Obligation::Defence | Obligation::Offence => 1.0,
+            Obligation::Neutrality => 0.6,
+            Obligation::NonAggression => 0.4,
+            Obligation::Consultation => 0.2,
+        }
+    }
+
     pub const ALL: [Obligation; 5] = [
         Obligation::Consultation,
         Obligation::NonAggression,

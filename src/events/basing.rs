@@ -1,0 +1,88 @@
+//! `basing_request`: a state asks a host for a base (or to reopen one).
+
+use super::{Act, Choice, EventKind, Input, Kind, KindSpec, count};
+use crate::value::{Fields, Value};
+use crate::world::{ActorId, Base, World};
+
+pub const SPEC: KindSpec = KindSpec {
+    name: "basing_request",
+    required: &["base", "user", "host"],
+    optional: &[],
+    proposal: Some(&["base", "host"]),
+    proposal_required: &["base", "host"],
+    outcomes: &["granted", "denied"],
+    parse,
+};
+
+#[derive(Debug, Clone)]
+pub struct BasingRequest {
+    pub base: String,
+    pub user: ActorId,
+    pub host: ActorId,
+}
+
+fn parse(inp: &mut dyn Input) -> Option<EventKind> {
+    let (user, host) = (inp.subject("user"), inp.actor("host"));
+    Some(EventKind::BasingRequest(BasingRequest {
+        base: inp.text("base").unwrap_or_default(),
+        user: user?,
+        host: host?,
+    }))
+}
+
+impl Kind for BasingRequest {
+    fn name(&self) -> &str {
+        SPEC.name
+    }
+
+    fn deciders(&self, _w: &World) -> Vec<ActorId> {
+        vec![self.host]
+    }
+
+    fn options(&self, _w: &World) -> Vec<Choice> {
+        vec![Choice::Grant, Choice::Deny]
+    }
+
+    fn facts(&self, w: &World, _deciders: &[ActorId], m: &mut Fields) {
+        m.insert("base".into(), Value::from(self.base.as_str()));
+        m.insert("user".into(), Value::from(w.name(self.user)));
+        m.insert("host".into(), Value::from(w.name(self.host)));
+    }
+
+    fn outcome(&self, _w: &World, votes: &[(ActorId, Choice)]) -> String {
+        if count(votes, Choice::Grant) > 0 {
+            "granted"
+        } else {
+            "denied"
+        }
+        .into()
+    }
+
+    fn outcome_forms(&self, _w: &World) -> Vec<String> {
+        SPEC.outcomes.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn apply(&self, _id: &str, _votes: &[(ActorId, Choice)], outcome: &str, w: &mut World) {
+        let dy = w.dynamics.clone();
+        if outcome == "granted" {
+            match w.bases.iter_mut().find(|b| b.id == self.base) {
+                Some(b) => {
+                    b.open = true;
+                    b.host = self.host;
+                    b.user = self.user;
+                }
+                None => w.bases.push(Base {
+                    id: self.base.clone(),
+                    host: self.host,
+                    user: self.user,
+                    open: true,
+                }),
+            }
+            w.nudge_expectation(self.user, self.host, dy.support_gain / 2.0);
+        } else {
+            w.nudge_expectation(self.user, self.host, -dy.refusal_loss / 2.0);
+        }
+    }
+
+    fn acts(&self, _votes: &[(ActorId, Choice)], _outcome: &str, _w: &World, _out: &mut Vec<Act>) {}
+}

@@ -1,0 +1,120 @@
+//! `joint_exercise`: an organization's members (or listed participants)
+//! choose to take part, observe or decline (Peace Missions, §IV). Inward
+//! themes serve regime security; outward ones signal an alliance.
+
+use super::{
+    Act, Choice, EventKind, Input, Kind, KindSpec, Scope, Theme, count, names, org_or_empty,
+};
+use crate::value::{Fields, Value};
+use crate::world::{ActorId, OrgId, World};
+
+pub const SPEC: KindSpec = KindSpec {
+    name: "joint_exercise",
+    required: &["name", "theme"],
+    optional: &["org", "participants"],
+    proposal: Some(&["name", "org", "participants", "theme"]),
+    proposal_required: &[],
+    outcomes: &["held", "not held"],
+    parse,
+};
+
+#[derive(Debug, Clone)]
+pub struct JointExercise {
+    pub name: String,
+    pub org: Option<OrgId>,
+    pub participants: Option<Vec<ActorId>>,
+    pub theme: Theme,
+}
+
+fn parse(inp: &mut dyn Input) -> Option<EventKind> {
+    if !inp.has("org") && !inp.has("participants") {
+        inp.error(
+            None,
+            "a `joint_exercise` needs `org` or `participants`".into(),
+            "who takes part?",
+        );
+        return None;
+    }
+    Some(EventKind::JointExercise(JointExercise {
+        name: inp.name_or_id(),
+        org: inp.org("org"),
+        participants: inp.actors("participants"),
+        theme: Theme::parse(inp),
+    }))
+}
+
+impl Kind for JointExercise {
+    fn name(&self) -> &str {
+        SPEC.name
+    }
+
+    fn deciders(&self, w: &World) -> Vec<ActorId> {
+        match (&self.participants, self.org) {
+            (Some(p), _) => p.clone(),
+            (None, Some(o)) => w.org(o).active_members(),
+            (None, None) => vec![],
+        }
+    }
+
+    fn options(&self, _w: &World) -> Vec<Choice> {
+        vec![Choice::Participate, Choice::Observe, Choice::Decline]
+    }
+
+    fn facts(&self, w: &World, deciders: &[ActorId], m: &mut Fields) {
+        m.insert("name".into(), Value::from(self.name.as_str()));
+        m.insert("org".into(), org_or_empty(w, self.org));
+        m.insert("theme".into(), Value::from(self.theme.name()));
+        m.insert("participants".into(), names(w, deciders));
+    }
+
+    fn outcome(&self, _w: &World, votes: &[(ActorId, Choice)]) -> String {
+        if count(votes, Choice::Participate) >= 2 {
+            "held"
+        } else {
+            "not held"
+        }
+        .into()
+    }
+
+    fn outcome_forms(&self, _w: &World) -> Vec<String> {
+        SPEC.outcomes.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn apply(&self, _id: &str, votes: &[(ActorId, Choice)], outcome: &str, w: &mut World) {
+        if outcome != "held" {
+            return;
+        }
+        let gain = w.dynamics.exercise_gain;
+        let part: Vec<ActorId> = votes
+            .iter()
+            .filter(|(_, c)| *c == Choice::Participate)
+            .map(|(a, _)| *a)
+            .collect();
+        for &a in &part {
+            for &b in &part {
+                w.nudge_expectation(a, b, gain);
+            }
+        }
+    }
+
+    fn acts(&self, votes: &[(ActorId, Choice)], outcome: &str, _w: &World, out: &mut Vec<Act>) {
+        out.push(Act::Collective {
+            scope: Scope::Participants(self.org),
+            theme: self.theme,
+            happened: outcome == "held",
+            took_part: votes
+                .iter()
+                .map(|&(a, c)| {
+                    let x = match c {
+                        Choice::Participate => 1.0,
+                        Choice::Observe => 0.25,
+                        _ => 0.0,
+                    };
+                    (a, x)
+                })
+                .collect(),
+            drill: true,
+            against: None,
+        });
+    }
+}

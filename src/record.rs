@@ -1,0 +1,80 @@
+//! The record of a run: what was decided at each event, by whom, among
+//! which options, and what came of it. The simulator writes it; the
+//! analysis, the coalition finder and the reports read it. Here, so that
+//! those arrows point one way (run -> record -> analysis -> report).
+
+use std::sync::Arc;
+
+pub use crate::events::Forbidden;
+use crate::events::{Act, Choice, Event};
+use crate::world::{ActorId, World};
+
+/// One actor's decision on one event.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub actor: ActorId,
+    pub scores: Vec<f64>,
+    pub forbidden: Vec<Option<Forbidden>>,
+    pub probabilities: Vec<f64>,
+    pub choice: usize,
+    pub rationale: String,
+    /// Which handler answered, e.g. `rules/russia.rhai: on_armed_conflict`.
+    pub handler: Arc<str>,
+}
+
+/// What happened at one event of one run.
+#[derive(Debug, Clone)]
+pub struct EventRecord {
+    /// Index into the plan's timeline.
+    pub event: usize,
+    pub turn: u32,
+    /// The options' labels, as scripts and reports name them.
+    pub options: Vec<String>,
+    /// The same options, typed.
+    pub choices: Vec<Choice>,
+    pub decisions: Vec<Decision>,
+    pub outcome: String,
+}
+
+/// The trace of one run.
+#[derive(Debug, Clone)]
+pub struct RunRecord<'p> {
+    pub index: u32,
+    pub plan_events: &'p [Event],
+    /// Events the actors' rules proposed during this run. An
+    /// [`EventRecord::event`] past the plan's timeline indexes into these.
+    pub proposed: Vec<Event>,
+    pub events: Vec<EventRecord>,
+}
+
+impl RunRecord<'_> {
+    /// The event a record is about: from the timeline, or proposed in the run.
+    pub fn event(&self, rec: &EventRecord) -> &Event {
+        let n = self.plan_events.len();
+        if rec.event < n {
+            &self.plan_events[rec.event]
+        } else {
+            &self.proposed[rec.event - n]
+        }
+    }
+}
+
+impl EventRecord {
+    /// Each decider with its choice.
+    pub fn votes(&self) -> Vec<(ActorId, Choice)> {
+        self.decisions
+            .iter()
+            .map(|d| (d.actor, self.choices[d.choice]))
+            .collect()
+    }
+}
+
+impl RunRecord<'_> {
+    /// The acts of support and opposition an event's record amounts to.
+    pub fn acts(&self, rec: &EventRecord, w: &World, out: &mut Vec<Act>) {
+        self.event(rec)
+            .kind
+            .kind()
+            .acts(&rec.votes(), &rec.outcome, w, out);
+    }
+}
