@@ -126,6 +126,8 @@ pub struct Assessment {
     /// Name of the strongest obligation binding the group, or `none`.
     pub obligation: &'static str,
     pub members: Vec<ActorId>,
+    /// Members that take part (not frozen): fewer than two make no group.
+    pub active: usize,
     /// Per indicator, in [`Indicator::ALL`] order; `None` = not tested in this run.
     pub values: [Option<f64>; 7],
     pub verdict: Verdict,
@@ -158,6 +160,7 @@ pub fn assess(g: &GroupSpec, run: &RunRecord, world: &World, t: &Thresholds) -> 
         group: g.id.clone(),
         obligation: m.obligation,
         members: m.members,
+        active: m.active,
         values: m.values,
         verdict,
         untested,

@@ -49,17 +49,19 @@ pub fn parse_vary(s: &str) -> Result<Vary, String> {
     if step.is_nan() || step <= 0.0 {
         return Err(format!("STEP must be above 0, found {step}"));
     }
-    if (hi - lo) / step > MAX_POINTS as f64 {
-        return Err(format!(
-            "{lo}:{hi}:{step} gives over 10,000 values; use a larger STEP or --sample lhs:N"
-        ));
-    }
-    Ok(Vary {
+    let v = Vary {
         path: path.trim().to_string(),
         lo,
         hi,
         step,
-    })
+    };
+    // The same limit as the sweep's points: one range alone may not pass it.
+    if v.count() > MAX_POINTS {
+        return Err(format!(
+            "{lo}:{hi}:{step} gives over {MAX_POINTS} values; use a larger STEP or --sample lhs:N"
+        ));
+    }
+    Ok(v)
 }
 
 /// The most points a sweep may have (a grid's product of value counts, or

@@ -166,6 +166,12 @@ pub fn build(
         error: None,
     };
     r.id = r.text("id").unwrap_or_else(|| format!("{me}:{kind}"));
+    if r.id.is_empty() || r.id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "`id` must be a non-empty word without spaces, found {:?}",
+            r.id
+        ));
+    }
     let rationale = r.text("why").unwrap_or_default();
     let description = r.text("description").unwrap_or_default();
     let built = (spec.parse)(&mut r);

@@ -39,6 +39,10 @@ pub struct GroupTally {
     /// by a run that had it, whatever the indicators' means would say.
     #[serde(default)]
     pub examples: BTreeMap<usize, (u32, Vec<String>)>,
+    /// Active (not frozen) member counts at the end of the runs, and how
+    /// many runs ended with each.
+    #[serde(default)]
+    pub active: BTreeMap<usize, u64>,
 }
 
 impl GroupTally {
@@ -54,6 +58,7 @@ impl GroupTally {
             by_turn: vec![[0; 3]; turns as usize],
             first_alliance: BTreeMap::new(),
             examples: BTreeMap::new(),
+            active: BTreeMap::new(),
         }
     }
 
@@ -69,6 +74,7 @@ impl GroupTally {
                 s.add(*x);
             }
         }
+        *self.active.entry(a.active).or_default() += 1;
         let names: Vec<&str> = a.members.iter().map(|m| world.name(*m)).collect();
         *self.members.entry(names.join(" ")).or_default() += 1;
         *self
@@ -99,6 +105,9 @@ impl GroupTally {
         }
         for (k, n) in &o.first_alliance {
             *self.first_alliance.entry(*k).or_default() += n;
+        }
+        for (k, n) in &o.active {
+            *self.active.entry(*k).or_default() += n;
         }
         for (k, (run, reasons)) in &o.examples {
             keep_first(&mut self.examples, *k, *run, || reasons.clone());
@@ -577,7 +586,8 @@ impl GroupTally {
         let verdict = self.modal_verdict();
         let means: [Option<f64>; 7] = std::array::from_fn(|i| self.mean(i));
         let ob = Self::modal(&self.obligations).unwrap_or_else(|| "none".into());
-        let (at_means, _, reasons) = analysis::classify(&means, &ob, self.members().len(), t);
+        let active = Self::modal(&self.active).unwrap_or_else(|| self.members().len());
+        let (at_means, _, reasons) = analysis::classify(&means, &ob, active, t);
         match self.examples.get(&verdict_index(verdict)) {
             Some((run, example)) if at_means != verdict => (
                 format!(
@@ -868,6 +878,7 @@ pub fn json(s: &Summary) -> Value {
                 .enumerate()
                 .map(|(i, ind)| (ind.key().to_string(), json!(s.share(g.stats[i].n))))
                 .collect();
+            let reasons = g.reasons(&s.thresholds);
             json!({
                 "id": g.id,
                 "members": g.members(),
@@ -887,8 +898,8 @@ pub fn json(s: &Summary) -> Value {
                         "p5": st.quantile(0.05), "p50": st.quantile(0.5), "p95": st.quantile(0.95),
                     }))
                 }).collect::<serde_json::Map<_, _>>(),
-                "reasons": g.reasons(&s.thresholds).1,
-                "reasons_from": g.reasons(&s.thresholds).0,
+                "reasons": reasons.1,
+                "reasons_from": reasons.0,
                 "verdict_shares_by_turn": g.by_turn.iter().map(|c| {
                     let n = c.iter().sum::<u64>().max(1) as f64;
                     Verdict::ALL.iter().enumerate().map(|(i, v)| (v.key().to_string(), json!(c[i] as f64 / n))).collect::<serde_json::Map<_, _>>()

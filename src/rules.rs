@@ -816,14 +816,22 @@ impl RuleBook {
         } else if out.is_array() {
             let mut v = Vec::new();
             for x in out.cast::<Array>() {
-                let t = x.type_name();
-                v.push(to_fields(x.try_cast::<Map>().ok_or_else(|| {
-                    invalid(format!("an element is a {t}, not a map"))
-                })?));
+                match to_value(x) {
+                    Value::Map(m) => v.push(m),
+                    other => {
+                        return Err(invalid(format!(
+                            "an element is a {}, not a map",
+                            other.type_name()
+                        )));
+                    }
+                }
             }
             v
         } else {
-            return Err(invalid(format!("it returned a {}", out.type_name())));
+            return Err(invalid(format!(
+                "it returned a {}",
+                to_value(out).type_name()
+            )));
         };
         Ok(Some((maps, handler)))
     }
@@ -944,7 +952,7 @@ fn to_map(m: &Fields) -> Map {
 fn to_value(d: Dynamic) -> Value {
     if d.is_unit() {
         Value::Unit
-    } else if d.is_string() {
+    } else if d.is_string() || d.is_char() {
         Value::Str(d.to_string())
     } else if d.is_int() {
         Value::Int(d.as_int().unwrap_or(0))

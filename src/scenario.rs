@@ -1177,7 +1177,23 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
 
     let mut custom = Vec::new();
     for (k, ck) in &raw.custom_kinds.0 {
-        c.id(k, "custom kind");
+        // A kind's name is also its handler's (`on_<kind>`): a Rhai identifier.
+        if let Some(bad) = k
+            .value
+            .chars()
+            .find(|x| !(x.is_ascii_alphanumeric() || *x == '_'))
+        {
+            c.error_with_note(
+                str_span(k),
+                format!(
+                    "custom kind `{}` contains `{}`",
+                    k.value,
+                    bad.escape_debug()
+                ),
+                "not a valid kind name",
+                "kind names are letters, digits and `_` (the handler is `on_<kind>`)".into(),
+            );
+        }
         if events::spec(&k.value).is_some() {
             c.error(
                 str_span(k),
@@ -1445,17 +1461,25 @@ fn claim(
         let a = r.actor.as_ref()?;
         let ch = r.choice.as_ref()?;
         c.actor(ids, a, "in a claim")?;
-        if let Some(ev) = ev {
-            let options = ev.options(world);
-            if !options.contains(&ch.value) {
-                c.error_with_note(
-                    str_span(ch),
-                    format!("`{}` is not an option of event `{id}`", ch.value),
-                    "no such option",
-                    format!("options: {}", options.join(", ")),
-                );
-                return None;
-            }
+        let options = match ev {
+            Some(ev) => ev.options(world),
+            None => crate::events::proposal_options()
+                .iter()
+                .map(|o| o.to_string())
+                .collect(),
+        };
+        if !options.contains(&ch.value) {
+            let what = match ev {
+                Some(_) => format!("event `{id}`"),
+                None => "any event an actor may propose".into(),
+            };
+            c.error_with_note(
+                str_span(ch),
+                format!("`{}` is not an option of {what}", ch.value),
+                "no such option",
+                format!("options: {}", options.join(", ")),
+            );
+            return None;
         }
         Some(Subject::Choice {
             event: id.to_string(),

@@ -64,22 +64,32 @@ impl From<i64> for Value {
 }
 
 impl std::fmt::Display for Value {
-    /// As Rhai would print it: strings bare, lists and maps in brackets.
+    /// As Rhai would print it: a string bare at the top, quoted inside an
+    /// array or a map; floats with their decimal point.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Str(s) => f.write_str(s),
+            other => other.nested(f),
+        }
+    }
+}
+
+impl Value {
+    fn nested(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Value::Unit => f.write_str("()"),
             Value::Other(t) => write!(f, "<{t}>"),
             Value::Bool(b) => write!(f, "{b}"),
             Value::Int(x) => write!(f, "{x}"),
-            Value::Float(x) => write!(f, "{x}"),
-            Value::Str(s) => f.write_str(s),
+            Value::Float(x) => write!(f, "{x:?}"),
+            Value::Str(s) => write!(f, "{s:?}"),
             Value::List(xs) => {
                 f.write_str("[")?;
                 for (i, x) in xs.iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{x:?}")?;
+                    x.nested(f)?;
                 }
                 f.write_str("]")
             }
@@ -89,10 +99,26 @@ impl std::fmt::Display for Value {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{k}: {v:?}")?;
+                    write!(f, "{k:?}: ")?;
+                    v.nested(f)?;
                 }
                 f.write_str("}")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_print_as_rhai_prints_them() {
+        let list = Value::List(vec![Value::from("B"), Value::Float(1.0), Value::Int(2)]);
+        assert_eq!(list.to_string(), r#"["B", 1.0, 2]"#);
+        assert_eq!(Value::from("B").to_string(), "B");
+        let mut m = Fields::new();
+        m.insert("a".into(), Value::List(vec![Value::from("B")]));
+        assert_eq!(Value::Map(m).to_string(), r#"#{"a": ["B"]}"#);
     }
 }

@@ -308,3 +308,107 @@ fn error_positions_show_the_compiled_text_not_the_file_edited_since() {
     );
     assert!(!err.contains("edited"), "{err}");
 }
+
+#[test]
+fn a_frozen_member_counts_out_of_the_means_reasons_too() {
+    // B freezes: ORG has one active member, a partnership in every run, and
+    // the means (classified with the active count) agree.
+    let t = Tiny::new(UNIFORM);
+    let s = t.scenario(
+        "s.yaml",
+        "name: frozen\nworld: world.yaml\nseed: 1\nruns: 20\nturns: 1\n\
+         groups: [{org: ORG}]\n\
+         timeline:\n  - {turn: 1, id: b-freezes, kind: departure, actor: B, org: ORG, mode: freeze}\n",
+    );
+    let summary = t.summary(&s);
+    let org = &summary.groups[0];
+    assert_eq!(org.verdicts, [0, 0, 20]);
+    let (source, reasons) = org.reasons(&summary.thresholds);
+    assert_eq!(source, "indicators at their means", "{reasons:?}");
+    assert!(reasons[0].contains("1 active member(s)"), "{reasons:?}");
+}
+
+#[test]
+fn withdrawal_outcomes_that_cannot_happen_are_refused() {
+    let world = WORLD4.to_string()
+        + "bases:\n  - {id: b1, host: C, user: A, open: true}\n  - {id: b2, host: D, user: A, open: true}\n";
+    let t = Tiny::with_world(&world, UNIFORM);
+    let head = "name: wd\nworld: world.yaml\nseed: 1\nruns: 5\nturns: 1\ngroups: [{org: ORG}]\n\
+                timeline:\n  - {turn: 1, id: wd, kind: withdrawal_demand, user: A}\n  - {turn: 1, id: wd2, kind: withdrawal_demand, user: A, hosts: [C]}\n";
+    let claim = |ev: &str, o: &str| {
+        format!("{head}expect:\n  - {{claim: c, event: {ev}, outcome: \"{o}\", at_most: 0.05}}\n")
+    };
+    for bad in [
+        "kept by D, C",
+        "closed by C; kept by C",
+        "closed by B, B",
+        "closed by Q",
+    ] {
+        let s = t.scenario("s.yaml", &claim("wd", bad));
+        let err = t.load_error(&s);
+        assert!(err.contains("never ends in"), "{bad}: {err}");
+        assert!(err.contains("closed by HOSTS"), "{bad}: {err}");
+    }
+    // Listed hosts bound who can be named.
+    let s = t.scenario("s.yaml", &claim("wd2", "kept by D"));
+    assert!(t.load_error(&s).contains("never ends in"));
+    for good in [
+        "kept by C, D",
+        "closed by C; kept by D",
+        "no bases to close",
+    ] {
+        let s = t.scenario("s.yaml", &claim("wd", good));
+        load(&s, &t.opts()).unwrap_or_else(|e| panic!("{good}: {e}"));
+    }
+}
+
+#[test]
+fn proposals_read_characters_as_strings_and_name_nested_values_plainly() {
+    let rules = format!(
+        "{UNIFORM}
+fn propose(me) {{
+    if me.actor != \"C\" || me.turn != 1 {{ return (); }}
+    #{{ kind: \"backing_request\", id: \"x\", issue: \"help\", deciders: ['A', \"B\"], why: \"ask\" }}
+}}"
+    );
+    let t = Tiny::new(&rules);
+    let s = t.scenario(
+        "s.yaml",
+        "name: chars\nworld: world.yaml\nseed: 1\nruns: 3\nturns: 2\ngroups: [{org: ORG}]\ntimeline: []\n",
+    );
+    let summary = t.summary(&s);
+    assert_eq!(summary.event("x")[0].deciders.len(), 2);
+    // A nested list is named as Rhai prints it, not as Rust debug output.
+    std::fs::write(
+        t.path("rules/default.rhai"),
+        rules.replace("['A', \"B\"]", "[[\"B\"]]"),
+    )
+    .unwrap();
+    let plan = load(&s, &t.opts()).unwrap();
+    let Err(err) = simulate(&plan) else {
+        panic!("the proposal is invalid")
+    };
+    let err = err.to_string();
+    assert!(err.contains("unknown actor `[\"B\"]`"), "{err}");
+}
+
+#[test]
+fn claims_about_a_proposal_s_choice_are_checked_and_kind_names_are_identifiers() {
+    let t = Tiny::new(UNIFORM);
+    let head = "name: c\nworld: world.yaml\nseed: 1\nruns: 5\nturns: 1\ngroups: [{org: ORG}]\ntimeline: []\n";
+    let s = t.scenario(
+        "s.yaml",
+        &format!("{head}expect:\n  - {{claim: c, proposal: x, actor: B, choice: aprove, at_least: 0.5}}\n"),
+    );
+    let err = t.load_error(&s);
+    assert!(
+        err.contains("`aprove` is not an option of any event an actor may propose"),
+        "{err}"
+    );
+    let s = t.scenario(
+        "k.yaml",
+        &format!("{head}custom_kinds:\n  x-y: {{options: [a, b]}}\n"),
+    );
+    let err = t.load_error(&s);
+    assert!(err.contains("custom kind `x-y` contains `-`"), "{err}");
+}

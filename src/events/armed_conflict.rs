@@ -13,6 +13,7 @@ pub const SPEC: KindSpec = KindSpec {
     proposal: None,
     proposal_required: &[],
     outcomes: &[],
+    options: &[],
     parse,
 };
 

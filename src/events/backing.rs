@@ -16,6 +16,7 @@ pub const SPEC: KindSpec = KindSpec {
     proposal: Some(&["issue", "recognition", "against", "org", "deciders"]),
     proposal_required: &["issue"],
     outcomes: &["backed", "not backed"],
+    options: &["endorse", "abstain", "reject"],
     parse,
 };
 

@@ -11,6 +11,7 @@ pub const SPEC: KindSpec = KindSpec {
     proposal: Some(&["base", "host"]),
     proposal_required: &["base", "host"],
     outcomes: &["granted", "denied"],
+    options: &["grant", "deny"],
     parse,
 };
 

@@ -13,6 +13,7 @@ pub const SPEC: KindSpec = KindSpec {
     proposal: None,
     proposal_required: &[],
     outcomes: &[],
+    options: &[],
     parse: |_| None,
 };
 
@@ -73,9 +74,8 @@ impl Kind for Custom {
     }
 
     fn outcome_forms(&self, _w: &World) -> Vec<String> {
-        let mut v: Vec<String> = self.options.iter().map(|o| format!("mostly {o}")).collect();
-        v.push("no decision".into());
-        v
+        // (`no decision` only for a kind without options, which is refused.)
+        self.options.iter().map(|o| format!("mostly {o}")).collect()
     }
 
     fn apply(&self, _id: &str, _votes: &[(ActorId, Choice)], _outcome: &str, _w: &mut World) {}

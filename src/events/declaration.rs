@@ -15,6 +15,7 @@ pub const SPEC: KindSpec = KindSpec {
     proposal: Some(&["org", "text", "theme", "against"]),
     proposal_required: &["org"],
     outcomes: &["adopted", "blocked"],
+    options: &["adopt", "block"],
     parse,
 };
 

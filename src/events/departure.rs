@@ -13,6 +13,7 @@ pub const SPEC: KindSpec = KindSpec {
     proposal: Some(&["org", "mode"]),
     proposal_required: &["org", "mode"],
     outcomes: &["frozen", "left"],
+    options: &[],
     parse,
 };
 

@@ -15,6 +15,7 @@ pub const SPEC: KindSpec = KindSpec {
     proposal: Some(&["name", "org", "participants", "theme"]),
     proposal_required: &[],
     outcomes: &["held", "not held"],
+    options: &["participate", "observe", "decline"],
     parse,
 };
 

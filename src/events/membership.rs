@@ -13,6 +13,7 @@ pub const SPEC: KindSpec = KindSpec {
     proposal: Some(&["org", "status"]),
     proposal_required: &["org"],
     outcomes: &["admitted", "rejected"],
+    options: &["approve", "oppose"],
     parse,
 };
 

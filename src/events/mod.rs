@@ -328,6 +328,8 @@ pub struct KindSpec {
     /// The outcomes it can end in whatever its fields (for claims about
     /// proposals, whose kind is not known in advance).
     pub outcomes: &'static [&'static str],
+    /// Its options' labels, where they do not name actors (the same).
+    pub options: &'static [&'static str],
     pub parse: fn(&mut dyn Input) -> Option<EventKind>,
 }
 
@@ -494,6 +496,20 @@ pub fn proposal_outcomes() -> Vec<&'static str> {
         .flat_map(|k| k.outcomes.iter().copied())
         .collect();
     v.extend(["closed by HOSTS", "kept by HOSTS"]);
+    let mut seen = std::collections::BTreeSet::new();
+    v.retain(|o| seen.insert(*o));
+    v
+}
+
+/// Every option an event an actor proposes can offer, for checking claims
+/// about a proposal's choices.
+pub fn proposal_options() -> Vec<&'static str> {
+    let mut v: Vec<&str> = builtin()
+        .filter(|k| k.proposal.is_some())
+        .flat_map(|k| k.options.iter().copied())
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    v.retain(|o| seen.insert(*o));
     v
 }
 

@@ -13,6 +13,7 @@ pub const SPEC: KindSpec = KindSpec {
     proposal: Some(&["invitee", "org", "status"]),
     proposal_required: &["invitee", "org"],
     outcomes: &["joined", "declined", "blocked"],
+    options: &["approve", "oppose"],
     parse,
 };
 

@@ -12,6 +12,7 @@ pub const SPEC: KindSpec = KindSpec {
     proposal: None,
     proposal_required: &[],
     outcomes: &["applied"],
+    options: &[],
     parse,
 };
 

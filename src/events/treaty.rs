@@ -15,6 +15,7 @@ pub const SPEC: KindSpec = KindSpec {
     proposal: Some(&["name", "org", "parties", "obligation"]),
     proposal_required: &["obligation"],
     outcomes: &["in force", "failed"],
+    options: &["sign", "decline"],
     parse,
 };
 

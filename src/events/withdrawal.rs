@@ -13,6 +13,7 @@ pub const SPEC: KindSpec = KindSpec {
     proposal: Some(&["user", "org", "hosts"]),
     proposal_required: &["user"],
     outcomes: &["no bases to close"],
+    options: &["grant", "deny"],
     parse,
 };
 
@@ -37,20 +38,39 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
     }))
 }
 
-/// `no bases to close`, `closed by A, B`, `kept by C` or `closed by A; kept by C`,
-/// naming actors of the world.
-pub(super) fn outcome_names_hosts(o: &str, w: &World) -> bool {
-    let hosts = |list: &str| list.split(", ").all(|id| w.actor_id(id).is_some());
+/// The hosts an outcome names (closed, kept), if it is one a withdrawal
+/// demand can end in: `no bases to close`, `closed by A, B`, `kept by C` or
+/// `closed by A; kept by C`, each list in id order (as the simulator writes
+/// it), no host named twice.
+fn hosts_named(o: &str, w: &World) -> Option<(Vec<ActorId>, Vec<ActorId>)> {
     if o == "no bases to close" {
-        return true;
+        return Some((vec![], vec![]));
     }
-    let (closed, kept) = match o.split_once("; ") {
-        Some((c, k)) => (Some(c), Some(k)),
-        None if o.starts_with("closed by ") => (Some(o), None),
-        None => (None, Some(o)),
+    let list = |l: &str| -> Option<Vec<ActorId>> {
+        let ids: Option<Vec<ActorId>> = l.split(", ").map(|id| w.actor_id(id)).collect();
+        ids.filter(|v| v.windows(2).all(|p| p[0] < p[1]))
     };
-    closed.is_none_or(|c| c.strip_prefix("closed by ").is_some_and(hosts))
-        && kept.is_none_or(|k| k.strip_prefix("kept by ").is_some_and(hosts))
+    let (closed, kept) = match o.split_once("; ") {
+        Some((c, k)) => (
+            list(c.strip_prefix("closed by ")?)?,
+            list(k.strip_prefix("kept by ")?)?,
+        ),
+        None => match (o.strip_prefix("closed by "), o.strip_prefix("kept by ")) {
+            (Some(c), _) => (list(c)?, vec![]),
+            (_, Some(k)) => (vec![], list(k)?),
+            _ => return None,
+        },
+    };
+    closed
+        .iter()
+        .all(|h| !kept.contains(h))
+        .then_some((closed, kept))
+}
+
+/// Whether some withdrawal demand can end in `o` (for claims about
+/// proposals, whose hosts are not known in advance).
+pub(super) fn outcome_names_hosts(o: &str, w: &World) -> bool {
+    hosts_named(o, w).is_some()
 }
 
 impl Kind for WithdrawalDemand {
@@ -113,8 +133,13 @@ impl Kind for WithdrawalDemand {
         .collect()
     }
 
+    /// Hosts in id order, each once; listed `hosts:` bound who can be named.
     fn can_end_in(&self, outcome: &str, w: &World) -> bool {
-        outcome_names_hosts(outcome, w)
+        hosts_named(outcome, w).is_some_and(|(closed, kept)| {
+            self.hosts
+                .as_ref()
+                .is_none_or(|h| closed.iter().chain(&kept).all(|x| h.contains(x)))
+        })
     }
 
     fn apply(&self, _id: &str, votes: &[(ActorId, Choice)], _outcome: &str, w: &mut World) {
