@@ -217,10 +217,13 @@ pub fn measure(g: &GroupSpec, run: &RunRecord, world: &World) -> Measures {
                     side,
                     other,
                     given,
+                    war,
                 } if is_member(*by) && is_member(*side) && !is_member(*other) => {
-                    cf_all += 1;
+                    if *war {
+                        cf_all += 1;
+                        cf_hit += usize::from(*given == Support::Military);
+                    }
                     ds_all += 1;
-                    cf_hit += usize::from(*given == Support::Military);
                     ds_hit += usize::from(*given >= Support::Diplomatic);
                 }
                 Act::Backing {

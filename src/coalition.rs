@@ -60,6 +60,7 @@ pub fn detect(run: &RunRecord, world: &World, min_acts: u32) -> Vec<GroupSpec> {
                     side,
                     other,
                     given,
+                    ..
                 } if *given >= Support::Diplomatic => {
                     acts.back(*by, *side);
                     acts.oppose(*by, *other);

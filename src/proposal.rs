@@ -24,8 +24,15 @@ struct Reader<'w> {
 }
 
 impl Reader<'_> {
+    /// A field, or a field of a map field (`request.org`).
     fn take(&mut self, k: &str) -> Option<Value> {
-        self.m.remove(k)
+        match k.split_once('.') {
+            Some((outer, inner)) => match self.m.get_mut(outer)? {
+                Value::Map(m) => m.remove(inner),
+                _ => None,
+            },
+            None => self.m.remove(k),
+        }
     }
     fn fail(&mut self, msg: String) {
         if self.error.is_none() {
@@ -42,7 +49,12 @@ impl Input for Reader<'_> {
         Some(self.actor)
     }
     fn has(&self, field: &str) -> bool {
-        self.m.contains_key(field)
+        match field.split_once('.') {
+            Some((outer, inner)) => {
+                matches!(self.m.get(outer), Some(Value::Map(m)) if m.contains_key(inner))
+            }
+            None => self.m.contains_key(field),
+        }
     }
     fn text(&mut self, k: &str) -> Option<String> {
         match self.take(k)? {
@@ -62,6 +74,12 @@ impl Input for Reader<'_> {
         found
     }
     fn actors(&mut self, k: &str) -> Option<Vec<ActorId>> {
+        let mut v = self.actors_as_written(k)?;
+        v.sort_unstable();
+        v.dedup();
+        Some(v)
+    }
+    fn actors_as_written(&mut self, k: &str) -> Option<Vec<ActorId>> {
         let v = self.take(k)?;
         let Value::List(xs) = v else {
             self.fail(format!(
@@ -81,8 +99,6 @@ impl Input for Reader<'_> {
                 }
             }
         }
-        out.sort_unstable();
-        out.dedup();
         Some(out)
     }
     fn org(&mut self, k: &str) -> Option<OrgId> {
@@ -222,7 +238,7 @@ mod tests {
         let EventKind::Membership(m) = &ev.kind else {
             panic!("{ev:?}")
         };
-        assert_eq!((m.applicant, m.org), (3, 0));
+        assert_eq!((m.applicants.clone(), m.org), (vec![3], 0));
         assert_eq!((ev.id.as_str(), ev.turn), ("D:membership_application", 2));
         let p = ev.proposal.unwrap();
         assert_eq!((p.by, p.at_turn), (3, 1));

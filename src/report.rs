@@ -284,6 +284,9 @@ pub struct Summary {
     pub coalitions: BTreeMap<String, GroupTally>,
     /// The parameters drawn per run, and what was drawn.
     pub samples: Vec<SampleTally>,
+    /// Actors without a script of their own, on the generic rules.
+    #[serde(default)]
+    pub generic_rules: Vec<String>,
 }
 
 /// The key of a proposed event's tally: one proposal id may be proposed as
@@ -322,6 +325,12 @@ impl Summary {
                 .collect(),
             proposals: BTreeMap::new(),
             coalitions: BTreeMap::new(),
+            generic_rules: plan
+                .rules
+                .generic_actors()
+                .into_iter()
+                .map(|a| plan.world.name(a).to_string())
+                .collect(),
             samples: plan
                 .samples
                 .iter()
@@ -628,6 +637,13 @@ pub fn text_with(s: &Summary, brief: bool) -> String {
         "seed {}, {} runs, {} turns, temperature {}",
         s.seed, s.runs, s.turns, s.temperature
     );
+    if !s.generic_rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "on the generic rules (no script of their own): {}",
+            s.generic_rules.join(", ")
+        );
+    }
     if !s.samples.is_empty() {
         let _ = writeln!(out, "sampled once per run:");
         for t in &s.samples {
@@ -950,6 +966,7 @@ pub fn json(s: &Summary) -> Value {
                 "p5": t.drawn.quantile(0.05), "p50": t.drawn.quantile(0.5), "p95": t.drawn.quantile(0.95),
             },
         })).collect::<Vec<_>>(),
+        "generic_rules": s.generic_rules,
         "proposals": proposals,
         "proposal_decisions": proposal_decisions,
         "coalitions": coalitions,

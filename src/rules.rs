@@ -101,6 +101,9 @@ fn register_queries(engine: &mut Engine) {
     engine.register_fn("is_observer", |a: &str, org: &str| -> Rr<bool> {
         with_world(|w| Ok(w.org(org_of(w, org)?).observers.contains(&actor_of(w, a)?)))
     });
+    engine.register_fn("is_partner", |a: &str, org: &str| -> Rr<bool> {
+        with_world(|w| Ok(w.org(org_of(w, org)?).partners.contains(&actor_of(w, a)?)))
+    });
     engine.register_fn("members", |org: &str| -> Rr<Array> {
         with_world(|w| {
             let o = w.org(org_of(w, org)?);
@@ -622,6 +625,14 @@ impl RuleBook {
             }
         }
         None
+    }
+
+    /// The actors without a script of their own: they run the generic
+    /// rules (`default.rhai`).
+    pub fn generic_actors(&self) -> Vec<ActorId> {
+        (0..self.by_actor.len())
+            .filter(|a| self.by_actor[*a].is_none())
+            .collect()
     }
 
     /// Convert an event's facts for scripts, once per event.

@@ -19,8 +19,8 @@ use crate::plan::{CustomKind, Plan};
 use crate::rules::RuleBook;
 use crate::uncertainty::{self, Dist, Sample};
 use crate::world::{
-    Actor, ActorId, Base, DecisionRule, Dynamics, Matrix, Obligation, OrgId, Organization, Param,
-    Party, Relation, SecurityTie, Status, Structure, Treaty, World,
+    Actor, ActorId, Base, DecisionRule, Dynamics, Obligation, OrgId, Organization, Param, Party,
+    Relation, SecurityTie, Status, Structure, Treaty, World,
 };
 
 /// What the command line may override in a scenario.
@@ -266,6 +266,9 @@ struct RawOrg {
     members: Vec<Spanned<String>>,
     #[serde(default)]
     observers: Vec<Spanned<String>>,
+    /// Dialogue partners (the SCO's third tier).
+    #[serde(default)]
+    dialogue_partners: Vec<Spanned<String>>,
     #[serde(default)]
     obligations: Vec<RawObligation>,
     decision: RawDecision,
@@ -330,6 +333,9 @@ struct RawScenario {
     #[serde(default)]
     description: String,
     world: Spanned<String>,
+    /// Actors, organizations, memberships and relations added to the world.
+    #[serde(default)]
+    extend: Option<RawExtend>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
     seed: u64,
@@ -510,6 +516,22 @@ struct RawEvent {
     invitee: Option<Spanned<String>>,
     actor: Option<Spanned<String>>,
     mode: Option<Spanned<String>>,
+    forum: Option<Spanned<String>>,
+    resolution: Option<Spanned<String>>,
+    sponsor: Option<Spanned<String>>,
+    state: Option<Spanned<String>>,
+    target: Option<Spanned<String>>,
+    by: Option<Spanned<String>>,
+    sides: Option<SpannedIds>,
+    applicants: Option<SpannedIds>,
+    request: Option<Spanned<RawRequest>>,
+}
+
+/// `request: {org: CSTO}` of an `unrest` event.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequest {
+    org: Spanned<String>,
 }
 
 impl RawEvent {
@@ -537,6 +559,13 @@ impl RawEvent {
             "invitee" => self.invitee.as_ref(),
             "actor" => self.actor.as_ref(),
             "mode" => self.mode.as_ref(),
+            "forum" => self.forum.as_ref(),
+            "resolution" => self.resolution.as_ref(),
+            "sponsor" => self.sponsor.as_ref(),
+            "state" => self.state.as_ref(),
+            "target" => self.target.as_ref(),
+            "by" => self.by.as_ref(),
+            "request.org" => self.request.as_ref().map(|r| &r.value.org),
             _ => None,
         }
     }
@@ -548,6 +577,8 @@ impl RawEvent {
             "participants" => self.participants.as_ref(),
             "parties" => self.parties.as_ref(),
             "hosts" => self.hosts.as_ref(),
+            "sides" => self.sides.as_ref(),
+            "applicants" => self.applicants.as_ref(),
             _ => None,
         }
     }
@@ -586,6 +617,15 @@ impl RawEvent {
             loc("invitee", &self.invitee),
             loc("actor", &self.actor),
             loc("mode", &self.mode),
+            loc("forum", &self.forum),
+            loc("resolution", &self.resolution),
+            loc("sponsor", &self.sponsor),
+            loc("state", &self.state),
+            loc("target", &self.target),
+            loc("by", &self.by),
+            loc("sides", &self.sides),
+            loc("applicants", &self.applicants),
+            loc("request", &self.request),
         ]
         .into_iter()
         .flatten()
@@ -723,6 +763,25 @@ struct Ids {
     orgs: BTreeMap<String, usize>,
 }
 
+impl Ids {
+    fn of(w: &World) -> Ids {
+        Ids {
+            actors: w
+                .actors
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.clone(), i))
+                .collect(),
+            orgs: w
+                .orgs
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.id.clone(), i))
+                .collect(),
+        }
+    }
+}
+
 impl<'a> Checker<'a> {
     fn actor(&mut self, ids: &Ids, s: &Spanned<String>, ctx: &str) -> Option<ActorId> {
         self.lookup(s, &ids.actors, "actor", ctx)
@@ -781,36 +840,12 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
 fn world_from(raw: RawWorld, file: &SourceFile) -> Result<(World, Vec<Sample>), Error> {
     let mut samples = Vec::new();
     let mut c = Checker::new(file);
-    let mut ids = Ids {
-        actors: BTreeMap::new(),
-        orgs: BTreeMap::new(),
-    };
-    for (k, a) in &raw.actors.0 {
-        c.id(k, "actor");
-        for (name, _) in &a.attributes.0 {
-            c.id(name, "attribute");
-        }
-        let n = ids.actors.len();
-        ids.actors.insert(k.value.clone(), n);
-    }
-    for (k, _) in &raw.organizations.0 {
-        c.id(k, "organization");
-        let n = ids.orgs.len();
-        if ids.actors.contains_key(&k.value) {
-            c.error(
-                str_span(k),
-                format!("organization `{}` has the id of an actor", k.value),
-                "ids must be unique",
-            );
-        }
-        ids.orgs.insert(k.value.clone(), n);
-    }
-    let n = ids.actors.len();
     let d = &raw.defaults;
-    let mut ties = Matrix::filled(n, c.unit(&d.ties, "defaults.ties"));
-    let mut threat = Matrix::filled(n, c.unit(&d.threat, "defaults.threat"));
-    let mut expectation = Matrix::filled(n, c.unit(&d.expectation, "defaults.expectation"));
-
+    let defaults = [
+        c.unit(&d.ties, "defaults.ties"),
+        c.unit(&d.threat, "defaults.threat"),
+        c.unit(&d.expectation, "defaults.expectation"),
+    ];
     let rd = &raw.dynamics;
     let dynamics = Dynamics {
         support_gain: c.unit(&rd.support_gain, "dynamics.support_gain"),
@@ -820,44 +855,127 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<(World, Vec<Sample>), 
         declaration_gain: c.unit(&rd.declaration_gain, "dynamics.declaration_gain"),
         treaty_gain: c.unit(&rd.treaty_gain, "dynamics.treaty_gain"),
     };
+    let mut world = World::empty(defaults, dynamics);
+    let sections = Sections {
+        actors: &raw.actors,
+        organizations: &raw.organizations,
+        memberships: &[],
+        relations: &raw.relations,
+        treaties: &raw.treaties,
+        bases: &raw.bases,
+        security_ties: &raw.security_ties,
+    };
+    add_sections(&mut c, &mut world, &mut samples, &sections);
+    if !c.errors.is_empty() {
+        return Err(Error::Invalid(c.errors));
+    }
+    Ok((world, samples))
+}
 
-    let mut actors = Vec::new();
-    for (k, a) in &raw.actors.0 {
+/// What a world file defines, or a scenario's `extend:` adds to its world.
+struct Sections<'r> {
+    actors: &'r Keyed<RawActor>,
+    organizations: &'r Keyed<RawOrg>,
+    memberships: &'r [RawMembership],
+    relations: &'r [RawRelation],
+    treaties: &'r [RawTreaty],
+    bases: &'r [RawBase],
+    security_ties: &'r [RawSecurityTie],
+}
+
+/// `extend:` of a scenario: actors, organizations, memberships, relations,
+/// treaties, bases and security ties added to the world it names. Every id
+/// it adds is new; everything is checked as in a world file, and errors are
+/// positioned in the scenario.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawExtend {
+    #[serde(default)]
+    actors: Keyed<RawActor>,
+    #[serde(default)]
+    organizations: Keyed<RawOrg>,
+    #[serde(default)]
+    memberships: Vec<RawMembership>,
+    #[serde(default)]
+    relations: Vec<RawRelation>,
+    #[serde(default)]
+    treaties: Vec<RawTreaty>,
+    #[serde(default)]
+    bases: Vec<RawBase>,
+    #[serde(default)]
+    security_ties: Vec<RawSecurityTie>,
+}
+
+/// An actor's status in an organization, added by `extend:`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMembership {
+    actor: Spanned<String>,
+    org: Spanned<String>,
+    #[serde(default)]
+    status: Option<Spanned<String>>,
+}
+
+/// Add `s` to `world`: new actors and organizations first (their ids must
+/// be new), then what refers to them. Problems go to `c`.
+fn add_sections(c: &mut Checker, world: &mut World, samples: &mut Vec<Sample>, s: &Sections) {
+    let taken = |w: &World, id: &str| w.actor_id(id).is_some() || w.org_id(id).is_some();
+    for (k, a) in &s.actors.0 {
+        c.id(k, "actor");
+        for (name, _) in &a.attributes.0 {
+            c.id(name, "attribute");
+        }
+        if taken(world, &k.value) {
+            c.error(
+                str_span(k),
+                format!("actor `{}` already exists in the world", k.value),
+                "ids must be unique",
+            );
+            continue;
+        }
         let mut attributes = BTreeMap::new();
+        let me = world.actors.len();
         for (name, v) in &a.attributes.0 {
             let (x, dist) = c.number(v, &format!("attribute `{}` of `{}`", name.value, k.value));
             attributes.insert(name.value.clone(), x);
             if let Some(dist) = dist {
                 samples.push(Sample {
                     path: format!("actors.{}.{}", k.value, name.value),
-                    params: vec![Param::Attribute(actors.len(), name.value.clone())],
+                    params: vec![Param::Attribute(me, name.value.clone())],
                     dist,
                 });
             }
         }
-        actors.push(Actor {
+        world.add_actor(Actor {
             id: k.value.clone(),
             name: a.name.clone(),
             rules: a.rules.as_ref().map(|r| r.value.clone()),
             attributes,
         });
     }
-
-    let mut orgs = Vec::new();
-    for (k, o) in &raw.organizations.0 {
-        let ctx = format!("in organization `{}`", k.value);
-        let mut members = c.actors(&ids, &o.members, &ctx);
-        let mut observers = c.actors(&ids, &o.observers, &ctx);
-        members.sort_unstable();
-        observers.sort_unstable();
+    // Organizations next: their ids before their member lists, so a
+    // member list can name any actor.
+    let mut new_orgs = Vec::new();
+    for (k, o) in &s.organizations.0 {
+        c.id(k, "organization");
+        if taken(world, &k.value) {
+            let what = if world.actor_id(&k.value).is_some() {
+                format!("organization `{}` has the id of an actor", k.value)
+            } else {
+                format!("organization `{}` already exists in the world", k.value)
+            };
+            c.error(str_span(k), what, "ids must be unique");
+            continue;
+        }
         let mut obligations: Vec<Obligation> = o.obligations.iter().map(|x| (*x).into()).collect();
         obligations.sort();
         obligations.dedup();
-        orgs.push(Organization {
+        let id = world.add_org(Organization {
             id: k.value.clone(),
             name: o.name.clone(),
-            members,
-            observers,
+            members: vec![],
+            observers: vec![],
+            partners: vec![],
             obligations,
             decision: match o.decision {
                 RawDecision::Consensus => DecisionRule::Consensus,
@@ -873,9 +991,46 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<(World, Vec<Sample>), 
             },
             suspended: vec![],
         });
+        new_orgs.push((id, o, k.value.clone()));
+    }
+    let ids = Ids::of(world);
+    for (id, o, name) in new_orgs {
+        let ctx = format!("in organization `{name}`");
+        let mut list = |xs: &[Spanned<String>]| {
+            let mut v = c.actors(&ids, xs, &ctx);
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let org = &mut world.orgs[id];
+        org.members = list(&o.members);
+        org.observers = list(&o.observers);
+        org.partners = list(&o.dialogue_partners);
+    }
+    for m in s.memberships {
+        let ctx = "in a membership";
+        let (Some(a), Some(o)) = (c.actor(&ids, &m.actor, ctx), c.org(&ids, &m.org, ctx)) else {
+            continue;
+        };
+        let status = match m.status.as_ref().map(|s| s.value.as_str()) {
+            None | Some("member") => Status::Member,
+            Some("observer") => Status::Observer,
+            Some("dialogue_partner") => Status::DialoguePartner,
+            Some(other) => {
+                let span = m.status.as_ref().map_or(str_span(&m.actor), str_span);
+                c.error_with_note(
+                    span,
+                    format!("`{other}` is not a status"),
+                    "not a status",
+                    "expected member, observer or dialogue_partner".into(),
+                );
+                continue;
+            }
+        };
+        world.orgs[o].admit(a, status);
     }
 
-    for r in &raw.relations {
+    for r in s.relations {
         let ctx = "in a relation";
         let (Some(a), Some(b)) = (c.actor(&ids, &r.from, ctx), c.actor(&ids, &r.to, ctx)) else {
             continue;
@@ -885,20 +1040,15 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<(World, Vec<Sample>), 
         } else {
             &[(a, b)]
         };
-        for (m, v, what, rel) in [
-            (&mut ties, &r.ties, "ties", Relation::Ties),
-            (&mut threat, &r.threat, "threat", Relation::Threat),
-            (
-                &mut expectation,
-                &r.expectation,
-                "expectation",
-                Relation::Expectation,
-            ),
+        for (v, what, rel) in [
+            (&r.ties, "ties", Relation::Ties),
+            (&r.threat, "threat", Relation::Threat),
+            (&r.expectation, "expectation", Relation::Expectation),
         ] {
             if let Some(v) = v {
                 let (x, dist) = c.number(v, what);
                 for (p, q) in pairs {
-                    m.set(*p, *q, x);
+                    world.set(&Param::Relation(*p, *q, rel), x);
                 }
                 if let Some(dist) = dist {
                     samples.push(Sample {
@@ -919,27 +1069,22 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<(World, Vec<Sample>), 
         }
     }
 
-    let treaties = raw
-        .treaties
-        .iter()
-        .map(|t| {
-            let mut parties = c.actors(&ids, &t.parties, &format!("in treaty `{}`", t.id));
-            parties.sort_unstable();
-            Treaty {
-                id: t.id.clone(),
-                parties,
-                obligation: t.obligation.into(),
-            }
-        })
-        .collect();
+    for t in s.treaties {
+        let mut parties = c.actors(&ids, &t.parties, &format!("in treaty `{}`", t.id));
+        parties.sort_unstable();
+        world.treaties.push(Treaty {
+            id: t.id.clone(),
+            parties,
+            obligation: t.obligation.into(),
+        });
+    }
 
-    let mut bases = Vec::new();
-    for b in &raw.bases {
+    for b in s.bases {
         let ctx = format!("in base `{}`", b.id);
         if let (Some(host), Some(user)) =
             (c.actor(&ids, &b.host, &ctx), c.actor(&ids, &b.user, &ctx))
         {
-            bases.push(Base {
+            world.bases.push(Base {
                 id: b.id.clone(),
                 host,
                 user,
@@ -948,35 +1093,18 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<(World, Vec<Sample>), 
         }
     }
 
-    let mut security_ties = Vec::new();
-    for t in &raw.security_ties {
+    for t in s.security_ties {
         let ctx = "in a security tie";
         if let (Some(actor), Some(with)) =
             (c.actor(&ids, &t.actor, ctx), c.party(&ids, &t.with, ctx))
         {
-            security_ties.push(SecurityTie {
+            world.security_ties.push(SecurityTie {
                 actor,
                 with,
                 kind: t.kind.clone(),
             });
         }
     }
-
-    if !c.errors.is_empty() {
-        return Err(Error::Invalid(c.errors));
-    }
-    let world = World::new(
-        actors,
-        orgs,
-        ties,
-        threat,
-        expectation,
-        treaties,
-        bases,
-        security_ties,
-        dynamics,
-    );
-    Ok((world, samples))
 }
 
 /// Load a scenario file and everything it names, check it all, and compile
@@ -1005,20 +1133,22 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
     let (mut world, mut samples) = world_from(raw_world, &world_file)?;
 
     let mut c = Checker::new(&file);
-    let ids = Ids {
-        actors: world
-            .actors
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.clone(), i))
-            .collect(),
-        orgs: world
-            .orgs
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (o.id.clone(), i))
-            .collect(),
-    };
+    if let Some(ext) = &raw.extend {
+        let sections = Sections {
+            actors: &ext.actors,
+            organizations: &ext.organizations,
+            memberships: &ext.memberships,
+            relations: &ext.relations,
+            treaties: &ext.treaties,
+            bases: &ext.bases,
+            security_ties: &ext.security_ties,
+        };
+        add_sections(&mut c, &mut world, &mut samples, &sections);
+        if !c.errors.is_empty() {
+            return Err(Error::Invalid(c.errors));
+        }
+    }
+    let ids = Ids::of(&world);
 
     for o in &raw.overrides {
         match world.param(&o.path.value) {
@@ -1716,7 +1846,7 @@ impl Input for EventInput<'_, '_> {
         None
     }
     fn has(&self, field: &str) -> bool {
-        self.ev.present().iter().any(|(n, _)| *n == field)
+        self.ev.string(field).is_some() || self.ev.present().iter().any(|(n, _)| *n == field)
     }
     fn text(&mut self, field: &str) -> Option<String> {
         self.ev.string(field).map(|s| s.value.clone())
@@ -1731,6 +1861,10 @@ impl Input for EventInput<'_, '_> {
         v.sort_unstable();
         v.dedup();
         Some(v)
+    }
+    fn actors_as_written(&mut self, field: &str) -> Option<Vec<ActorId>> {
+        let s = self.ev.list(field)?;
+        Some(self.c.actors(self.ids, &s.value, &self.ctx))
     }
     fn org(&mut self, field: &str) -> Option<OrgId> {
         let s = self.ev.string(field)?;

@@ -76,6 +76,9 @@ pub enum DecisionRule {
 pub enum Status {
     Member,
     Observer,
+    /// The SCO's third tier (Turkey 2013, Azerbaijan 2016): takes part in
+    /// some activities, neither votes nor attends every meeting.
+    DialoguePartner,
 }
 
 impl Status {
@@ -83,6 +86,7 @@ impl Status {
         match self {
             Status::Member => "member",
             Status::Observer => "observer",
+            Status::DialoguePartner => "dialogue_partner",
         }
     }
 }
@@ -127,6 +131,7 @@ pub struct Organization {
     pub name: String,
     pub members: Vec<ActorId>,
     pub observers: Vec<ActorId>,
+    pub partners: Vec<ActorId>,
     pub obligations: Vec<Obligation>,
     pub decision: DecisionRule,
     /// Members may not join other military alliances (CSTO 1992 treaty, Art. 1).
@@ -160,9 +165,14 @@ impl Organization {
         let list = match status {
             Status::Member => {
                 self.observers.retain(|x| *x != a);
+                self.partners.retain(|x| *x != a);
                 &mut self.members
             }
-            Status::Observer => &mut self.observers,
+            Status::Observer => {
+                self.partners.retain(|x| *x != a);
+                &mut self.observers
+            }
+            Status::DialoguePartner => &mut self.partners,
         };
         if !list.contains(&a) {
             list.push(a);
@@ -174,6 +184,7 @@ impl Organization {
     pub fn expel(&mut self, a: ActorId) {
         self.members.retain(|x| *x != a);
         self.observers.retain(|x| *x != a);
+        self.partners.retain(|x| *x != a);
         self.suspended.retain(|x| *x != a);
     }
 }
@@ -231,6 +242,15 @@ impl Matrix {
     }
     pub fn set(&mut self, a: ActorId, b: ActorId, v: f64) {
         self.data[a * self.n + b] = v;
+    }
+    /// One more actor: a new last row and column of `value`.
+    fn grow(&mut self, value: f64) {
+        let n = self.n + 1;
+        let mut data = vec![value; n * n];
+        for a in 0..self.n {
+            data[a * n..a * n + self.n].copy_from_slice(&self.data[a * self.n..(a + 1) * self.n]);
+        }
+        *self = Matrix { n, data };
     }
 }
 
@@ -335,6 +355,9 @@ pub struct World {
     /// Outcomes so far in this run, by event id (scripts read them with
     /// `outcome_of`), and ids proposed by actors (at most once per run).
     pub history: BTreeMap<String, String>,
+    /// Ties, threat and expectation of a pair the world file does not list
+    /// (its `defaults:`), for actors added later.
+    pub relation_defaults: [f64; 3],
     actor_index: Arc<BTreeMap<String, ActorId>>,
     org_index: Arc<BTreeMap<String, OrgId>>,
 }
@@ -374,9 +397,49 @@ impl World {
             dynamics,
             turn: 0,
             history: BTreeMap::new(),
+            relation_defaults: [0.0; 3],
             actor_index: Arc::new(actor_index),
             org_index: Arc::new(org_index),
         }
+    }
+
+    /// A world with no actors or organizations yet.
+    pub fn empty(relation_defaults: [f64; 3], dynamics: Dynamics) -> World {
+        let m = |x| Matrix::filled(0, x);
+        let [t, h, e] = relation_defaults;
+        let mut w = World::new(
+            vec![],
+            vec![],
+            m(t),
+            m(h),
+            m(e),
+            vec![],
+            vec![],
+            vec![],
+            dynamics,
+        );
+        w.relation_defaults = relation_defaults;
+        w
+    }
+
+    /// Add an actor, related to every other by the defaults.
+    pub fn add_actor(&mut self, a: Actor) -> ActorId {
+        let id = self.actors.len();
+        let [t, h, e] = self.relation_defaults;
+        self.ties.grow(t);
+        self.threat.grow(h);
+        self.expectation.grow(e);
+        Arc::make_mut(&mut self.actor_index).insert(a.id.clone(), id);
+        Arc::make_mut(&mut self.actors).push(a);
+        id
+    }
+
+    /// Add an organization.
+    pub fn add_org(&mut self, o: Organization) -> OrgId {
+        let id = self.orgs.len();
+        Arc::make_mut(&mut self.org_index).insert(o.id.clone(), id);
+        self.orgs.push(o);
+        id
     }
 
     pub fn actor_id(&self, id: &str) -> Option<ActorId> {
@@ -554,6 +617,7 @@ pub(crate) fn tiny(rule: DecisionRule) -> World {
         name: "ORG".into(),
         members: vec![0, 1, 2],
         observers: vec![],
+        partners: vec![],
         obligations: vec![],
         decision: rule,
         exclusive: false,

@@ -1,6 +1,8 @@
 //! `armed_conflict`: two sides fight; third parties choose whom to support,
-//! from diplomatic words to military support (Snyder's casus foederis is
-//! tested here when one side belongs to a group and the other does not).
+//! graded from diplomatic words through arms deliveries to military support,
+//! or send monitors, stay neutral or condemn the attacker (Snyder's casus
+//! foederis is tested here when one side belongs to a group and the other
+//! does not).
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, Support, count};
 use crate::value::{Fields, Value};
@@ -92,8 +94,11 @@ impl Kind for ArmedConflict {
         vec![
             Choice::Military(a),
             Choice::Military(d),
+            Choice::Arms(a),
+            Choice::Arms(d),
             Choice::Diplomatic(a),
             Choice::Diplomatic(d),
+            Choice::Monitors,
             Choice::Neutrality,
             Choice::Condemnation,
         ]
@@ -114,6 +119,8 @@ impl Kind for ArmedConflict {
         let name = w.name(a);
         if count(votes, Choice::Military(a)) > 0 {
             format!("{name} backed militarily")
+        } else if count(votes, Choice::Arms(a)) > 0 {
+            format!("{name} armed")
         } else if count(votes, Choice::Diplomatic(a)) > 0 {
             format!("{name} backed diplomatically only")
         } else {
@@ -125,6 +132,7 @@ impl Kind for ArmedConflict {
         let a = w.name(self.attacker);
         vec![
             format!("{a} backed militarily"),
+            format!("{a} armed"),
             format!("{a} backed diplomatically only"),
             format!("{a} isolated"),
         ]
@@ -137,13 +145,17 @@ impl Kind for ArmedConflict {
                 if c == Choice::Military(side) {
                     w.nudge_expectation(side, by, dy.support_gain);
                     w.nudge_expectation(other, by, -dy.refusal_loss);
+                } else if c == Choice::Arms(side) {
+                    w.nudge_expectation(side, by, 0.75 * dy.support_gain);
+                    w.nudge_expectation(other, by, -0.75 * dy.refusal_loss);
                 } else if c == Choice::Diplomatic(side) {
                     w.nudge_expectation(side, by, dy.support_gain / 2.0);
                     w.nudge_expectation(other, by, -dy.refusal_loss / 2.0);
                 }
             }
             match c {
-                Choice::Neutrality => {
+                // Monitors take no side: each side counted on more.
+                Choice::Monitors | Choice::Neutrality => {
                     w.nudge_expectation(self.attacker, by, -dy.abstain_loss);
                     w.nudge_expectation(self.defender, by, -dy.abstain_loss);
                 }
@@ -179,6 +191,7 @@ impl Kind for ArmedConflict {
             for (side, other) in self.sides() {
                 let given = match c {
                     Choice::Military(x) if x == side => Support::Military,
+                    Choice::Arms(x) if x == side => Support::Arms,
                     Choice::Diplomatic(x) if x == side => Support::Diplomatic,
                     _ => Support::None,
                 };
@@ -187,6 +200,7 @@ impl Kind for ArmedConflict {
                     side,
                     other,
                     given,
+                    war: true,
                 });
             }
         }

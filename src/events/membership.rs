@@ -1,6 +1,8 @@
-//! `membership_application`: a state applies for member or observer status;
-//! the organization's active members decide by its rule (§3.4: consensus,
-//! observers do not vote).
+//! `membership_application`: a state applies for member, observer or
+//! dialogue-partner status; the organization's active members decide by its
+//! rule (§3.4: consensus, observers do not vote). Several `applicants:` are
+//! one package, decided together (India and Pakistan, admitted to the SCO
+//! together in 2017), and no applicant votes on another.
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, count, passes};
 use crate::value::{Fields, Value};
@@ -8,8 +10,8 @@ use crate::world::{ActorId, OrgId, Status, World};
 
 pub const SPEC: KindSpec = KindSpec {
     name: "membership_application",
-    required: &["applicant", "org"],
-    optional: &["status"],
+    required: &["org"],
+    optional: &["applicant", "applicants", "status"],
     proposal: Some(&["org", "status"]),
     proposal_required: &["org"],
     outcomes: &["admitted", "rejected"],
@@ -19,15 +21,20 @@ pub const SPEC: KindSpec = KindSpec {
 
 #[derive(Debug, Clone)]
 pub struct Membership {
-    pub applicant: ActorId,
+    /// One applicant, or a package decided together, in id order.
+    pub applicants: Vec<ActorId>,
     pub org: OrgId,
     pub status: Status,
 }
 
-/// `status:` member (default) or observer.
+/// `status:` member (default), observer or dialogue_partner.
 pub(super) fn status(inp: &mut dyn Input) -> Status {
-    match inp.keyword("status", &["member", "observer"]).as_deref() {
+    match inp
+        .keyword("status", &["member", "observer", "dialogue_partner"])
+        .as_deref()
+    {
         Some("observer") => Status::Observer,
+        Some("dialogue_partner") => Status::DialoguePartner,
         _ => Status::Member,
     }
 }
@@ -56,14 +63,54 @@ pub(super) fn not_yet_member(
 }
 
 fn parse(inp: &mut dyn Input) -> Option<EventKind> {
-    let applicant = inp.subject("applicant");
+    let applicants = match (inp.has("applicant"), inp.has("applicants")) {
+        (_, false) => vec![inp.subject("applicant")?],
+        (false, true) => {
+            let list = inp.actors_as_written("applicants")?;
+            let mut unique = list.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            if unique.len() < list.len() {
+                inp.error(
+                    Some("applicants"),
+                    "a package lists an applicant twice".into(),
+                    "each applicant once",
+                );
+                return None;
+            }
+            if unique.is_empty() {
+                inp.error(
+                    Some("applicants"),
+                    "a package needs applicants".into(),
+                    "empty",
+                );
+                return None;
+            }
+            unique
+        }
+        (true, true) => {
+            inp.error(
+                Some("applicants"),
+                "give `applicant` or `applicants`, not both".into(),
+                "one or the other",
+            );
+            return None;
+        }
+    };
     let org = inp.org("org");
     let status = status(inp);
-    if !not_yet_member(inp, "applicant", applicant, org) {
-        return None;
+    for a in &applicants {
+        let field = if inp.has("applicants") {
+            "applicants"
+        } else {
+            "applicant"
+        };
+        if !not_yet_member(inp, field, Some(*a), org) {
+            return None;
+        }
     }
     Some(EventKind::Membership(Membership {
-        applicant: applicant?,
+        applicants,
         org: org?,
         status,
     }))
@@ -76,7 +123,7 @@ impl Kind for Membership {
 
     fn deciders(&self, w: &World) -> Vec<ActorId> {
         let mut d = w.org(self.org).active_members();
-        d.retain(|a| *a != self.applicant);
+        d.retain(|a| !self.applicants.contains(a));
         d
     }
 
@@ -85,7 +132,8 @@ impl Kind for Membership {
     }
 
     fn facts(&self, w: &World, _deciders: &[ActorId], m: &mut Fields) {
-        m.insert("applicant".into(), Value::from(w.name(self.applicant)));
+        m.insert("applicant".into(), Value::from(w.name(self.applicants[0])));
+        m.insert("applicants".into(), super::names(w, &self.applicants));
         m.insert("org".into(), Value::from(w.org(self.org).id.as_str()));
         m.insert("status".into(), Value::from(self.status.name()));
     }
@@ -112,20 +160,26 @@ impl Kind for Membership {
             } else {
                 -dy.refusal_loss
             };
-            w.nudge_expectation(self.applicant, by, r);
+            for &a in &self.applicants {
+                w.nudge_expectation(a, by, r);
+            }
         }
         if outcome == "admitted" {
-            w.orgs[self.org].admit(self.applicant, self.status);
+            for &a in &self.applicants {
+                w.orgs[self.org].admit(a, self.status);
+            }
         }
     }
 
     fn acts(&self, votes: &[(ActorId, Choice)], _outcome: &str, _w: &World, out: &mut Vec<Act>) {
         for &(by, c) in votes {
-            out.push(Act::Stance {
-                by,
-                to: self.applicant,
-                backs: c == Choice::Approve,
-            });
+            for &to in &self.applicants {
+                out.push(Act::Stance {
+                    by,
+                    to,
+                    backs: c == Choice::Approve,
+                });
+            }
         }
     }
 }

@@ -15,6 +15,8 @@ use crate::world::{ActorId, DecisionRule, OrgId, World};
 mod armed_conflict;
 mod backing;
 mod basing;
+mod clash;
+mod crisis;
 mod custom;
 mod declaration;
 mod departure;
@@ -22,12 +24,17 @@ mod exercise;
 mod membership;
 mod offer;
 mod shock;
+mod statement;
 mod treaty;
+mod unrest;
+mod vote;
 mod withdrawal;
 
 pub use armed_conflict::ArmedConflict;
 pub use backing::Backing;
 pub use basing::BasingRequest;
+pub use clash::Clash;
+pub use crisis::Crisis;
 pub use custom::Custom;
 pub use declaration::Declaration;
 pub use departure::{Departure, DepartureMode};
@@ -35,7 +42,10 @@ pub use exercise::JointExercise;
 pub use membership::Membership;
 pub use offer::Offer;
 pub use shock::{Change, ChangeOp, Shock};
+pub use statement::{Statement, StatementBy};
 pub use treaty::TreatyProposal;
+pub use unrest::Unrest;
+pub use vote::{Forum, Vote};
 pub use withdrawal::WithdrawalDemand;
 
 /// Why an option was not open to an actor.
@@ -76,7 +86,15 @@ impl Theme {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {
     Military(ActorId),
+    /// Arms deliveries to a side: more than words, less than troops.
+    Arms(ActorId),
     Diplomatic(ActorId),
+    /// Military pressure short of war in a crisis.
+    ShowOfForce(ActorId),
+    /// Monitors or peacekeepers between the sides, or sent to a state in unrest.
+    Monitors,
+    Mediate,
+    StayOut,
     Neutrality,
     Condemnation,
     Approve,
@@ -92,6 +110,11 @@ pub enum Choice {
     Deny,
     Adopt,
     Block,
+    Dissociate,
+    Yes,
+    No,
+    Absent,
+    Deploy,
     /// The i-th option a custom kind declares.
     Custom(usize),
 }
@@ -102,7 +125,9 @@ impl Choice {
         let side = |k: &str, a: ActorId| format!("{k}:{}", w.name(a));
         match self {
             Choice::Military(a) => side("military_support", a),
+            Choice::Arms(a) => side("arms", a),
             Choice::Diplomatic(a) => side("diplomatic_support", a),
+            Choice::ShowOfForce(a) => side("show_of_force", a),
             Choice::Custom(i) => custom.get(i).cloned().unwrap_or_default(),
             other => other.word().to_string(),
         }
@@ -111,7 +136,12 @@ impl Choice {
     fn word(self) -> &'static str {
         match self {
             Choice::Military(_) => "military_support",
+            Choice::Arms(_) => "arms",
             Choice::Diplomatic(_) => "diplomatic_support",
+            Choice::ShowOfForce(_) => "show_of_force",
+            Choice::Monitors => "monitors",
+            Choice::Mediate => "mediate",
+            Choice::StayOut => "stay_out",
             Choice::Neutrality => "neutrality",
             Choice::Condemnation => "condemnation",
             Choice::Approve => "approve",
@@ -127,6 +157,11 @@ impl Choice {
             Choice::Deny => "deny",
             Choice::Adopt => "adopt",
             Choice::Block => "block",
+            Choice::Dissociate => "dissociate",
+            Choice::Yes => "yes",
+            Choice::No => "no",
+            Choice::Absent => "absent",
+            Choice::Deploy => "deploy",
             Choice::Custom(_) => "custom",
         }
     }
@@ -138,6 +173,8 @@ pub enum Support {
     /// Neutral, or against this side.
     None,
     Diplomatic,
+    /// Arms deliveries, or a show of force in a crisis.
+    Arms,
     Military,
 }
 
@@ -146,15 +183,19 @@ pub enum Support {
 /// decisions into acts; nothing downstream reads options.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Act {
-    /// In an armed conflict between `side` and `other`, `by` was asked to
-    /// take a side and gave `side` this much support (casus foederis and
-    /// diplomatic solidarity are measured on these).
+    /// In a fight between `side` and `other`, `by` was asked to take a side
+    /// and gave `side` this much support. Diplomatic solidarity is measured
+    /// on every fight; casus foederis only on wars (`war`), not on clashes
+    /// or crises short of war.
     Side {
         by: ActorId,
         side: ActorId,
         other: ActorId,
         given: Support,
+        war: bool,
     },
+    /// `by` cast `ballot` on a resolution in a forum (co-behaviour).
+    Ballot { by: ActorId, ballot: Choice },
     /// `by` answered `to`'s request for backing: endorsed or not.
     Backing {
         by: ActorId,
@@ -268,6 +309,8 @@ pub trait Input {
     fn actor(&mut self, field: &str) -> Option<ActorId>;
     /// A list of actors, sorted, without duplicates.
     fn actors(&mut self, field: &str) -> Option<Vec<ActorId>>;
+    /// A list of actors as written (order and repeats kept).
+    fn actors_as_written(&mut self, field: &str) -> Option<Vec<ActorId>>;
     fn org(&mut self, field: &str) -> Option<OrgId>;
     /// A word from `allowed`; anything else is an error naming them.
     fn keyword(&mut self, field: &str, allowed: &[&str]) -> Option<String>;
@@ -372,6 +415,11 @@ kinds! {
     Shock => shock::Shock,
     Offer => offer::Offer,
     Departure => departure::Departure,
+    Vote => vote::Vote,
+    Unrest => unrest::Unrest,
+    Clash => clash::Clash,
+    Crisis => crisis::Crisis,
+    Statement => statement::Statement,
     Custom => custom::Custom,
 }
 
@@ -484,6 +532,9 @@ impl Event {
 /// end in `outcome`: a claim about a proposal cannot know its kind.
 pub fn proposal_can_end_in(outcome: &str, w: &World) -> bool {
     withdrawal::outcome_names_hosts(outcome, w)
+        || outcome
+            .strip_suffix(" backed")
+            .is_some_and(|a| w.actor_id(a).is_some())
         || builtin()
             .filter(|k| k.proposal.is_some())
             .any(|k| k.outcomes.contains(&outcome))
@@ -495,7 +546,7 @@ pub fn proposal_outcomes() -> Vec<&'static str> {
         .filter(|k| k.proposal.is_some())
         .flat_map(|k| k.outcomes.iter().copied())
         .collect();
-    v.extend(["closed by HOSTS", "kept by HOSTS"]);
+    v.extend(["closed by HOSTS", "kept by HOSTS", "ACTOR backed"]);
     let mut seen = std::collections::BTreeSet::new();
     v.retain(|o| seen.insert(*o));
     v

@@ -45,7 +45,7 @@ fn membership_votes_follow_the_rule() {
     use Choice::{Approve, Oppose};
     let ev = |status| {
         event(EventKind::Membership(Membership {
-            applicant: 3,
+            applicants: vec![3],
             org: 0,
             status,
         }))
@@ -147,12 +147,14 @@ fn armed_conflict_support_is_recorded_as_acts() {
         by: 1,
         side: 0,
         other: 3,
-        given: Support::Military
+        given: Support::Military,
+        war: true,
     }));
     assert!(acts.contains(&Act::Side {
         by: 2,
         side: 0,
         other: 3,
-        given: Support::None
+        given: Support::None,
+        war: true,
     }));
 }
