@@ -21,8 +21,12 @@ use bloc::ensemble::{self, Options};
 use bloc::rules::WorldView;
 use bloc::{LoadOptions, load, sim};
 
+/// The repository root (this package is its `benches/` folder).
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("benches/ has a parent")
+        .to_path_buf()
 }
 
 fn plan(name: &str, runs: u32) -> bloc::Plan {

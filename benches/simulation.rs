@@ -12,7 +12,11 @@ use bloc::{LoadOptions, coalition, load, sim};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn plan(name: &str) -> bloc::Plan {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // The repository root (this package is its `benches/` folder).
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("benches/ has a parent")
+        .to_path_buf();
     let opts = LoadOptions {
         rules: Some(root.join("rules")),
         ..LoadOptions::default()
