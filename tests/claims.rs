@@ -251,7 +251,11 @@ fn trace_file_is_written_whole_with_every_decision() {
         .iter()
         .find(|d| d["actor"] == "RUS")
         .unwrap();
-    assert_eq!(rus["options"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        rus["options"].as_array().unwrap().len(),
+        9,
+        "military, arms, diplomatic for each side; monitors, neutrality, condemnation"
+    );
     assert!(rus["rationale"].as_str().unwrap().contains("§IV"));
     let p: f64 = rus["options"]
         .as_array()

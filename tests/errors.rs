@@ -36,7 +36,7 @@ fn unknown_field_is_an_error_with_its_position() {
         &format!("{HEAD}timline: []\n"),
         &[],
         2,
-        "error: invalid YAML: unknown field `timline`, expected one of name, description, world, overrides, seed, runs, turns, temperature, rules, groups, thresholds, custom_kinds, amend, max_proposals, coalition_min_acts, timeline, expect\n --> scenarios/case.yaml:6:1\n  |\n6 | timline: []\n  | ^\n",
+        "error: invalid YAML: unknown field `timline`, expected one of name, description, world, extend, overrides, seed, runs, turns, temperature, rules, groups, thresholds, custom_kinds, amend, max_proposals, coalition_min_acts, timeline, expect\n --> scenarios/case.yaml:6:1\n  |\n6 | timline: []\n  | ^\n",
     );
 }
 
