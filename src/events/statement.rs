@@ -100,9 +100,9 @@ impl Kind for Statement {
     }
 
     fn outcome(&self, _w: &World, votes: &[(ActorId, Choice)]) -> String {
-        if votes.is_empty() && self.by == StatementBy::Consensus {
-            "blocked"
-        } else if count(votes, Choice::Block) > 0 {
+        // A consensus text needs someone to agree to it; any block stops it.
+        let nobody = votes.is_empty() && self.by == StatementBy::Consensus;
+        if nobody || count(votes, Choice::Block) > 0 {
             "blocked"
         } else if count(votes, Choice::Dissociate) > 0 {
             "issued with dissociation"
