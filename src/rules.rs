@@ -631,7 +631,7 @@ impl RuleBook {
     /// rules (`default.rhai`).
     pub fn generic_actors(&self) -> Vec<ActorId> {
         (0..self.by_actor.len())
-            .filter(|a| self.by_actor[*a].is_none())
+            .filter(|a| self.by_actor[*a].is_none() || self.by_actor[*a] == self.default)
             .collect()
     }
 

@@ -299,3 +299,130 @@ fn a_failure_in_scenario_b_of_a_comparison_names_b_and_its_seed() {
     assert_eq!(code, 1, "{again}");
     assert_eq!(again.lines().next(), err.lines().next(), "{again}");
 }
+
+/// Run `scenario` (the shipped 2008 world) and return stderr; exit 2.
+fn invalid(scenario: &str) -> String {
+    let f = Fixture::new();
+    f.write("scenarios/case.yaml", scenario);
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "2"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn new_kinds_check_their_fields_with_positions() {
+    let cases = [
+        (
+            "  - {turn: 1, id: v, kind: vote, forum: UNO, resolution: r}\n",
+            "unknown organization `UNO` in event `v`",
+            "case.yaml:7:41",
+        ),
+        (
+            "  - {turn: 1, id: c, kind: clash, sides: [KGZ, TJX]}\n",
+            "unknown actor `TJX` in event `c`",
+            "case.yaml:7:48",
+        ),
+        (
+            "  - {turn: 1, id: c, kind: clash, sides: [KGZ, KGZ]}\n",
+            "a clash has exactly two different sides in event `c`",
+            "case.yaml:7:42",
+        ),
+        (
+            "  - {turn: 1, id: m, kind: membership_application, applicants: [IND, PAK, IND], org: SCO}\n",
+            "a package lists an applicant twice in event `m`",
+            "case.yaml:7:64",
+        ),
+        (
+            "  - {turn: 1, id: s, kind: statement, org: SCO, by: everyone, text: t}\n",
+            "`everyone` is not a valid `by` in event `s`",
+            "case.yaml:7:53",
+        ),
+        (
+            "  - {turn: 1, id: u, kind: unrest, state: KAZ}\n",
+            "an `unrest` needs `request: {org: ...}` or `deciders` in event `u`",
+            "case.yaml:7:28",
+        ),
+        (
+            "  - {turn: 1, id: u, kind: unrest, state: KAZ, request: {org: CSTOO}}\n",
+            "unknown organization `CSTOO` in event `u`",
+            "case.yaml:7:63",
+        ),
+        (
+            "  - {turn: 1, id: k, kind: crisis, state: RUS, target: RUS}\n",
+            "a state cannot press itself in event `k`",
+            "case.yaml:7:56",
+        ),
+    ];
+    for (event, message, at) in cases {
+        let err = invalid(&format!("{HEAD}timeline:\n{event}"));
+        assert!(err.contains(message), "{event}: {err}");
+        assert!(err.contains(at), "{event}: {err}");
+    }
+}
+
+#[test]
+fn block_is_no_option_of_a_chair_statement() {
+    let err = invalid(&format!(
+        "{HEAD}timeline:\n  - {{turn: 1, id: s, kind: statement, org: SCO, by: chair, text: t}}\nexpect:\n  - {{claim: c, event: s, actor: CHN, choice: block, at_most: 0.1}}\n"
+    ));
+    assert!(
+        err.contains("`block` is not an option of event `s`"),
+        "{err}"
+    );
+    assert!(err.contains("options: adopt, dissociate"), "{err}");
+}
+
+#[test]
+fn extend_may_not_add_an_id_the_world_has() {
+    let err = invalid(&format!(
+        "{HEAD}extend:\n  actors:\n    RUS: {{name: Russia again}}\n  organizations:\n    NATO: {{name: again, members: [USA], decision: consensus}}\n  relations:\n    - {{from: UKR, to: RUS, ties: 0.1}}\ntimeline: []\n"
+    ));
+    assert!(
+        err.contains("actor `RUS` already exists in the world"),
+        "{err}"
+    );
+    assert!(err.contains("case.yaml:8:5"), "{err}");
+    assert!(
+        err.contains("organization `NATO` already exists in the world"),
+        "{err}"
+    );
+    assert!(err.contains("unknown actor `UKR` in a relation"), "{err}");
+}
+
+#[test]
+fn a_scenario_extends_its_world_with_a_new_actor_that_votes() {
+    let f = Fixture::new();
+    f.write(
+        "scenarios/case.yaml",
+        &format!(
+            "{HEAD}extend:\n  actors:\n    UKR: {{name: Ukraine}}\n  memberships:\n    - {{actor: UKR, org: CIS}}\n  relations:\n    - {{from: UKR, to: RUS, threat: 0.9}}\ntimeline:\n  - {{turn: 1, id: v, kind: vote, forum: UN, resolution: r, sponsor: UKR, against: RUS}}\n"
+        ),
+    );
+    let (code, out, err) = f.bloc(&[
+        "run",
+        "scenarios/case.yaml",
+        "--runs",
+        "20",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ukr = doc["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["event"] == "v" && d["actor"] == "UKR")
+        .expect("Ukraine votes");
+    assert!(ukr["choice_shares"]["yes"].as_f64().is_some(), "{ukr}");
+    // With no script and no attributes, it runs on the generic rules.
+    assert!(
+        doc["generic_rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "UKR"),
+        "{doc}"
+    );
+}

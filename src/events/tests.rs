@@ -158,3 +158,238 @@ fn armed_conflict_support_is_recorded_as_acts() {
         war: true,
     }));
 }
+
+#[test]
+fn a_vote_is_adopted_by_more_yes_than_no_and_the_un_is_everyone() {
+    use Choice::{Absent, Abstain, No, Yes};
+    let ev = |forum| {
+        event(EventKind::Vote(Vote {
+            forum,
+            resolution: "r".into(),
+            against: Some(3),
+            sponsor: Some(0),
+            theme: Theme::External,
+            deciders: None,
+        }))
+    };
+    let w = world(DecisionRule::Consensus);
+    assert_eq!(ev(Forum::Un).deciders(&w), vec![0, 1, 2, 3]);
+    assert_eq!(ev(Forum::Org(0)).deciders(&w), vec![0, 1, 2]);
+    let un = ev(Forum::Un);
+    assert_eq!(un.options(&w), vec!["yes", "no", "abstain", "absent"]);
+    assert_eq!(
+        outcome_of(&un, &w, &[(0, Yes), (1, Abstain), (3, No)]),
+        "rejected"
+    );
+    assert_eq!(
+        outcome_of(&un, &w, &[(0, Yes), (1, Yes), (3, No), (2, Absent)]),
+        "adopted"
+    );
+    // The censured state expects less of those who voted against it.
+    let mut after = w.clone();
+    un.kind
+        .kind()
+        .apply("e", &[(1, Yes), (2, No)], "adopted", &mut after);
+    assert!(after.expectation.get(3, 1) < w.expectation.get(3, 1));
+    assert!(after.expectation.get(3, 2) > w.expectation.get(3, 2));
+    assert!(
+        after.expectation.get(0, 1) > w.expectation.get(0, 1),
+        "the sponsor's"
+    );
+}
+
+#[test]
+fn unrest_with_a_request_is_decided_by_the_other_members() {
+    use Choice::{Decline, Deploy, Monitors};
+    let ev = event(EventKind::Unrest(Unrest {
+        state: 0,
+        request: Some(0),
+        deciders: None,
+    }));
+    let w = world(DecisionRule::Consensus);
+    assert_eq!(ev.deciders(&w), vec![1, 2]);
+    assert_eq!(
+        outcome_of(&ev, &w, &[(1, Deploy), (2, Decline)]),
+        "intervention"
+    );
+    assert_eq!(
+        outcome_of(&ev, &w, &[(1, Monitors), (2, Decline)]),
+        "monitoring"
+    );
+    assert_eq!(outcome_of(&ev, &w, &[(1, Decline), (2, Decline)]), "none");
+    let mut after = w.clone();
+    ev.kind.kind().apply(
+        "e",
+        &[(1, Deploy), (2, Decline)],
+        "intervention",
+        &mut after,
+    );
+    assert!(after.expectation.get(0, 1) > w.expectation.get(0, 1));
+    assert!(after.expectation.get(0, 2) < w.expectation.get(0, 2));
+}
+
+#[test]
+fn a_clash_names_no_aggressor_and_tests_no_casus_foederis() {
+    let ev = event(EventKind::Clash(Clash {
+        sides: [1, 2],
+        deciders: None,
+    }));
+    let w = world(DecisionRule::Consensus);
+    assert_eq!(ev.deciders(&w), vec![0, 3]);
+    assert_eq!(
+        ev.options(&w),
+        vec![
+            "mediate",
+            "diplomatic_support:B",
+            "diplomatic_support:C",
+            "neutrality"
+        ]
+    );
+    let (b, c) = (Choice::Diplomatic(1), Choice::Diplomatic(2));
+    assert_eq!(outcome_of(&ev, &w, &[(0, b), (3, b)]), "B backed");
+    assert_eq!(outcome_of(&ev, &w, &[(0, b), (3, c)]), "mediated");
+    assert_eq!(
+        outcome_of(&ev, &w, &[(0, Choice::Mediate), (3, c)]),
+        "mediated"
+    );
+    assert_eq!(
+        outcome_of(&ev, &w, &[(0, Choice::Neutrality), (3, Choice::Neutrality)]),
+        "isolated"
+    );
+    let mut acts = Vec::new();
+    ev.kind.kind().acts(&[(0, b)], "B backed", &w, &mut acts);
+    assert!(
+        acts.iter()
+            .all(|a| matches!(a, Act::Side { war: false, .. }))
+    );
+}
+
+#[test]
+fn a_crisis_counts_a_show_of_force_double() {
+    let ev = event(EventKind::Crisis(Crisis {
+        state: 3,
+        target: 0,
+        deciders: None,
+    }));
+    let w = world(DecisionRule::Consensus);
+    assert_eq!(ev.deciders(&w), vec![1, 2]);
+    let force = Choice::ShowOfForce(0);
+    let words = Choice::Diplomatic(3);
+    assert_eq!(outcome_of(&ev, &w, &[(1, force), (2, words)]), "A backed");
+    assert_eq!(
+        outcome_of(&ev, &w, &[(1, Choice::Diplomatic(0)), (2, words)]),
+        "balanced"
+    );
+    assert_eq!(
+        outcome_of(&ev, &w, &[(1, Choice::StayOut), (2, Choice::StayOut)]),
+        "nobody takes sides"
+    );
+}
+
+#[test]
+fn a_chair_statement_cannot_be_blocked() {
+    use Choice::{Adopt, Block, Dissociate};
+    let ev = |by| {
+        event(EventKind::Statement(Statement {
+            org: 0,
+            by,
+            text: "t".into(),
+            theme: Theme::External,
+            against: None,
+        }))
+    };
+    let w = world(DecisionRule::Consensus);
+    let chair = ev(StatementBy::Chair);
+    assert_eq!(chair.options(&w), vec!["adopt", "dissociate"]);
+    assert!(!chair.can_end_in("blocked", &w));
+    assert_eq!(
+        outcome_of(&chair, &w, &[(0, Adopt), (1, Dissociate)]),
+        "issued with dissociation"
+    );
+    let consensus = ev(StatementBy::Consensus);
+    assert_eq!(consensus.options(&w), vec!["adopt", "dissociate", "block"]);
+    assert_eq!(
+        outcome_of(&consensus, &w, &[(0, Adopt), (1, Block)]),
+        "blocked"
+    );
+    assert_eq!(
+        outcome_of(&consensus, &w, &[(0, Adopt), (1, Adopt)]),
+        "issued"
+    );
+    // Under majority rule even a consensus statement has no veto.
+    let w = world(DecisionRule::Majority);
+    assert_eq!(consensus.options(&w), vec!["adopt", "dissociate"]);
+}
+
+#[test]
+fn a_package_of_applicants_is_admitted_together_and_no_applicant_votes() {
+    let ev = event(EventKind::Membership(Membership {
+        applicants: vec![2, 3],
+        org: 0,
+        status: Status::Member,
+    }));
+    let w = world(DecisionRule::Consensus);
+    assert_eq!(ev.deciders(&w), vec![0, 1], "C applies: it does not vote");
+    let yes = [(0, Choice::Approve), (1, Choice::Approve)];
+    let mut after = w.clone();
+    after.orgs[0].members.retain(|m| *m != 2);
+    ev.kind.kind().apply("e", &yes, "admitted", &mut after);
+    assert!(after.org(0).is_member(2) && after.org(0).is_member(3));
+}
+
+#[test]
+fn dialogue_partners_are_neither_members_nor_observers() {
+    let mut w = world(DecisionRule::Consensus);
+    w.orgs[0].admit(3, Status::DialoguePartner);
+    assert_eq!(w.org(0).partners, vec![3]);
+    assert!(!w.org(0).is_member(3));
+    w.orgs[0].admit(3, Status::Member);
+    assert!(w.org(0).partners.is_empty() && w.org(0).is_member(3));
+}
+
+#[test]
+fn graded_support_arms_count_for_solidarity_but_not_casus_foederis() {
+    let ev = event(EventKind::ArmedConflict(ArmedConflict {
+        attacker: 3,
+        defender: 0,
+        backers: vec![],
+        deciders: None,
+    }));
+    let w = world(DecisionRule::Consensus);
+    assert_eq!(
+        ev.options(&w),
+        vec![
+            "military_support:D",
+            "military_support:A",
+            "arms:D",
+            "arms:A",
+            "diplomatic_support:D",
+            "diplomatic_support:A",
+            "monitors",
+            "neutrality",
+            "condemnation"
+        ]
+    );
+    assert_eq!(outcome_of(&ev, &w, &[(1, Choice::Arms(3))]), "D armed");
+    let mut acts = Vec::new();
+    ev.kind
+        .kind()
+        .acts(&[(1, Choice::Arms(0))], "D isolated", &w, &mut acts);
+    assert!(acts.contains(&Act::Side {
+        by: 1,
+        side: 0,
+        other: 3,
+        given: Support::Arms,
+        war: true,
+    }));
+    let mut after = w.clone();
+    ev.kind
+        .kind()
+        .apply("e", &[(1, Choice::Arms(0))], "D isolated", &mut after);
+    let gain = after.expectation.get(0, 1) - w.expectation.get(0, 1);
+    let mut mil = w.clone();
+    ev.kind
+        .kind()
+        .apply("e", &[(1, Choice::Military(0))], "D isolated", &mut mil);
+    assert!(gain > 0.0 && gain < mil.expectation.get(0, 1) - w.expectation.get(0, 1));
+}
