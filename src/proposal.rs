@@ -245,6 +245,86 @@ mod tests {
     }
 
     #[test]
+    fn the_new_kinds_are_proposed_with_the_proposer_as_subject() {
+        let vote = propose(
+            1,
+            &[
+                ("kind", s("vote")),
+                ("forum", s("UN")),
+                ("resolution", s("r")),
+                ("against", s("D")),
+            ],
+        )
+        .unwrap();
+        let EventKind::Vote(v) = &vote.kind else {
+            panic!("{vote:?}")
+        };
+        assert_eq!((v.sponsor, v.against), (Some(1), Some(3)));
+        let crisis = propose(3, &[("kind", s("crisis")), ("target", s("A"))]).unwrap();
+        let EventKind::Crisis(c) = &crisis.kind else {
+            panic!("{crisis:?}")
+        };
+        assert_eq!((c.state, c.target), (3, 0));
+        let mut req = Fields::new();
+        req.insert("org".into(), s("ORG"));
+        let unrest = propose(0, &[("kind", s("unrest")), ("request", Value::Map(req))]).unwrap();
+        let EventKind::Unrest(u) = &unrest.kind else {
+            panic!("{unrest:?}")
+        };
+        assert_eq!((u.state, u.request), (0, Some(0)));
+        let st = propose(
+            0,
+            &[
+                ("kind", s("statement")),
+                ("org", s("ORG")),
+                ("by", s("chair")),
+            ],
+        )
+        .unwrap();
+        assert_eq!(st.kind_name(), "statement");
+        for (actor, fields, want) in [
+            (
+                0,
+                vec![
+                    ("kind", s("statement")),
+                    ("org", s("ORG")),
+                    ("by", s("all")),
+                ],
+                "`by` must be consensus or chair or secretariat",
+            ),
+            (
+                3,
+                vec![
+                    ("kind", s("statement")),
+                    ("org", s("ORG")),
+                    ("by", s("chair")),
+                ],
+                "D is not a member of ORG",
+            ),
+            (
+                3,
+                vec![("kind", s("crisis")), ("target", s("D"))],
+                "a state cannot press itself",
+            ),
+            (
+                0,
+                vec![("kind", s("vote")), ("forum", s("UN"))],
+                "missing `resolution`",
+            ),
+            (
+                0,
+                vec![("kind", s("clash")), ("sides", s("A"))],
+                "kind `clash` cannot be proposed",
+            ),
+        ] {
+            match propose(actor, &fields) {
+                Ok(ev) => panic!("{fields:?} built {ev:?}"),
+                Err(e) => assert!(e.contains(want), "{fields:?}: `{e}` lacks `{want}`"),
+            }
+        }
+    }
+
+    #[test]
     fn bad_proposals_say_what_is_wrong() {
         type Case<'a> = (ActorId, &'a [(&'a str, Value)], &'a str);
         let cases: &[Case] = &[

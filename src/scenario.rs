@@ -872,6 +872,115 @@ fn world_from(raw: RawWorld, file: &SourceFile) -> Result<(World, Vec<Sample>), 
     Ok((world, samples))
 }
 
+/// How deep worlds may extend one another (a loop is refused at this depth).
+const MAX_WORLD_DEPTH: usize = 8;
+
+/// Only whether a world file extends another.
+#[derive(Deserialize)]
+struct WorldProbe {
+    #[serde(default)]
+    extends: Option<serde::de::IgnoredAny>,
+}
+
+/// A world that extends another: `extends: base.yaml` (relative to this
+/// file) and the sections it adds, as in a scenario's `extend:`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDerivedWorld {
+    #[allow(dead_code)]
+    name: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: String,
+    extends: Spanned<String>,
+    // The sections of `RawExtend`, spelt out: a flattened struct would lose
+    // the positions of what it holds.
+    #[serde(default)]
+    actors: Keyed<RawActor>,
+    #[serde(default)]
+    organizations: Keyed<RawOrg>,
+    #[serde(default)]
+    memberships: Vec<RawMembership>,
+    #[serde(default)]
+    relations: Vec<RawRelation>,
+    #[serde(default)]
+    treaties: Vec<RawTreaty>,
+    #[serde(default)]
+    bases: Vec<RawBase>,
+    #[serde(default)]
+    security_ties: Vec<RawSecurityTie>,
+}
+
+/// Load a world file, and the worlds it extends (their texts go into
+/// `texts`, for the inputs' fingerprint).
+fn load_world(
+    file: &SourceFile,
+    depth: usize,
+    texts: &mut Vec<String>,
+) -> Result<(World, Vec<Sample>), Error> {
+    texts.push(file.text.to_string());
+    let probe: WorldProbe = parse(file)?;
+    if probe.extends.is_none() {
+        return world_from(parse::<RawWorld>(file)?, file);
+    }
+    let raw: RawDerivedWorld = parse(file)?;
+    let here = |msg: String, label: &str| {
+        Error::one(
+            Diagnostic::new(msg)
+                .at(file, str_span(&raw.extends))
+                .label(label.to_string()),
+        )
+    };
+    if depth >= MAX_WORLD_DEPTH {
+        return Err(here(
+            format!("worlds extend one another more than {MAX_WORLD_DEPTH} deep (a loop?)"),
+            "extended here",
+        ));
+    }
+    let base_path = file
+        .path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(&raw.extends.value);
+    let base = read(&base_path).map_err(|e| match e {
+        Error::Io { source, .. } => here(
+            format!("cannot read world file `{}`: {source}", base_path.display()),
+            "named here (relative to this world file)",
+        ),
+        other => other,
+    })?;
+    let (mut world, mut samples) = load_world(&base, depth + 1, texts)?;
+    let mut c = Checker::new(file);
+    let sections = Sections {
+        actors: &raw.actors,
+        organizations: &raw.organizations,
+        memberships: &raw.memberships,
+        relations: &raw.relations,
+        treaties: &raw.treaties,
+        bases: &raw.bases,
+        security_ties: &raw.security_ties,
+    };
+    add_sections(&mut c, &mut world, &mut samples, &sections);
+    if !c.errors.is_empty() {
+        return Err(Error::Invalid(c.errors));
+    }
+    Ok((world, samples))
+}
+
+impl RawExtend {
+    fn sections(&self) -> Sections<'_> {
+        Sections {
+            actors: &self.actors,
+            organizations: &self.organizations,
+            memberships: &self.memberships,
+            relations: &self.relations,
+            treaties: &self.treaties,
+            bases: &self.bases,
+            security_ties: &self.security_ties,
+        }
+    }
+}
+
 /// What a world file defines, or a scenario's `extend:` adds to its world.
 struct Sections<'r> {
     actors: &'r Keyed<RawActor>,
@@ -1129,21 +1238,12 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
         }
         Err(e) => return Err(e),
     };
-    let raw_world: RawWorld = parse(&world_file)?;
-    let (mut world, mut samples) = world_from(raw_world, &world_file)?;
+    let mut world_texts = Vec::new();
+    let (mut world, mut samples) = load_world(&world_file, 0, &mut world_texts)?;
 
     let mut c = Checker::new(&file);
     if let Some(ext) = &raw.extend {
-        let sections = Sections {
-            actors: &ext.actors,
-            organizations: &ext.organizations,
-            memberships: &ext.memberships,
-            relations: &ext.relations,
-            treaties: &ext.treaties,
-            bases: &ext.bases,
-            security_ties: &ext.security_ties,
-        };
-        add_sections(&mut c, &mut world, &mut samples, &sections);
+        add_sections(&mut c, &mut world, &mut samples, &ext.sections());
         if !c.errors.is_empty() {
             return Err(Error::Invalid(c.errors));
         }
@@ -1410,7 +1510,9 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
     let runs = opts.runs.unwrap_or(raw.runs.value);
     let mut fp = Fingerprint::default();
     fp.add(file.text.as_bytes());
-    fp.add(world_file.text.as_bytes());
+    for text in &world_texts {
+        fp.add(text.as_bytes());
+    }
     fp.add_dir(&rules_dir, &rules_dir);
     for (p, v) in &opts.overrides {
         fp.add(format!("{p}={v}").as_bytes());

@@ -426,3 +426,46 @@ fn a_scenario_extends_its_world_with_a_new_actor_that_votes() {
         "{doc}"
     );
 }
+
+#[test]
+fn a_world_extends_another_without_copying_it() {
+    let f = Fixture::new();
+    f.write(
+        "scenarios/worlds/plus.yaml",
+        "name: 2008 and Ukraine\nextends: sco-2008.yaml\nactors:\n  UKR: {name: Ukraine}\nrelations:\n  - {from: UKR, to: RUS, threat: 0.9}\n",
+    );
+    f.write(
+        "scenarios/case.yaml",
+        "name: plus\nworld: worlds/plus.yaml\nseed: 1\nturns: 1\ngroups: [{org: SCO}]\ntimeline:\n  - {turn: 1, id: v, kind: vote, forum: UN, resolution: r, sponsor: UKR}\n",
+    );
+    let (code, out, err) = f.bloc(&[
+        "run",
+        "scenarios/case.yaml",
+        "--runs",
+        "5",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"actor\": \"UKR\""), "{out}");
+    // An error in the extension is positioned in the file that added it.
+    f.write(
+        "scenarios/worlds/plus.yaml",
+        "name: 2008 and Ukraine\nextends: sco-2008.yaml\nactors:\n  UKR: {name: Ukraine}\nrelations:\n  - {from: UKR, to: RUSS, threat: 0.9}\n",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown actor `RUSS` in a relation"), "{err}");
+    assert!(err.contains("scenarios/worlds/plus.yaml:6:21"), "{err}");
+    // A world extending itself is refused, not followed forever.
+    f.write(
+        "scenarios/worlds/plus.yaml",
+        "name: loop\nextends: plus.yaml\n",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("worlds extend one another more than 8 deep"),
+        "{err}"
+    );
+}

@@ -30,8 +30,9 @@ pub struct Unrest {
 
 fn parse(inp: &mut dyn Input) -> Option<EventKind> {
     let state = inp.subject("state");
+    let (asked, named) = (inp.has("request"), inp.has("request.org"));
     let request = inp.org("request.org");
-    if inp.has("request") && !inp.has("request.org") {
+    if asked && !named {
         inp.error(
             Some("request"),
             "a request needs `org`: `request: {org: CSTO}`".into(),
@@ -40,7 +41,7 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
         return None;
     }
     let deciders = inp.actors("deciders");
-    if request.is_none() && deciders.is_none() && !inp.has("request") {
+    if request.is_none() && deciders.is_none() && !asked {
         inp.error(
             None,
             "an `unrest` needs `request: {org: ...}` or `deciders`".into(),
