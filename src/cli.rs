@@ -114,6 +114,11 @@ struct TestArgs {
     /// Number of runs (overrides each scenario's; claims are calibrated for its own).
     #[arg(long)]
     runs: Option<u32>,
+    /// Also check every claim under the null model (each decider uniform
+    /// among the options the world allows; no proposals): a claim the null
+    /// model passes too is marked uninformative.
+    #[arg(long)]
+    null: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -155,6 +160,10 @@ struct RunArgs {
     /// the `--out` files with `bloc merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(u32, u32)>,
+    /// Run the null model instead of the rules: each decider picks
+    /// uniformly among the options the world allows; no proposals.
+    #[arg(long)]
+    null: bool,
 }
 
 /// Options shared by the commands that run ensembles.
@@ -262,6 +271,7 @@ fn scenario_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Error> {
 fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
     let mut out = String::new();
     let (mut passed, mut failed, mut broken) = (0, 0, 0);
+    let mut informative = 0;
     let mut stdout = std::io::stdout().lock();
     for (path, named) in scenario_files(&a.paths)? {
         let opts = LoadOptions {
@@ -271,12 +281,19 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
             overrides: vec![],
         };
         let mut text = String::new();
-        let result = scenario::load(&path, &opts).and_then(|plan| {
+        let result = scenario::load(&path, &opts).and_then(|mut plan| {
             if plan.claims.is_empty() {
                 return Ok(None);
             }
             let summary = simulate(&plan)?;
-            Ok(Some((plan, summary)))
+            // The same seeds and runs, with no rules: what chance alone gives.
+            let null = if a.null {
+                plan.use_null_model();
+                Some(simulate(&plan)?)
+            } else {
+                None
+            };
+            Ok(Some((plan, summary, null)))
         });
         match result {
             Ok(None) if named => {
@@ -286,7 +303,7 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
                 ));
             }
             Ok(None) => {}
-            Ok(Some((plan, summary))) => {
+            Ok(Some((plan, summary, null))) => {
                 text.push_str(&format!(
                     "{}: {} ({} runs, seed {})\n",
                     path.display(),
@@ -305,6 +322,21 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
                 }
                 for claim in &plan.claims {
                     let c = summary.check(claim);
+                    // Uninformative: random decisions pass it as well.
+                    let chance = null.as_ref().map(|n| n.check(claim));
+                    let note = match &chance {
+                        Some(n) if n.pass => {
+                            let at = n
+                                .observed
+                                .map_or(String::new(), |x| format!(", {}", claim.fmt(x)));
+                            format!(" (uninformative: the null model passes it too{at})")
+                        }
+                        Some(_) => {
+                            informative += 1;
+                            String::new()
+                        }
+                        None => String::new(),
+                    };
                     let observed = match c.observed {
                         Some(x) => format!(
                             "{} [{}, {}]",
@@ -317,13 +349,13 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
                     if c.pass {
                         passed += 1;
                         text.push_str(&format!(
-                            "  pass  {}: {observed}, expected {}\n",
+                            "  pass  {}: {observed}, expected {}{note}\n",
                             claim.text,
                             claim.bound()
                         ));
                     } else {
                         failed += 1;
-                        text.push_str(&format!("  FAIL  {}\n", claim.text));
+                        text.push_str(&format!("  FAIL  {}{note}\n", claim.text));
                         text.push_str(&format!(
                             "        observed {observed} (n = {}), expected {}\n",
                             c.n,
@@ -354,6 +386,12 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
     }
     if broken > 0 {
         out.push_str(&format!("{broken} scenario(s) could not run\n"));
+    }
+    if a.null {
+        out.push_str(&format!(
+            "informative: {informative} of {} claims\n",
+            passed + failed
+        ));
     }
     out.push_str(&format!("{passed} passed, {failed} failed\n"));
     let code = if failed + broken > 0 { 4 } else { 0 };
@@ -412,7 +450,10 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
         rules: a.rules,
         overrides: a.set,
     };
-    let plan = scenario::load(&a.scenario, &opts)?;
+    let mut plan = scenario::load(&a.scenario, &opts)?;
+    if a.null {
+        plan.use_null_model();
+    }
     if let Some(w) = a.until_ci
         && !(w > 0.0 && w < 0.5)
     {

@@ -47,4 +47,20 @@ pub struct Plan {
     pub fingerprint: String,
     /// Parameters drawn once per run from a distribution.
     pub samples: Vec<crate::uncertainty::Sample>,
+    /// Run the null model instead of the rules: every decider picks
+    /// uniformly among the options the world allows (its treaty law), and no
+    /// one proposes anything. A claim the null model also passes says
+    /// nothing about the rules (`bloc test --null`).
+    pub null_model: bool,
+}
+
+impl Plan {
+    /// Switch to the null model; its aggregates are marked as such and
+    /// cannot be merged with the rules' (the fingerprint differs).
+    pub fn use_null_model(&mut self) {
+        if !self.null_model {
+            self.null_model = true;
+            self.fingerprint.push_str("-null");
+        }
+    }
 }

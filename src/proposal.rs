@@ -56,6 +56,15 @@ impl Input for Reader<'_> {
             None => self.m.contains_key(field),
         }
     }
+    fn peek(&self, k: &str) -> Option<String> {
+        match k.split_once('.') {
+            Some((outer, inner)) => match self.m.get(outer)? {
+                Value::Map(m) => m.get(inner).and_then(Value::as_str).map(str::to_string),
+                _ => None,
+            },
+            None => self.m.get(k).and_then(Value::as_str).map(str::to_string),
+        }
+    }
     fn text(&mut self, k: &str) -> Option<String> {
         match self.take(k)? {
             Value::Str(s) => Some(s),

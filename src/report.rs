@@ -287,6 +287,9 @@ pub struct Summary {
     /// Actors without a script of their own, on the generic rules.
     #[serde(default)]
     pub generic_rules: Vec<String>,
+    /// Whether these are runs of the null model (no rules).
+    #[serde(default)]
+    pub null_model: bool,
 }
 
 /// The key of a proposed event's tally: one proposal id may be proposed as
@@ -325,6 +328,7 @@ impl Summary {
                 .collect(),
             proposals: BTreeMap::new(),
             coalitions: BTreeMap::new(),
+            null_model: plan.null_model,
             generic_rules: plan
                 .rules
                 .generic_actors()
@@ -637,7 +641,12 @@ pub fn text_with(s: &Summary, brief: bool) -> String {
         "seed {}, {} runs, {} turns, temperature {}",
         s.seed, s.runs, s.turns, s.temperature
     );
-    if !s.generic_rules.is_empty() {
+    if s.null_model {
+        let _ = writeln!(
+            out,
+            "NULL MODEL: no rules; every decider picks uniformly among the options the world allows"
+        );
+    } else if !s.generic_rules.is_empty() {
         let _ = writeln!(
             out,
             "on the generic rules (no script of their own): {}",
@@ -967,6 +976,7 @@ pub fn json(s: &Summary) -> Value {
             },
         })).collect::<Vec<_>>(),
         "generic_rules": s.generic_rules,
+        "null_model": s.null_model,
         "proposals": proposals,
         "proposal_decisions": proposal_decisions,
         "coalitions": coalitions,

@@ -509,7 +509,7 @@ impl RuleBook {
                             *d
                         };
                         errors.push(d.note(format!(
-                            "actor `{}` names rules `{stem}` in the world file",
+                            "actor `{}` names rules `{stem}` (in its world file or a scenario's `extend:`)",
                             a.id
                         )));
                         None

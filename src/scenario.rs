@@ -1035,11 +1035,12 @@ fn add_sections(c: &mut Checker, world: &mut World, samples: &mut Vec<Sample>, s
             c.id(name, "attribute");
         }
         if taken(world, &k.value) {
-            c.error(
-                str_span(k),
-                format!("actor `{}` already exists in the world", k.value),
-                "ids must be unique",
-            );
+            let what = if world.org_id(&k.value).is_some() {
+                format!("actor `{}` has the id of an organization", k.value)
+            } else {
+                format!("actor `{}` already exists in the world", k.value)
+            };
+            c.error(str_span(k), what, "ids must be unique");
             continue;
         }
         let mut attributes = BTreeMap::new();
@@ -1136,6 +1137,17 @@ fn add_sections(c: &mut Checker, world: &mut World, samples: &mut Vec<Sample>, s
                 continue;
             }
         };
+        if world.org(o).is_member(a) && status != Status::Member {
+            c.error(
+                str_span(&m.actor),
+                format!(
+                    "`{}` is a member of `{}`: a membership cannot demote it",
+                    m.actor.value, m.org.value
+                ),
+                "already a member",
+            );
+            continue;
+        }
         world.orgs[o].admit(a, status);
     }
 
@@ -1179,6 +1191,13 @@ fn add_sections(c: &mut Checker, world: &mut World, samples: &mut Vec<Sample>, s
     }
 
     for t in s.treaties {
+        if world.treaties.iter().any(|x| x.id == t.id) {
+            c.errors.push(
+                Diagnostic::new(format!("treaty `{}` already exists in the world", t.id))
+                    .in_file(c.file),
+            );
+            continue;
+        }
         let mut parties = c.actors(&ids, &t.parties, &format!("in treaty `{}`", t.id));
         parties.sort_unstable();
         world.treaties.push(Treaty {
@@ -1189,6 +1208,13 @@ fn add_sections(c: &mut Checker, world: &mut World, samples: &mut Vec<Sample>, s
     }
 
     for b in s.bases {
+        if world.bases.iter().any(|x| x.id == b.id) {
+            c.errors.push(
+                Diagnostic::new(format!("base `{}` already exists in the world", b.id))
+                    .in_file(c.file),
+            );
+            continue;
+        }
         let ctx = format!("in base `{}`", b.id);
         if let (Some(host), Some(user)) =
             (c.actor(&ids, &b.host, &ctx), c.actor(&ids, &b.user, &ctx))
@@ -1537,6 +1563,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
         custom_kinds: custom,
         rules,
         max_proposals: raw.max_proposals as usize,
+        null_model: false,
         coalition_min_acts: raw.coalition_min_acts.max(1),
         claims,
     })
@@ -1698,9 +1725,17 @@ fn claim(
             None => crate::events::proposal_options()
                 .iter()
                 .map(|o| o.to_string())
+                .chain([
+                    "show_of_force:ACTOR".to_string(),
+                    "diplomatic_support:ACTOR".into(),
+                ])
                 .collect(),
         };
-        if !options.contains(&ch.value) {
+        let offered = match ev {
+            Some(_) => options.contains(&ch.value),
+            None => crate::events::proposal_offers(&ch.value, world),
+        };
+        if !offered {
             let what = match ev {
                 Some(_) => format!("event `{id}`"),
                 None => "any event an actor may propose".into(),
@@ -1949,6 +1984,9 @@ impl Input for EventInput<'_, '_> {
     }
     fn has(&self, field: &str) -> bool {
         self.ev.string(field).is_some() || self.ev.present().iter().any(|(n, _)| *n == field)
+    }
+    fn peek(&self, field: &str) -> Option<String> {
+        self.ev.string(field).map(|s| s.value.clone())
     }
     fn text(&mut self, field: &str) -> Option<String> {
         self.ev.string(field).map(|s| s.value.clone())

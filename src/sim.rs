@@ -15,8 +15,12 @@ use crate::diagnostic::{Diagnostic, Error};
 use crate::events::Event;
 use crate::plan::Plan;
 pub use crate::record::{Decision, EventRecord, Forbidden, RunRecord};
-use crate::rules::{CallContext, WorldView};
+use crate::rules::{Ballot, CallContext, WorldView};
 use crate::world::World;
+
+thread_local! {
+    static NULL_HANDLER: Arc<str> = Arc::from("(null model)");
+}
 
 /// The random stream of run `index`: ChaCha8 keyed by the seed, one stream
 /// per run, so a run's draws depend on (seed, index) alone.
@@ -143,7 +147,7 @@ pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
                     .collect(),
             );
         }
-        if turn < plan.turns && plan.max_proposals > 0 {
+        if turn < plan.turns && plan.max_proposals > 0 && !plan.null_model {
             let new = propose(plan, &world, turn)?;
             let w = Arc::make_mut(&mut world);
             for ev in new {
@@ -232,10 +236,18 @@ fn decide_event(
                 kind: ev.kind_name(),
                 turn: ev.turn,
             };
-            let ballot = plan
-                .rules
-                .decide(actor, &facts, &options, &ctx)
-                .map_err(Error::Script)?;
+            let ballot = if plan.null_model {
+                Ballot {
+                    scores: vec![0.0; options.len()],
+                    forbidden: vec![None; options.len()],
+                    rationale: "null model: uniform among the options the world allows".into(),
+                    handler: NULL_HANDLER.with(Arc::clone),
+                }
+            } else {
+                plan.rules
+                    .decide(actor, &facts, &options, &ctx)
+                    .map_err(Error::Script)?
+            };
             let mut forbidden = ev.constraints(world, actor, &choices);
             for (slot, reason) in forbidden.iter_mut().zip(ballot.forbidden) {
                 if slot.is_none() {

@@ -160,27 +160,23 @@ impl Organization {
             .collect()
     }
 
-    /// Admit `a` with `status`; a new member stops being an observer.
+    /// Admit `a` with `status`: one status at a time (a new member stops
+    /// being an observer or partner); a member is never demoted this way.
     pub fn admit(&mut self, a: ActorId, status: Status) {
+        if self.is_member(a) {
+            return;
+        }
+        self.observers.retain(|x| *x != a);
+        self.partners.retain(|x| *x != a);
         let list = match status {
-            Status::Member => {
-                self.observers.retain(|x| *x != a);
-                self.partners.retain(|x| *x != a);
-                &mut self.members
-            }
-            Status::Observer => {
-                self.partners.retain(|x| *x != a);
-                &mut self.observers
-            }
+            Status::Member => &mut self.members,
+            Status::Observer => &mut self.observers,
             Status::DialoguePartner => &mut self.partners,
         };
-        if !list.contains(&a) {
-            list.push(a);
-            list.sort_unstable();
-        }
+        list.push(a);
+        list.sort_unstable();
     }
 
-    /// `a` leaves: no longer a member, observer or suspended member.
     pub fn expel(&mut self, a: ActorId) {
         self.members.retain(|x| *x != a);
         self.observers.retain(|x| *x != a);

@@ -265,3 +265,56 @@ fn trace_file_is_written_whole_with_every_decision() {
         .sum();
     assert!((p - 1.0).abs() < 1e-9);
 }
+
+#[test]
+fn null_model_marks_claims_that_chance_passes_too() {
+    let f = Fixture::new();
+    let (code, out, err) = f.bloc(&["test", "scenarios/mongolia.yaml", "--null"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // Mongolia declining: chance approves half the time, so the claim (at
+    // least 85%) is informative; "China does not object" is too (90%).
+    assert!(out.contains("informative: "), "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("informative: "))
+        .unwrap();
+    let k: usize = line["informative: ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(k >= 2, "{out}");
+    // "Mongolia does not join" passes by chance too (blocked or declined).
+    assert!(
+        out.lines()
+            .any(|l| l.contains("Mongolia does not join") && l.contains("uninformative")),
+        "{out}"
+    );
+    assert!(out.ends_with("4 passed, 0 failed\n"), "{out}");
+    // A null run says what it is and cannot be merged with the rules' runs.
+    let (code, out, _) = f.bloc(&["run", "scenarios/mongolia.yaml", "--null", "--runs", "50"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("NULL MODEL"), "{out}");
+    f.bloc(&[
+        "run",
+        "scenarios/mongolia.yaml",
+        "--runs",
+        "10",
+        "--out",
+        "a.json",
+        "--quiet",
+    ]);
+    f.bloc(&[
+        "run",
+        "scenarios/mongolia.yaml",
+        "--runs",
+        "10",
+        "--null",
+        "--out",
+        "b.json",
+        "--quiet",
+    ]);
+    let (code, _, err) = f.bloc(&["merge", "a.json", "b.json"]);
+    assert_eq!(code, 2, "{err}");
+}

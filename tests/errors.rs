@@ -105,7 +105,7 @@ fn rhai_syntax_error_names_script_line_column() {
     assert_eq!(code, 2);
     assert_eq!(
         err,
-        "error: rule script does not parse: Unexpected ';'\n --> rules/russia.rhai:2:13\n  |\n2 |     let x = ;\n  |             ^\n  |\nnote: actor `RUS` names rules `russia` in the world file\n"
+        "error: rule script does not parse: Unexpected ';'\n --> rules/russia.rhai:2:13\n  |\n2 |     let x = ;\n  |             ^\n  |\nnote: actor `RUS` names rules `russia` (in its world file or a scenario's `extend:`)\n"
     );
 }
 
@@ -468,4 +468,53 @@ fn a_world_extends_another_without_copying_it() {
         err.contains("worlds extend one another more than 8 deep"),
         "{err}"
     );
+}
+
+#[test]
+fn review_of_issue_8_mended() {
+    // A membership application names who applies.
+    let err = invalid(&format!(
+        "{HEAD}timeline:\n  - {{turn: 1, id: e, kind: membership_application, org: SCO}}\n"
+    ));
+    assert!(
+        err.contains("a `membership_application` needs `applicant` or `applicants`"),
+        "{err}"
+    );
+    // extend: adds no treaty or base id the world has, demotes no member,
+    // and says so when an added actor takes an organization's id.
+    let err = invalid(&format!(
+        "{HEAD}extend:\n  actors:\n    SCO: {{name: x}}\n  treaties:\n    - {{id: russia-china-2001, parties: [RUS, CHN], obligation: defence}}\n  bases:\n    - {{id: manas, host: KAZ, user: USA}}\n  memberships:\n    - {{actor: KAZ, org: SCO, status: dialogue_partner}}\ntimeline: []\n"
+    ));
+    for want in [
+        "actor `SCO` has the id of an organization",
+        "treaty `russia-china-2001` already exists",
+        "base `manas` already exists",
+        "`KAZ` is a member of `SCO`: a membership cannot demote it",
+    ] {
+        assert!(err.contains(want), "missing `{want}` in {err}");
+    }
+}
+
+#[test]
+fn proposed_votes_in_an_organization_and_unrest_with_a_request_run() {
+    let f = Fixture::new();
+    std::fs::write(
+        f.path("rules/usa.rhai"),
+        std::fs::read_to_string(f.path("rules/usa.rhai")).unwrap()
+            + "\nfn propose(me) { if me.turn == 1 { return #{ kind: \"vote\", id: \"nv\", forum: \"NATO\", resolution: \"r\", against: \"RUS\" }; } () }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        f.path("rules/kazakhstan.rhai"),
+        std::fs::read_to_string(f.path("rules/kazakhstan.rhai")).unwrap()
+            + "\nfn propose(me) { if me.turn == 1 { return #{ kind: \"unrest\", id: \"ku\", request: #{ org: \"CSTO\" } }; } () }\n",
+    )
+    .unwrap();
+    f.write(
+        "scenarios/case.yaml",
+        "name: p\nworld: worlds/sco-2008.yaml\nseed: 1\nturns: 2\ngroups: [{org: SCO}]\ntimeline: []\nexpect:\n  - {claim: a, proposal: nv, actor: USA, choice: \"yes\", at_least: 0.9}\n  - {claim: b, proposal: ku, outcome: intervention, at_least: 0.0}\n",
+    );
+    let (code, out, err) = f.bloc(&["test", "scenarios/case.yaml", "--runs", "20"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("2 passed, 0 failed"), "{out}");
 }

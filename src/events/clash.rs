@@ -75,9 +75,9 @@ impl Kind for Clash {
         m.insert("sides".into(), names(w, &self.sides));
     }
 
-    /// The side more deciders backed; mediation when mediators outnumber
-    /// each side's backers (or the sides are backed equally); isolated when
-    /// nobody did anything.
+    /// The side more deciders backed; `mediated` when at least as many
+    /// mediate as back either side, or both sides are backed equally;
+    /// `isolated` when nobody did anything.
     fn outcome(&self, w: &World, votes: &[(ActorId, Choice)]) -> String {
         let [a, b] = self.sides;
         let (na, nb) = (

@@ -64,6 +64,14 @@ pub(super) fn not_yet_member(
 
 fn parse(inp: &mut dyn Input) -> Option<EventKind> {
     let applicants = match (inp.has("applicant"), inp.has("applicants")) {
+        (false, false) if inp.proposer().is_none() => {
+            inp.error(
+                None,
+                "a `membership_application` needs `applicant` or `applicants`".into(),
+                "who applies?",
+            );
+            return None;
+        }
         (_, false) => vec![inp.subject("applicant")?],
         (false, true) => {
             let list = inp.actors_as_written("applicants")?;

@@ -305,6 +305,8 @@ pub trait Input {
     /// name itself.
     fn proposer(&self) -> Option<ActorId>;
     fn has(&self, field: &str) -> bool;
+    /// A field's text without reading it (a later getter still sees it).
+    fn peek(&self, field: &str) -> Option<String>;
     fn text(&mut self, field: &str) -> Option<String>;
     fn actor(&mut self, field: &str) -> Option<ActorId>;
     /// A list of actors, sorted, without duplicates.
@@ -550,6 +552,23 @@ pub fn proposal_outcomes() -> Vec<&'static str> {
     let mut seen = std::collections::BTreeSet::new();
     v.retain(|o| seen.insert(*o));
     v
+}
+
+/// Whether an event an actor proposes can offer `option`: a fixed word, or
+/// a side taken (`show_of_force:KGZ`) naming an actor.
+pub fn proposal_offers(option: &str, w: &World) -> bool {
+    if proposal_options().contains(&option) {
+        return true;
+    }
+    let sided = [
+        "show_of_force",
+        "diplomatic_support",
+        "arms",
+        "military_support",
+    ];
+    option
+        .split_once(':')
+        .is_some_and(|(k, a)| sided.contains(&k) && w.actor_id(a).is_some())
 }
 
 /// Every option an event an actor proposes can offer, for checking claims

@@ -2,8 +2,8 @@
 //! the UN General Assembly (every actor of the world unless `deciders:`
 //! lists them). Yes, no, abstain or absent; adopted when more say yes than
 //! no. Voting together is co-behaviour (the S score's raw material), not an
-//! alliance (Modelski); a resolution `against` a state costs its ties with
-//! those who vote for it.
+//! alliance (Modelski); a resolution `against` a state lowers its
+//! expectation of support from those who vote for it.
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, Theme, count, name_or_empty};
 use crate::value::{Fields, Value};
@@ -40,8 +40,11 @@ pub struct Vote {
 }
 
 fn parse(inp: &mut dyn Input) -> Option<EventKind> {
-    let forum = match inp.text("forum").as_deref() {
-        Some("UN") => Some(Forum::Un),
+    let forum = match inp.peek("forum").as_deref() {
+        Some("UN") => {
+            inp.text("forum");
+            Some(Forum::Un)
+        }
         Some(_) => inp.org("forum").map(Forum::Org),
         None => None,
     };
