@@ -1,0 +1,437 @@
+//! The YAML edge: world and scenario files are parsed here, checked (every
+//! problem at once, each with file:line:column) and turned into a [`Plan`].
+//! No other module knows YAML exists. By section: `raw` (serde types),
+//! `check` (positioned problems), `world`, `timeline`, `claims`, `amend`;
+//! here, `load` puts them together.
+
+mod amend;
+mod check;
+mod claims;
+mod raw;
+mod timeline;
+mod world;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::analysis::{GroupSpec, Thresholds};
+use crate::diagnostic::{Diagnostic, Error, SourceFile, Span};
+use crate::events::{self, Event};
+use crate::plan::{CustomKind, Plan};
+use crate::rules::RuleBook;
+use crate::uncertainty::{self, Sample};
+use crate::world::Party;
+use amend::amend;
+use check::*;
+use claims::claim;
+use raw::*;
+use timeline::event_kind;
+use world::{add_sections, load_world};
+
+/// What the command line may override in a scenario.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub seed: Option<u64>,
+    pub runs: Option<u32>,
+    pub rules: Option<PathBuf>,
+    /// Extra `path=value` world overrides, applied after the scenario's own.
+    pub overrides: Vec<(String, f64)>,
+}
+
+pub(super) fn read(path: &Path) -> Result<SourceFile, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    Ok(SourceFile::new(path, text))
+}
+
+/// Parse YAML into `T`, turning the parser's error into a positioned diagnostic.
+pub(super) fn parse<T: for<'de> Deserialize<'de>>(file: &SourceFile) -> Result<T, Error> {
+    serde_saphyr::from_str::<T>(&file.text).map_err(|e| {
+        let inner = e.without_snippet();
+        let message = yaml_message(inner);
+        let mut d = Diagnostic::new(message).in_file(file);
+        if let Some(l) = inner.location().filter(|l| l.line() > 0) {
+            d = d.at(file, span_at(l, 1));
+        }
+        Error::one(d)
+    })
+}
+
+/// The parser's message without its own position suffix (we print ours).
+pub(super) fn yaml_message(e: &serde_saphyr::Error) -> String {
+    let text = e.to_string();
+    let text = match text.find(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    format!("invalid YAML: {}", text.trim())
+}
+
+/// Load a scenario file and everything it names, check it all, and compile
+/// the rule scripts: the validated plan that runs.
+pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
+    let file = read(path)?;
+    let raw: RawScenario = parse(&file)?;
+    let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+
+    let world_path = base_dir.join(&raw.world.value);
+    let world_file = match read(&world_path) {
+        Ok(f) => f,
+        Err(Error::Io { source, .. }) => {
+            return Err(Error::one(
+                Diagnostic::new(format!(
+                    "cannot read world file `{}`: {source}",
+                    world_path.display()
+                ))
+                .at(&file, str_span(&raw.world))
+                .label("named here (relative to the scenario file)"),
+            ));
+        }
+        Err(e) => return Err(e),
+    };
+    let mut world_texts = Vec::new();
+    let (mut world, mut samples) = load_world(&world_file, 0, &mut world_texts)?;
+
+    let mut c = Checker::new(&file);
+    if let Some(ext) = &raw.extend {
+        add_sections(&mut c, &mut world, &mut samples, &ext.sections());
+        if !c.errors.is_empty() {
+            return Err(Error::Invalid(c.errors));
+        }
+    }
+    let ids = Ids::of(&world);
+
+    for o in &raw.overrides {
+        match world.param(&o.path.value) {
+            Ok(p) => {
+                // A setting in the scenario replaces the world's, drawn or not.
+                uncertainty::forget(&mut samples, &p);
+                let (x, dist) = c.number(&o.value, &format!("override of `{}`", o.path.value));
+                world.set(&p, x);
+                if let Some(dist) = dist {
+                    samples.push(Sample {
+                        path: o.path.value.clone(),
+                        params: vec![p],
+                        dist,
+                    });
+                }
+            }
+            Err(msg) => c.error(str_span(&o.path), msg, "no such parameter"),
+        }
+    }
+    for (p, v) in &opts.overrides {
+        match world.param(p) {
+            Ok(param) => {
+                uncertainty::forget(&mut samples, &param);
+                world.set(&param, *v)
+            }
+            Err(msg) => c
+                .errors
+                .push(Diagnostic::new(format!("in --set {p}={v}: {msg}"))),
+        }
+    }
+
+    amend(&mut c, &ids, &mut world, &raw.amend);
+
+    let temperature = raw.temperature.value;
+    if !(temperature >= 0.0 && temperature.is_finite()) {
+        c.error(
+            span_at(raw.temperature.referenced, 1),
+            format!("temperature must be 0 or more, found {temperature}"),
+            "0 picks the best option; higher values spread choices",
+        );
+    }
+    if raw.turns.value == 0 {
+        c.error(
+            span_at(raw.turns.referenced, 1),
+            "turns must be at least 1".into(),
+            "here",
+        );
+    }
+
+    let mut groups: Vec<GroupSpec> = Vec::new();
+    for g in &raw.groups {
+        if let Some(id) = &g.id {
+            c.id(id, "group");
+        }
+        let rivals: Vec<Party> = g
+            .rivals
+            .iter()
+            .filter_map(|r| c.party(&ids, r, "in the rivals of a group"))
+            .collect();
+        match (&g.org, &g.actors) {
+            (Some(o), None) => {
+                if let Some(org) = c.org(&ids, o, "in groups") {
+                    groups.push(GroupSpec {
+                        id: g
+                            .id
+                            .as_ref()
+                            .map_or_else(|| o.value.clone(), |i| i.value.clone()),
+                        org: Some(org),
+                        actors: vec![],
+                        rivals,
+                    });
+                }
+            }
+            (None, Some(list)) => {
+                let Some(id) = g.id.as_ref().map(|i| i.value.clone()) else {
+                    c.errors.push(
+                        Diagnostic::new("a group of listed actors needs an `id`".to_string()).at(
+                            &file,
+                            list.first().map(str_span).unwrap_or(Span::new(1, 1, 1)),
+                        ),
+                    );
+                    continue;
+                };
+                let mut actors = c.actors(&ids, list, &format!("in group `{id}`"));
+                actors.sort_unstable();
+                actors.dedup();
+                groups.push(GroupSpec {
+                    id,
+                    org: None,
+                    actors,
+                    rivals,
+                });
+            }
+            _ => c.errors.push(
+                Diagnostic::new("a group needs exactly one of `org` or `actors`".to_string())
+                    .in_file(&file),
+            ),
+        }
+    }
+
+    // Group ids key the tallies, claims and comparisons: one group per id.
+    let mut seen = BTreeMap::new();
+    for g in &raw.groups {
+        let Some(k) = g.id.as_ref().or(g.org.as_ref()) else {
+            continue;
+        };
+        if let Some(line) = seen.insert(k.value.clone(), k.referenced.line()) {
+            c.error(
+                str_span(k),
+                format!("duplicate group id `{}` (first at line {line})", k.value),
+                "give each group its own `id`",
+            );
+        }
+    }
+
+    let mut thresholds = Thresholds::default();
+    {
+        let t = &raw.thresholds;
+        for (slot, v, name) in [
+            (
+                &mut thresholds.formal_commitment,
+                &t.formal_commitment,
+                "thresholds.formal_commitment",
+            ),
+            (
+                &mut thresholds.casus_foederis,
+                &t.casus_foederis,
+                "thresholds.casus_foederis",
+            ),
+            (
+                &mut thresholds.external_orientation,
+                &t.external_orientation,
+                "thresholds.external_orientation",
+            ),
+            (
+                &mut thresholds.exclusivity,
+                &t.exclusivity,
+                "thresholds.exclusivity",
+            ),
+            (
+                &mut thresholds.diplomatic_solidarity,
+                &t.diplomatic_solidarity,
+                "thresholds.diplomatic_solidarity",
+            ),
+            (
+                &mut thresholds.alignment,
+                &t.alignment,
+                "thresholds.alignment",
+            ),
+        ] {
+            if let Some(v) = v {
+                *slot = c.unit(v, name);
+            }
+        }
+    }
+
+    let mut custom = Vec::new();
+    for (k, ck) in &raw.custom_kinds.0 {
+        // A kind's name is also its handler's (`on_<kind>`): a Rhai identifier.
+        if let Some(bad) = k
+            .value
+            .chars()
+            .find(|x| !(x.is_ascii_alphanumeric() || *x == '_'))
+        {
+            c.error_with_note(
+                str_span(k),
+                format!(
+                    "custom kind `{}` contains `{}`",
+                    k.value,
+                    bad.escape_debug()
+                ),
+                "not a valid kind name",
+                "kind names are letters, digits and `_` (the handler is `on_<kind>`)".into(),
+            );
+        }
+        if events::spec(&k.value).is_some() {
+            c.error(
+                str_span(k),
+                format!("custom kind `{}` has the name of a built-in kind", k.value),
+                "choose another name",
+            );
+        } else if ck.options.is_empty() {
+            c.error(
+                str_span(k),
+                format!("custom kind `{}` declares no options", k.value),
+                "needs at least one option",
+            );
+        }
+        custom.push(CustomKind {
+            name: k.value.clone(),
+            options: ck.options.clone(),
+        });
+    }
+
+    let mut timeline = Vec::new();
+    let mut seen_ids: BTreeMap<String, Span> = BTreeMap::new();
+    for ev in &raw.timeline {
+        if seen_ids
+            .insert(ev.id.value.clone(), str_span(&ev.id))
+            .is_some()
+        {
+            c.error(
+                str_span(&ev.id),
+                format!("duplicate event id `{}`", ev.id.value),
+                "already used by an earlier event",
+            );
+        }
+        if ev.turn.value == 0 || ev.turn.value > raw.turns.value {
+            c.error(
+                span_at(ev.turn.referenced, ev.turn.value.to_string().len()),
+                format!(
+                    "event `{}` is at turn {}, outside 1..={}",
+                    ev.id.value, ev.turn.value, raw.turns.value
+                ),
+                "turns are counted from 1",
+            );
+        }
+        if let Some(kind) = event_kind(&mut c, &ids, &world, &custom, ev) {
+            timeline.push(Event {
+                id: ev.id.value.clone(),
+                turn: ev.turn.value,
+                description: ev.description.clone().unwrap_or_default(),
+                kind,
+                proposal: None,
+            });
+        }
+    }
+    // Stable: events of one turn keep their order in the file.
+    timeline.sort_by_key(|e| e.turn);
+
+    let claims = raw
+        .expect
+        .iter()
+        .filter_map(|rc| {
+            claim(
+                &mut c,
+                &ids,
+                &world,
+                &groups,
+                &timeline,
+                raw.turns.value,
+                rc,
+            )
+        })
+        .collect();
+
+    if !c.errors.is_empty() {
+        return Err(Error::Invalid(c.errors));
+    }
+
+    let rules_dir = match (&opts.rules, &raw.rules) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(dir)) => base_dir.join(dir),
+        (None, None) => PathBuf::from("rules"),
+    };
+    let rules = RuleBook::load(&rules_dir, &world, &world_file)?;
+
+    let seed = opts.seed.unwrap_or(raw.seed);
+    let runs = opts.runs.unwrap_or(raw.runs.value);
+    let mut fp = Fingerprint::default();
+    fp.add(file.text.as_bytes());
+    for text in &world_texts {
+        fp.add(text.as_bytes());
+    }
+    fp.add_dir(&rules_dir, &rules_dir);
+    for (p, v) in &opts.overrides {
+        fp.add(format!("{p}={v}").as_bytes());
+    }
+    fp.add(&seed.to_le_bytes());
+    fp.add(&runs.to_le_bytes());
+
+    Ok(Plan {
+        name: raw.name,
+        description: raw.description,
+        path: path.to_path_buf(),
+        world,
+        timeline,
+        turns: raw.turns.value,
+        groups,
+        thresholds,
+        seed,
+        runs,
+        fingerprint: fp.hex(),
+        samples,
+        temperature,
+        custom_kinds: custom,
+        rules,
+        max_proposals: raw.max_proposals as usize,
+        null_model: false,
+        coalition_min_acts: raw.coalition_min_acts.max(1),
+        claims,
+    })
+}
+
+/// FNV-1a over the inputs of a plan: not cryptographic, only to catch
+/// aggregates of different scenarios, rules or seeds being merged.
+struct Fingerprint(u64);
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Fingerprint(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fingerprint {
+    fn add(&mut self, bytes: &[u8]) {
+        for b in bytes.iter().chain(&[0xff]) {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    /// Every `.rhai` file under `dir`, in sorted order, with its path.
+    fn add_dir(&mut self, root: &Path, dir: &Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for p in paths {
+            if p.is_dir() {
+                self.add_dir(root, &p);
+            } else if p.extension().is_some_and(|x| x == "rhai") {
+                let rel = p.strip_prefix(root).unwrap_or(&p);
+                self.add(rel.to_string_lossy().as_bytes());
+                self.add(&std::fs::read(&p).unwrap_or_default());
+            }
+        }
+    }
+
+    fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}

@@ -1,0 +1,359 @@
+//! Worlds: a world file (or one that extends another), and what a
+//! scenario's `extend:` adds, turned into a checked `World`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_saphyr::Spanned;
+
+use crate::diagnostic::{Diagnostic, Error, SourceFile};
+use crate::uncertainty::Sample;
+use crate::world::{
+    Actor, Base, DecisionRule, Dynamics, Obligation, Organization, Param, Relation, SecurityTie,
+    Status, Structure, Treaty, World,
+};
+
+use super::check::*;
+use super::raw::*;
+use super::{parse, read};
+
+pub(super) fn world_from(raw: RawWorld, file: &SourceFile) -> Result<(World, Vec<Sample>), Error> {
+    let mut samples = Vec::new();
+    let mut c = Checker::new(file);
+    let d = &raw.defaults;
+    let defaults = [
+        c.unit(&d.ties, "defaults.ties"),
+        c.unit(&d.threat, "defaults.threat"),
+        c.unit(&d.expectation, "defaults.expectation"),
+    ];
+    let rd = &raw.dynamics;
+    let dynamics = Dynamics {
+        support_gain: c.unit(&rd.support_gain, "dynamics.support_gain"),
+        refusal_loss: c.unit(&rd.refusal_loss, "dynamics.refusal_loss"),
+        abstain_loss: c.unit(&rd.abstain_loss, "dynamics.abstain_loss"),
+        exercise_gain: c.unit(&rd.exercise_gain, "dynamics.exercise_gain"),
+        declaration_gain: c.unit(&rd.declaration_gain, "dynamics.declaration_gain"),
+        treaty_gain: c.unit(&rd.treaty_gain, "dynamics.treaty_gain"),
+    };
+    let mut world = World::empty(defaults, dynamics);
+    let sections = Sections {
+        actors: &raw.actors,
+        organizations: &raw.organizations,
+        memberships: &[],
+        relations: &raw.relations,
+        treaties: &raw.treaties,
+        bases: &raw.bases,
+        security_ties: &raw.security_ties,
+    };
+    add_sections(&mut c, &mut world, &mut samples, &sections);
+    if !c.errors.is_empty() {
+        return Err(Error::Invalid(c.errors));
+    }
+    Ok((world, samples))
+}
+
+/// How deep worlds may extend one another (a loop is refused at this depth).
+pub(super) const MAX_WORLD_DEPTH: usize = 8;
+
+/// Load a world file, and the worlds it extends (their texts go into
+/// `texts`, for the inputs' fingerprint).
+pub(super) fn load_world(
+    file: &SourceFile,
+    depth: usize,
+    texts: &mut Vec<String>,
+) -> Result<(World, Vec<Sample>), Error> {
+    texts.push(file.text.to_string());
+    let probe: WorldProbe = parse(file)?;
+    if probe.extends.is_none() {
+        return world_from(parse::<RawWorld>(file)?, file);
+    }
+    let raw: RawDerivedWorld = parse(file)?;
+    let here = |msg: String, label: &str| {
+        Error::one(
+            Diagnostic::new(msg)
+                .at(file, str_span(&raw.extends))
+                .label(label.to_string()),
+        )
+    };
+    if depth >= MAX_WORLD_DEPTH {
+        return Err(here(
+            format!("worlds extend one another more than {MAX_WORLD_DEPTH} deep (a loop?)"),
+            "extended here",
+        ));
+    }
+    let base_path = file
+        .path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(&raw.extends.value);
+    let base = read(&base_path).map_err(|e| match e {
+        Error::Io { source, .. } => here(
+            format!("cannot read world file `{}`: {source}", base_path.display()),
+            "named here (relative to this world file)",
+        ),
+        other => other,
+    })?;
+    let (mut world, mut samples) = load_world(&base, depth + 1, texts)?;
+    let mut c = Checker::new(file);
+    let sections = Sections {
+        actors: &raw.actors,
+        organizations: &raw.organizations,
+        memberships: &raw.memberships,
+        relations: &raw.relations,
+        treaties: &raw.treaties,
+        bases: &raw.bases,
+        security_ties: &raw.security_ties,
+    };
+    add_sections(&mut c, &mut world, &mut samples, &sections);
+    if !c.errors.is_empty() {
+        return Err(Error::Invalid(c.errors));
+    }
+    Ok((world, samples))
+}
+
+impl RawExtend {
+    pub(super) fn sections(&self) -> Sections<'_> {
+        Sections {
+            actors: &self.actors,
+            organizations: &self.organizations,
+            memberships: &self.memberships,
+            relations: &self.relations,
+            treaties: &self.treaties,
+            bases: &self.bases,
+            security_ties: &self.security_ties,
+        }
+    }
+}
+
+/// What a world file defines, or a scenario's `extend:` adds to its world.
+pub(super) struct Sections<'r> {
+    pub(super) actors: &'r Keyed<RawActor>,
+    pub(super) organizations: &'r Keyed<RawOrg>,
+    pub(super) memberships: &'r [RawMembership],
+    pub(super) relations: &'r [RawRelation],
+    pub(super) treaties: &'r [RawTreaty],
+    pub(super) bases: &'r [RawBase],
+    pub(super) security_ties: &'r [RawSecurityTie],
+}
+
+/// Add `s` to `world`: new actors and organizations first (their ids must
+/// be new), then what refers to them. Problems go to `c`.
+pub(super) fn add_sections(
+    c: &mut Checker,
+    world: &mut World,
+    samples: &mut Vec<Sample>,
+    s: &Sections,
+) {
+    let taken = |w: &World, id: &str| w.actor_id(id).is_some() || w.org_id(id).is_some();
+    for (k, a) in &s.actors.0 {
+        c.id(k, "actor");
+        for (name, _) in &a.attributes.0 {
+            c.id(name, "attribute");
+        }
+        if taken(world, &k.value) {
+            let what = if world.org_id(&k.value).is_some() {
+                format!("actor `{}` has the id of an organization", k.value)
+            } else {
+                format!("actor `{}` already exists in the world", k.value)
+            };
+            c.error(str_span(k), what, "ids must be unique");
+            continue;
+        }
+        let mut attributes = BTreeMap::new();
+        let me = world.actors.len();
+        for (name, v) in &a.attributes.0 {
+            let (x, dist) = c.number(v, &format!("attribute `{}` of `{}`", name.value, k.value));
+            attributes.insert(name.value.clone(), x);
+            if let Some(dist) = dist {
+                samples.push(Sample {
+                    path: format!("actors.{}.{}", k.value, name.value),
+                    params: vec![Param::Attribute(me, name.value.clone())],
+                    dist,
+                });
+            }
+        }
+        world.add_actor(Actor {
+            id: k.value.clone(),
+            name: a.name.clone(),
+            rules: a.rules.as_ref().map(|r| r.value.clone()),
+            attributes,
+        });
+    }
+    // Organizations next: their ids before their member lists, so a
+    // member list can name any actor.
+    let mut new_orgs = Vec::new();
+    for (k, o) in &s.organizations.0 {
+        c.id(k, "organization");
+        if taken(world, &k.value) {
+            let what = if world.actor_id(&k.value).is_some() {
+                format!("organization `{}` has the id of an actor", k.value)
+            } else {
+                format!("organization `{}` already exists in the world", k.value)
+            };
+            c.error(str_span(k), what, "ids must be unique");
+            continue;
+        }
+        let mut obligations: Vec<Obligation> = o.obligations.iter().map(|x| (*x).into()).collect();
+        obligations.sort();
+        obligations.dedup();
+        let id = world.add_org(Organization {
+            id: k.value.clone(),
+            name: o.name.clone(),
+            members: vec![],
+            observers: vec![],
+            partners: vec![],
+            obligations,
+            decision: match o.decision {
+                RawDecision::Consensus => DecisionRule::Consensus,
+                RawDecision::Majority => DecisionRule::Majority,
+            },
+            exclusive: o.exclusive,
+            structure: Structure {
+                integrated_command: o.structure.integrated_command,
+                operational_hq: o.structure.operational_hq,
+                rapid_reaction_force: o.structure.rapid_reaction_force,
+                staff_training: o.structure.staff_training,
+                arms_procurement: o.structure.arms_procurement,
+            },
+            suspended: vec![],
+        });
+        new_orgs.push((id, o, k.value.clone()));
+    }
+    let ids = Ids::of(world);
+    for (id, o, name) in new_orgs {
+        let ctx = format!("in organization `{name}`");
+        let mut list = |xs: &[Spanned<String>]| {
+            let mut v = c.actors(&ids, xs, &ctx);
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let org = &mut world.orgs[id];
+        org.members = list(&o.members);
+        org.observers = list(&o.observers);
+        org.partners = list(&o.dialogue_partners);
+    }
+    for m in s.memberships {
+        let ctx = "in a membership";
+        let (Some(a), Some(o)) = (c.actor(&ids, &m.actor, ctx), c.org(&ids, &m.org, ctx)) else {
+            continue;
+        };
+        let status = match m.status.as_ref().map(|s| s.value.as_str()) {
+            None | Some("member") => Status::Member,
+            Some("observer") => Status::Observer,
+            Some("dialogue_partner") => Status::DialoguePartner,
+            Some(other) => {
+                let span = m.status.as_ref().map_or(str_span(&m.actor), str_span);
+                c.error_with_note(
+                    span,
+                    format!("`{other}` is not a status"),
+                    "not a status",
+                    "expected member, observer or dialogue_partner".into(),
+                );
+                continue;
+            }
+        };
+        if world.org(o).is_member(a) && status != Status::Member {
+            c.error(
+                str_span(&m.actor),
+                format!(
+                    "`{}` is a member of `{}`: a membership cannot demote it",
+                    m.actor.value, m.org.value
+                ),
+                "already a member",
+            );
+            continue;
+        }
+        world.orgs[o].admit(a, status);
+    }
+
+    for r in s.relations {
+        let ctx = "in a relation";
+        let (Some(a), Some(b)) = (c.actor(&ids, &r.from, ctx), c.actor(&ids, &r.to, ctx)) else {
+            continue;
+        };
+        let pairs: &[(usize, usize)] = if r.mutual {
+            &[(a, b), (b, a)]
+        } else {
+            &[(a, b)]
+        };
+        for (v, what, rel) in [
+            (&r.ties, "ties", Relation::Ties),
+            (&r.threat, "threat", Relation::Threat),
+            (&r.expectation, "expectation", Relation::Expectation),
+        ] {
+            if let Some(v) = v {
+                let (x, dist) = c.number(v, what);
+                for (p, q) in pairs {
+                    world.set(&Param::Relation(*p, *q, rel), x);
+                }
+                if let Some(dist) = dist {
+                    samples.push(Sample {
+                        path: format!(
+                            "relations.{}.{}.{what}{}",
+                            r.from.value,
+                            r.to.value,
+                            if r.mutual { " (both ways)" } else { "" }
+                        ),
+                        params: pairs
+                            .iter()
+                            .map(|(p, q)| Param::Relation(*p, *q, rel))
+                            .collect(),
+                        dist,
+                    });
+                }
+            }
+        }
+    }
+
+    for t in s.treaties {
+        if world.treaties.iter().any(|x| x.id == t.id) {
+            c.errors.push(
+                Diagnostic::new(format!("treaty `{}` already exists in the world", t.id))
+                    .in_file(c.file),
+            );
+            continue;
+        }
+        let mut parties = c.actors(&ids, &t.parties, &format!("in treaty `{}`", t.id));
+        parties.sort_unstable();
+        world.treaties.push(Treaty {
+            id: t.id.clone(),
+            parties,
+            obligation: t.obligation.into(),
+        });
+    }
+
+    for b in s.bases {
+        if world.bases.iter().any(|x| x.id == b.id) {
+            c.errors.push(
+                Diagnostic::new(format!("base `{}` already exists in the world", b.id))
+                    .in_file(c.file),
+            );
+            continue;
+        }
+        let ctx = format!("in base `{}`", b.id);
+        if let (Some(host), Some(user)) =
+            (c.actor(&ids, &b.host, &ctx), c.actor(&ids, &b.user, &ctx))
+        {
+            world.bases.push(Base {
+                id: b.id.clone(),
+                host,
+                user,
+                open: b.open,
+            });
+        }
+    }
+
+    for t in s.security_ties {
+        let ctx = "in a security tie";
+        if let (Some(actor), Some(with)) =
+            (c.actor(&ids, &t.actor, ctx), c.party(&ids, &t.with, ctx))
+        {
+            world.security_ties.push(SecurityTie {
+                actor,
+                with,
+                kind: t.kind.clone(),
+            });
+        }
+    }
+}
