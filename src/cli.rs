@@ -36,6 +36,8 @@ enum Command {
     Sweep(SweepArgs),
     /// Run two scenarios on the same seeds and report paired differences.
     Compare(CompareArgs),
+    /// Affinity of states from their UN General Assembly votes: a CSV matrix.
+    Affinity(AffinityArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -754,6 +756,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Merge(a) => merge_command(a).map(|s| (s, 0)),
         Command::Sweep(a) => sweep_command(a).map(|s| (s, 0)),
         Command::Compare(a) => compare_command(a).map(|s| (s, 0)),
+        Command::Affinity(a) => affinity_command(a).map(|s| (s, 0)),
     };
     match result {
         Ok((out, code)) => {
@@ -772,4 +775,58 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             ExitCode::from(exit_code(&e))
         }
     }
+}
+
+#[derive(clap::Args, Debug)]
+struct AffinityArgs {
+    /// Folder with `roll_calls.csv` and `votes.csv.gz` (as data/unga/).
+    data_dir: PathBuf,
+    /// First year (by the roll call's date), included.
+    #[arg(long, value_name = "YEAR")]
+    from: i32,
+    /// Last year, included.
+    #[arg(long, value_name = "YEAR")]
+    to: i32,
+    /// Actor ids (three-letter ISO codes), comma-separated, in matrix order.
+    #[arg(
+        long,
+        value_name = "RUS,CHN,...",
+        value_delimiter = ',',
+        required = true
+    )]
+    states: Vec<String>,
+    /// `s` (Signorino & Ritter's S score) or `agreement` (share of identical votes).
+    #[arg(long, value_name = "s|agreement", default_value = "s")]
+    metric: crate::affinity::Metric,
+    /// Pairs sharing fewer roll calls get an empty cell (and a warning).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    min_votes: u32,
+    #[arg(long, value_enum, default_value_t = MatrixFormat::Csv)]
+    format: MatrixFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum MatrixFormat {
+    /// A header row, then one row per state.
+    Csv,
+    /// One JSON document with the shared roll calls of each pair.
+    Json,
+}
+
+fn affinity_command(a: AffinityArgs) -> Result<String, Error> {
+    let opts = crate::affinity::Options {
+        from: a.from,
+        to: a.to,
+        states: a.states,
+        metric: a.metric,
+        min_votes: a.min_votes,
+    };
+    let m = crate::affinity::compute(&a.data_dir, &opts)?;
+    for w in &m.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(match a.format {
+        MatrixFormat::Csv => m.to_csv(),
+        MatrixFormat::Json => m.to_json(),
+    })
 }

@@ -3,10 +3,12 @@
 //! decides; many seeded runs say whether a group behaves like a military
 //! alliance, an alignment or a partnership, and why. See ARCHITECTURE.md.
 
+pub mod affinity;
 pub mod analysis;
 pub mod claim;
 pub mod cli;
 pub mod coalition;
+pub mod codes;
 pub mod diagnostic;
 pub mod ensemble;
 pub mod events;
