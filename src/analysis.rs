@@ -61,10 +61,16 @@ pub enum Indicator {
     DiplomaticSolidarity,
     MilitaryIntegration,
     Alignment,
+    /// How alike the members' choices were over the decisions they both
+    /// took (Signorino & Ritter's S score, rescaled to [0, 1]).
+    CoBehaviour,
 }
 
+/// How many indicators there are.
+pub const N: usize = 8;
+
 impl Indicator {
-    pub const ALL: [Indicator; 7] = [
+    pub const ALL: [Indicator; N] = [
         Indicator::FormalCommitment,
         Indicator::CasusFoederis,
         Indicator::ExternalOrientation,
@@ -72,6 +78,7 @@ impl Indicator {
         Indicator::DiplomaticSolidarity,
         Indicator::MilitaryIntegration,
         Indicator::Alignment,
+        Indicator::CoBehaviour,
     ];
 
     pub fn key(self) -> &'static str {
@@ -83,6 +90,7 @@ impl Indicator {
             Indicator::DiplomaticSolidarity => "diplomatic_solidarity",
             Indicator::MilitaryIntegration => "military_integration",
             Indicator::Alignment => "alignment",
+            Indicator::CoBehaviour => "co_behaviour",
         }
     }
 
@@ -95,6 +103,7 @@ impl Indicator {
             Indicator::DiplomaticSolidarity => "diplomatic solidarity",
             Indicator::MilitaryIntegration => "military integration",
             Indicator::Alignment => "alignment",
+            Indicator::CoBehaviour => "co-behaviour",
         }
     }
 }
@@ -129,7 +138,7 @@ pub struct Assessment {
     /// Members that take part (not frozen): fewer than two make no group.
     pub active: usize,
     /// Per indicator, in [`Indicator::ALL`] order; `None` = not tested in this run.
-    pub values: [Option<f64>; 7],
+    pub values: [Option<f64>; N],
     pub verdict: Verdict,
     /// An alliance verdict whose casus foederis no conflict tried.
     pub untested: bool,
@@ -148,7 +157,7 @@ pub struct Measures {
     pub active: usize,
     /// Name of the strongest obligation binding the group, or `none`.
     pub obligation: &'static str,
-    pub values: [Option<f64>; 7],
+    pub values: [Option<f64>; N],
 }
 
 /// Measure every indicator for `g` over a finished run, with the verdict and
@@ -179,7 +188,7 @@ pub fn verdict_now(g: &GroupSpec, run: &RunRecord, world: &World, t: &Thresholds
 pub fn measure(g: &GroupSpec, run: &RunRecord, world: &World) -> Measures {
     let members = g.members(world);
     let is_member = |a: ActorId| members.contains(&a);
-    let mut values = [None; 7];
+    let mut values = [None; N];
 
     // Formal commitment: the strongest obligation binding all members
     // (Dingman, Snyder; ATOP's obligation types).
@@ -335,6 +344,8 @@ pub fn measure(g: &GroupSpec, run: &RunRecord, world: &World) -> Measures {
     }
     values[6] = (n > 0).then(|| sum / n as f64);
 
+    values[7] = co_behaviour(&members, run);
+
     let active = match g.org {
         Some(o) => world.org(o).active_members().len(),
         None => members.len(),
@@ -357,10 +368,53 @@ fn cmp_text(label: &str, v: f64, t: f64) -> String {
     format!("{label} {v:.2} {op} {t:.2}")
 }
 
+/// Signorino & Ritter's S score (1999) of the members' choices, rescaled
+/// to [0, 1]: for each pair of members, over every decision both took (an
+/// absence excepted), the mean distance between their choices on the
+/// event's own scale (`Kind::position`: 1 for the subject, 0 against; a
+/// choice off any scale is 0 apart from the same choice, 1 from another);
+/// S = 1 − 2·d, and the indicator (S + 1) / 2 = 1 − d, averaged over the
+/// pairs that shared a decision. `None` if no pair did. Chance (each picks
+/// uniformly) gives about 0.5 on two-option decisions, 0.56 on three.
+fn co_behaviour(members: &[ActorId], run: &RunRecord) -> Option<f64> {
+    let n = members.len();
+    let mut dist = vec![0.0; n * n];
+    let mut shared = vec![0u32; n * n];
+    for rec in &run.events {
+        let ev = run.event(rec);
+        let at: Vec<Option<(crate::events::Choice, Option<f64>)>> = members
+            .iter()
+            .map(|m| {
+                rec.decisions.iter().find(|d| d.actor == *m).and_then(|d| {
+                    let c = rec.choices[d.choice];
+                    (c != crate::events::Choice::Absent).then(|| (c, ev.kind.kind().position(c)))
+                })
+            })
+            .collect();
+        for i in 0..n {
+            for j in i + 1..n {
+                if let (Some((ci, pi)), Some((cj, pj))) = (at[i], at[j]) {
+                    let d = match (pi, pj) {
+                        (Some(x), Some(y)) => (x - y).abs(),
+                        _ => f64::from(u8::from(ci != cj)),
+                    };
+                    dist[i * n + j] += d;
+                    shared[i * n + j] += 1;
+                }
+            }
+        }
+    }
+    let pairs: Vec<f64> = (0..n * n)
+        .filter(|k| shared[*k] > 0)
+        .map(|k| 1.0 - dist[k] / f64::from(shared[k]))
+        .collect();
+    (!pairs.is_empty()).then(|| pairs.iter().sum::<f64>() / pairs.len() as f64)
+}
+
 /// Fewer members than this make no group: nobody to ally with.
 pub const MIN_MEMBERS: usize = 2;
 
-fn get(v: &[Option<f64>; 7], i: Indicator) -> Option<f64> {
+fn get(v: &[Option<f64>; N], i: Indicator) -> Option<f64> {
     v[Indicator::ALL.iter().position(|x| *x == i).unwrap_or(0)]
 }
 
@@ -377,7 +431,7 @@ fn alliance_tests(t: &Thresholds) -> [(Indicator, f64); 3] {
 /// tried. A group of fewer than [`MIN_MEMBERS`] members (an organization
 /// emptied by departures) is a partnership at most: its treaty binds nobody
 /// to anybody.
-pub fn verdict(v: &[Option<f64>; 7], members: usize, t: &Thresholds) -> (Verdict, bool) {
+pub fn verdict(v: &[Option<f64>; N], members: usize, t: &Thresholds) -> (Verdict, bool) {
     if members < MIN_MEMBERS {
         return (Verdict::Partnership, false);
     }
@@ -403,7 +457,7 @@ pub fn verdict(v: &[Option<f64>; 7], members: usize, t: &Thresholds) -> (Verdict
 
 /// The verdict and the sentences that justify it.
 pub fn classify(
-    v: &[Option<f64>; 7],
+    v: &[Option<f64>; N],
     obligation: &str,
     members: usize,
     t: &Thresholds,
@@ -462,11 +516,11 @@ mod tests {
     use super::*;
 
     /// Indicators in [`Indicator::ALL`] order.
-    fn v(x: [Option<f64>; 7]) -> [Option<f64>; 7] {
+    fn v(x: [Option<f64>; N]) -> [Option<f64>; N] {
         x
     }
 
-    const ALLIANCE: [Option<f64>; 7] = [
+    const ALLIANCE: [Option<f64>; N] = [
         Some(1.0),
         Some(0.5),
         Some(0.5),
@@ -474,6 +528,7 @@ mod tests {
         Some(0.5),
         Some(0.5),
         Some(0.45),
+        None,
     ];
 
     #[test]
@@ -506,7 +561,16 @@ mod tests {
     #[test]
     fn untested_casus_foederis_is_an_untested_alliance() {
         let t = Thresholds::default();
-        let x = v([Some(1.0), None, None, None, None, Some(0.5), Some(0.5)]);
+        let x = v([
+            Some(1.0),
+            None,
+            None,
+            None,
+            None,
+            Some(0.5),
+            Some(0.5),
+            None,
+        ]);
         let (verdict, untested, reasons) = classify(&x, "defence", 2, &t);
         assert_eq!((verdict, untested), (Verdict::Alliance, true));
         assert!(reasons.iter().any(|r| r.contains("no war has tried")));
@@ -515,7 +579,7 @@ mod tests {
     #[test]
     fn empty_or_one_member_group_is_no_alliance() {
         let t = Thresholds::default();
-        let x = v([Some(1.0), None, None, None, None, Some(1.0), None]);
+        let x = v([Some(1.0), None, None, None, None, Some(1.0), None, None]);
         for n in [0, 1] {
             let (verdict, untested, reasons) = classify(&x, "defence", n, &t);
             assert_eq!((verdict, untested), (Verdict::Partnership, false));

@@ -387,9 +387,9 @@ pub fn compare(a: &Plan, b: &Plan, threads: Option<usize>) -> Result<Comparison,
             .iter()
             .map(|(i, _)| PairedGroup {
                 id: a.groups[*i].id.clone(),
-                a_ind: vec![Stat::default(); 7],
-                b_ind: vec![Stat::default(); 7],
-                indicators: vec![Paired::default(); 7],
+                a_ind: vec![Stat::default(); crate::analysis::N],
+                b_ind: vec![Stat::default(); crate::analysis::N],
+                indicators: vec![Paired::default(); crate::analysis::N],
                 ..PairedGroup::default()
             })
             .collect()
@@ -410,7 +410,7 @@ pub fn compare(a: &Plan, b: &Plan, threads: Option<usize>) -> Result<Comparison,
                     g.b[k] += u64::from(hy);
                     g.verdicts[k].add(f64::from(u8::from(hy)) - f64::from(u8::from(hx)));
                 }
-                for k in 0..7 {
+                for k in 0..crate::analysis::N {
                     if let Some(vx) = x.values[k] {
                         g.a_ind[k].add(vx);
                     }
@@ -431,7 +431,7 @@ pub fn compare(a: &Plan, b: &Plan, threads: Option<usize>) -> Result<Comparison,
                     t.b[k] += p.b[k];
                     t.verdicts[k].merge(&p.verdicts[k]);
                 }
-                for k in 0..7 {
+                for k in 0..crate::analysis::N {
                     t.a_ind[k].merge(&p.a_ind[k]);
                     t.b_ind[k].merge(&p.b_ind[k]);
                     t.indicators[k].merge(&p.indicators[k]);

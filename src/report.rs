@@ -52,7 +52,7 @@ impl GroupTally {
             runs: 0,
             verdicts: [0; 3],
             untested_alliances: 0,
-            stats: vec![Stat::default(); 7],
+            stats: vec![Stat::default(); crate::analysis::N],
             members: BTreeMap::new(),
             obligations: BTreeMap::new(),
             by_turn: vec![[0; 3]; turns as usize],
@@ -597,7 +597,7 @@ impl GroupTally {
     /// that pass every alliance test while most runs fail one).
     pub fn reasons(&self, t: &Thresholds) -> (String, Vec<String>) {
         let verdict = self.modal_verdict();
-        let means: [Option<f64>; 7] = std::array::from_fn(|i| self.mean(i));
+        let means: [Option<f64>; crate::analysis::N] = std::array::from_fn(|i| self.mean(i));
         let ob = Self::modal(&self.obligations).unwrap_or_else(|| "none".into());
         let active = Self::modal(&self.active).unwrap_or_else(|| self.members().len());
         let (at_means, _, reasons) = analysis::classify(&means, &ob, active, t);

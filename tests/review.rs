@@ -412,3 +412,31 @@ fn claims_about_a_proposal_s_choice_are_checked_and_kind_names_are_identifiers()
     let err = t.load_error(&s);
     assert!(err.contains("custom kind `x-y` contains `-`"), "{err}");
 }
+
+#[test]
+fn co_behaviour_is_the_s_score_of_the_members_choices() {
+    // A and B vote on C's application: identical choices give 1, opposite
+    // ones 0 (S = 1 and S = -1, rescaled to [0, 1]).
+    let world = WORLD.replace(
+        "    members: [A, B]",
+        "    members: [A, B]\n    observers: []",
+    );
+    for (rules, want) in [
+        ("fn decide(ev) { #{ scores: #{ approve: 5.0 } } }", 1.0),
+        (
+            "fn decide(ev) { if ev.actor == \"A\" { #{ scores: #{ approve: 50.0 } } } else { #{ scores: #{ oppose: 50.0 } } } }",
+            0.0,
+        ),
+    ] {
+        let t = Tiny::with_world(&world, rules);
+        let s = t.scenario(
+            "s.yaml",
+            "name: co\nworld: world.yaml\nseed: 1\nruns: 10\nturns: 1\ntemperature: 0\n\
+             groups: [{org: ORG}]\n\
+             timeline:\n  - {turn: 1, id: c-applies, kind: membership_application, applicant: C, org: ORG}\n",
+        );
+        let summary = t.summary(&s);
+        let co = summary.groups[0].mean(7).expect("tested");
+        assert!((co - want).abs() < 1e-9, "{rules}: {co}");
+    }
+}

@@ -138,6 +138,13 @@ impl Kind for ArmedConflict {
         ]
     }
 
+    fn position(&self, c: Choice) -> Option<f64> {
+        match c {
+            Choice::Condemnation => Some(0.7),
+            other => super::side_position(other, self.defender),
+        }
+    }
+
     fn apply(&self, _id: &str, votes: &[(ActorId, Choice)], _outcome: &str, w: &mut World) {
         let dy = w.dynamics.clone();
         for &(by, c) in votes {

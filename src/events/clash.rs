@@ -106,6 +106,12 @@ impl Kind for Clash {
         ]
     }
 
+    fn position(&self, c: Choice) -> Option<f64> {
+        match c {
+            other => super::side_position(other, self.sides[0]),
+        }
+    }
+
     fn apply(&self, _id: &str, votes: &[(ActorId, Choice)], _outcome: &str, w: &mut World) {
         let dy = w.dynamics.clone();
         let [a, b] = self.sides;

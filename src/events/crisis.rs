@@ -112,6 +112,12 @@ impl Kind for Crisis {
         ]
     }
 
+    fn position(&self, c: Choice) -> Option<f64> {
+        match c {
+            other => super::side_position(other, self.target),
+        }
+    }
+
     fn apply(&self, _id: &str, votes: &[(ActorId, Choice)], _outcome: &str, w: &mut World) {
         let dy = w.dynamics.clone();
         for &(by, c) in votes {

@@ -250,6 +250,31 @@ pub fn passes(rule: DecisionRule, yes: usize, no: usize, total: usize) -> bool {
         }
 }
 
+/// The usual scale: for (1), halfway (0.5), against (0).
+fn default_position(c: Choice) -> Option<f64> {
+    use Choice::*;
+    match c {
+        Approve | Endorse | Participate | Sign | Grant | Adopt | Yes | Deploy => Some(1.0),
+        Abstain | Observe | Monitors | Neutrality | StayOut | Mediate | Dissociate => Some(0.5),
+        Oppose | Reject | Decline | Deny | Block | No => Some(0.0),
+        Military(_) | Arms(_) | Diplomatic(_) | ShowOfForce(_) | Condemnation | Absent
+        | Custom(_) => None,
+    }
+}
+
+/// Where support for `side` against `other` stands, from 1 (all for
+/// `side`) to 0 (all for `other`); neutral choices at 0.5.
+fn side_position(c: Choice, side: ActorId) -> Option<f64> {
+    use Choice::*;
+    let toward = |x: ActorId, w: f64| if x == side { 0.5 + w } else { 0.5 - w };
+    match c {
+        Military(x) => Some(toward(x, 0.5)),
+        Arms(x) | ShowOfForce(x) => Some(toward(x, 0.35)),
+        Diplomatic(x) => Some(toward(x, 0.2)),
+        other => default_position(other),
+    }
+}
+
 /// How many of the votes chose `c`.
 fn count(votes: &[(ActorId, Choice)], c: Choice) -> usize {
     votes.iter().filter(|(_, x)| *x == c).count()
@@ -288,6 +313,13 @@ pub trait Kind: std::fmt::Debug + Send + Sync {
     /// Whether it can end in `outcome` in some run.
     fn can_end_in(&self, outcome: &str, w: &World) -> bool {
         self.outcome_forms(w).iter().any(|o| o == outcome)
+    }
+    /// Where a choice stands on this event's scale, for co-behaviour: 1 for
+    /// the event's subject (the resolution, the applicant, the requester, the
+    /// defender), 0 against it, between for abstentions and half measures;
+    /// `None` for a choice off any scale (custom kinds).
+    fn position(&self, c: Choice) -> Option<f64> {
+        default_position(c)
     }
     /// Its effects on the world, after the last decision.
     fn apply(&self, id: &str, votes: &[(ActorId, Choice)], outcome: &str, w: &mut World);
