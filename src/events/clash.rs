@@ -107,9 +107,7 @@ impl Kind for Clash {
     }
 
     fn position(&self, c: Choice) -> Option<f64> {
-        match c {
-            other => super::side_position(other, self.sides[0]),
-        }
+        super::side_position(c, self.sides[0])
     }
 
     fn apply(&self, _id: &str, votes: &[(ActorId, Choice)], _outcome: &str, w: &mut World) {

@@ -113,9 +113,7 @@ impl Kind for Crisis {
     }
 
     fn position(&self, c: Choice) -> Option<f64> {
-        match c {
-            other => super::side_position(other, self.target),
-        }
+        super::side_position(c, self.target)
     }
 
     fn apply(&self, _id: &str, votes: &[(ActorId, Choice)], _outcome: &str, w: &mut World) {
