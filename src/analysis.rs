@@ -114,17 +114,36 @@ pub enum Verdict {
     Alliance,
     Alignment,
     Partnership,
+    /// No behaviour of the group was tested in the run (no fight, no
+    /// request, no collective act, no decision two members shared): a
+    /// treaty fact alone cannot carry a verdict. The on-paper reading is
+    /// kept beside it ([`Assessment::on_paper`]).
+    Untested,
 }
 
+/// How many verdicts there are.
+pub const VERDICTS: usize = 4;
+
 impl Verdict {
-    pub const ALL: [Verdict; 3] = [Verdict::Alliance, Verdict::Alignment, Verdict::Partnership];
+    pub const ALL: [Verdict; VERDICTS] = [
+        Verdict::Alliance,
+        Verdict::Alignment,
+        Verdict::Partnership,
+        Verdict::Untested,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
             Verdict::Alliance => "alliance",
             Verdict::Alignment => "alignment",
             Verdict::Partnership => "partnership",
+            Verdict::Untested => "untested",
         }
+    }
+
+    /// Index in [`Verdict::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -140,6 +159,9 @@ pub struct Assessment {
     /// Per indicator, in [`Indicator::ALL`] order; `None` = not tested in this run.
     pub values: [Option<f64>; N],
     pub verdict: Verdict,
+    /// What the verdict would be read from the group's treaties and
+    /// structure alone, when no behaviour tested it (else the verdict).
+    pub on_paper: Verdict,
     /// An alliance verdict whose casus foederis no conflict tried.
     pub untested: bool,
     /// The indicators that decided the verdict, as sentences.
@@ -164,7 +186,21 @@ pub struct Measures {
 /// the sentences that justify it.
 pub fn assess(g: &GroupSpec, run: &RunRecord, world: &World, t: &Thresholds) -> Assessment {
     let m = measure(g, run, world);
-    let (verdict, untested, reasons) = classify(&m.values, m.obligation, m.active, t);
+    let (on_paper, untested, mut reasons) = classify(&m.values, m.obligation, m.active, t);
+    let verdict = if behaviour_tested(&m.values)
+        || on_paper == Verdict::Partnership && m.active < MIN_MEMBERS
+    {
+        on_paper
+    } else {
+        reasons.insert(
+            0,
+            format!(
+                "untested: no behaviour of the group in this run (no fight, request, collective act or shared decision); on paper: {}",
+                on_paper.key()
+            ),
+        );
+        Verdict::Untested
+    };
     Assessment {
         group: g.id.clone(),
         obligation: m.obligation,
@@ -172,6 +208,7 @@ pub fn assess(g: &GroupSpec, run: &RunRecord, world: &World, t: &Thresholds) -> 
         active: m.active,
         values: m.values,
         verdict,
+        on_paper,
         untested,
         reasons,
     }
@@ -181,7 +218,23 @@ pub fn assess(g: &GroupSpec, run: &RunRecord, world: &World, t: &Thresholds) -> 
 /// only the verdict is kept.
 pub fn verdict_now(g: &GroupSpec, run: &RunRecord, world: &World, t: &Thresholds) -> Verdict {
     let m = measure(g, run, world);
+    if !behaviour_tested(&m.values) && m.active >= MIN_MEMBERS {
+        return Verdict::Untested;
+    }
     verdict(&m.values, m.active, t).0
+}
+
+/// Whether a run tested any behaviour of the group: casus foederis,
+/// external orientation, diplomatic solidarity or co-behaviour.
+pub fn behaviour_tested(v: &[Option<f64>; N]) -> bool {
+    [
+        Indicator::CasusFoederis,
+        Indicator::ExternalOrientation,
+        Indicator::DiplomaticSolidarity,
+        Indicator::CoBehaviour,
+    ]
+    .iter()
+    .any(|i| get(v, *i).is_some())
 }
 
 /// Measure every indicator for `g` over a run so far.

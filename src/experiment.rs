@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use serde_json::{Value, json};
 
-use crate::analysis::{Indicator, Verdict};
+use crate::analysis::{Indicator, VERDICTS, Verdict};
 use crate::diagnostic::{Diagnostic, Error};
 use crate::ensemble::{self, Options};
 use crate::plan::Plan;
@@ -282,7 +282,7 @@ pub struct Sensitivity {
     pub path: String,
     pub group: String,
     /// HI minus LO, per verdict (alliance, alignment, partnership).
-    pub delta: [f64; 3],
+    pub delta: [f64; VERDICTS],
 }
 
 impl Sensitivity {
@@ -350,9 +350,9 @@ pub fn sensitivity_text(rows: &[Sensitivity]) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct PairedGroup {
     pub id: String,
-    pub a: [u64; 3],
-    pub b: [u64; 3],
-    pub verdicts: [Paired; 3],
+    pub a: [u64; VERDICTS],
+    pub b: [u64; VERDICTS],
+    pub verdicts: [Paired; VERDICTS],
     pub a_ind: Vec<Stat>,
     pub b_ind: Vec<Stat>,
     /// B − A on the runs where both tested the indicator.
@@ -426,7 +426,7 @@ pub fn compare(a: &Plan, b: &Plan, threads: Option<usize>) -> Result<Comparison,
         },
         |total, part| {
             for (t, p) in total.iter_mut().zip(part) {
-                for k in 0..3 {
+                for k in 0..VERDICTS {
                     t.a[k] += p.a[k];
                     t.b[k] += p.b[k];
                     t.verdicts[k].merge(&p.verdicts[k]);

@@ -9,7 +9,7 @@ use comfy_table::{Table, presets};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::analysis::{self, Assessment, Indicator, Thresholds, Verdict};
+use crate::analysis::{self, Assessment, Indicator, Thresholds, VERDICTS, Verdict};
 use crate::claim::{Check, Claim, Subject};
 use crate::events::Event;
 use crate::plan::Plan;
@@ -23,7 +23,10 @@ pub struct GroupTally {
     pub id: String,
     /// Runs in which the group (or coalition) was assessed.
     pub runs: u64,
-    pub verdicts: [u64; 3],
+    pub verdicts: [u64; VERDICTS],
+    /// In the runs whose verdict was untested, the on-paper verdicts.
+    #[serde(default)]
+    pub on_paper: [u64; VERDICTS],
     pub untested_alliances: u64,
     /// Per indicator (in [`Indicator::ALL`] order), over the runs that tested it.
     pub stats: Vec<Stat>,
@@ -31,7 +34,7 @@ pub struct GroupTally {
     pub members: BTreeMap<String, u64>,
     pub obligations: BTreeMap<String, u64>,
     /// Per turn, verdict counts at the end of that turn.
-    pub by_turn: Vec<[u64; 3]>,
+    pub by_turn: Vec<[u64; VERDICTS]>,
     /// Runs in which the verdict first reached alliance at each turn.
     pub first_alliance: BTreeMap<u32, u64>,
     /// Per verdict (index in [`Verdict::ALL`]), the reasons given in the
@@ -50,12 +53,13 @@ impl GroupTally {
         GroupTally {
             id: id.to_string(),
             runs: 0,
-            verdicts: [0; 3],
+            verdicts: [0; VERDICTS],
+            on_paper: [0; VERDICTS],
             untested_alliances: 0,
             stats: vec![Stat::default(); crate::analysis::N],
             members: BTreeMap::new(),
             obligations: BTreeMap::new(),
-            by_turn: vec![[0; 3]; turns as usize],
+            by_turn: vec![[0; VERDICTS]; turns as usize],
             first_alliance: BTreeMap::new(),
             examples: BTreeMap::new(),
             active: BTreeMap::new(),
@@ -65,6 +69,9 @@ impl GroupTally {
     fn add(&mut self, a: &Assessment, world: &World, run: u32) {
         self.runs += 1;
         self.verdicts[verdict_index(a.verdict)] += 1;
+        if a.verdict == Verdict::Untested {
+            self.on_paper[verdict_index(a.on_paper)] += 1;
+        }
         keep_first(&mut self.examples, verdict_index(a.verdict), run, || {
             a.reasons.clone()
         });
@@ -85,8 +92,9 @@ impl GroupTally {
 
     fn merge(&mut self, o: &GroupTally) {
         self.runs += o.runs;
-        for i in 0..3 {
+        for i in 0..VERDICTS {
             self.verdicts[i] += o.verdicts[i];
+            self.on_paper[i] += o.on_paper[i];
         }
         self.untested_alliances += o.untested_alliances;
         for (a, b) in self.stats.iter_mut().zip(&o.stats) {
@@ -99,7 +107,7 @@ impl GroupTally {
             *self.obligations.entry(k.clone()).or_default() += n;
         }
         for (t, c) in self.by_turn.iter_mut().zip(&o.by_turn) {
-            for i in 0..3 {
+            for i in 0..VERDICTS {
                 t[i] += c[i];
             }
         }
@@ -127,7 +135,7 @@ fn keep_first<K: Ord, V>(m: &mut BTreeMap<K, (u32, V)>, key: K, run: u32, v: imp
 }
 
 fn verdict_index(v: Verdict) -> usize {
-    Verdict::ALL.iter().position(|x| *x == v).unwrap_or(2)
+    v.index()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -574,6 +582,19 @@ impl GroupTally {
         self.stats[i].mean()
     }
 
+    /// The most frequent on-paper verdict of the untested runs.
+    pub fn modal_on_paper(&self) -> Verdict {
+        let mut best = Verdict::Partnership;
+        let mut best_n = 0;
+        for v in Verdict::ALL {
+            if self.on_paper[v.index()] > best_n {
+                best = v;
+                best_n = self.on_paper[v.index()];
+            }
+        }
+        best
+    }
+
     /// The most frequent verdict; a tie goes to the weaker verdict.
     pub fn modal_verdict(&self) -> Verdict {
         let mut best = Verdict::Partnership;
@@ -681,14 +702,31 @@ pub fn text_with(s: &Summary, brief: bool) -> String {
             let (lo, hi) = wilson(k, s.runs);
             format!("{} ({:.1}-{:.1})", pct(s.share(k)), 100.0 * lo, 100.0 * hi)
         };
+        let untested_runs = if g.verdicts[Verdict::Untested.index()] > 0 {
+            format!(
+                ", untested {}",
+                share(g.verdicts[Verdict::Untested.index()])
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "  verdict: {}{untested}   [alliance {}, alignment {}, partnership {}; 95% intervals]",
+            "  verdict: {}{untested}   [alliance {}, alignment {}, partnership {}{untested_runs}; 95% intervals]",
             verdict.key(),
             share(g.verdicts[0]),
             share(g.verdicts[1]),
             share(g.verdicts[2])
         );
+        if g.verdicts[Verdict::Untested.index()] > 0 {
+            let paper = g.modal_on_paper();
+            let _ = writeln!(
+                out,
+                "  no behaviour tested it in {} of runs; on paper there: {}",
+                pct(s.share(g.verdicts[Verdict::Untested.index()])),
+                paper.key()
+            );
+        }
         if s.turns > 1 {
             let by_turn = g
                 .by_turn
@@ -910,6 +948,7 @@ pub fn json(s: &Summary) -> Value {
                 "verdict": g.modal_verdict().key(),
                 "verdict_shares": shares,
                 "untested_alliance_share": s.share(g.untested_alliances),
+                "on_paper_shares": Verdict::ALL.iter().map(|v| (v.key().to_string(), json!(s.share(g.on_paper[v.index()])))).collect::<serde_json::Map<_, _>>(),
                 "indicators": indicators,
                 "indicator_tested_share": tested,
                 "verdict_intervals": Verdict::ALL.iter().enumerate().map(|(i, v)| {

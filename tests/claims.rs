@@ -318,3 +318,33 @@ fn null_model_marks_claims_that_chance_passes_too() {
     let (code, _, err) = f.bloc(&["merge", "a.json", "b.json"]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn with_no_events_the_sco_and_the_csto_are_untested() {
+    // A treaty fact alone cannot carry a verdict: with no behaviour to
+    // measure, both groups are `untested`, their on-paper reading beside it.
+    let f = Fixture::new();
+    f.write(
+        "scenarios/empty.yaml",
+        "name: no events\nworld: worlds/sco-2008.yaml\nseed: 1\nturns: 1\ngroups: [{org: SCO}, {org: CSTO}]\ntimeline: []\n",
+    );
+    let (code, out, err) = f.bloc(&[
+        "run",
+        "scenarios/empty.yaml",
+        "--runs",
+        "20",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    for id in ["SCO", "CSTO"] {
+        let g = group(&doc, id);
+        assert_eq!(g["verdict"], "untested", "{g:#}");
+        assert_eq!(g["verdict_shares"]["untested"], 1.0, "{g:#}");
+    }
+    assert_eq!(group(&doc, "SCO")["on_paper_shares"]["alignment"], 1.0);
+    // Any shared decision is behaviour: one application and they are judged.
+    let doc = shipped("iran-joins.yaml", 50);
+    assert_ne!(group(&doc, "SCO")["verdict"], "untested");
+}

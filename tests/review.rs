@@ -150,7 +150,7 @@ fn an_emptied_organization_is_no_alliance_and_admits_no_one() {
     let summary = t.summary(&s);
     let org = &summary.groups[0];
     // Before the fix: "alliance (untested)" in 100% of runs.
-    assert_eq!(org.verdicts, [0, 0, 50], "{org:?}");
+    assert_eq!(org.verdicts, [0, 0, 50, 0], "{org:?}");
     let text = report::text(&summary);
     assert!(text.contains("verdict: partnership"), "{text}");
     assert!(text.contains("a group needs at least 2 states"), "{text}");
@@ -322,7 +322,7 @@ fn a_frozen_member_counts_out_of_the_means_reasons_too() {
     );
     let summary = t.summary(&s);
     let org = &summary.groups[0];
-    assert_eq!(org.verdicts, [0, 0, 20]);
+    assert_eq!(org.verdicts, [0, 0, 20, 0]);
     let (source, reasons) = org.reasons(&summary.thresholds);
     assert_eq!(source, "indicators at their means", "{reasons:?}");
     assert!(reasons[0].contains("1 active member(s)"), "{reasons:?}");

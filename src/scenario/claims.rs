@@ -46,7 +46,7 @@ pub(super) fn claim(
             c.error(
                 str_span(v),
                 format!("unknown verdict `{}`", v.value),
-                "expected alliance, alignment or partnership",
+                "expected alliance, alignment, partnership or untested",
             );
         }
         found
