@@ -37,6 +37,15 @@ pub struct Thresholds {
     pub exclusivity: f64,
     pub diplomatic_solidarity: f64,
     pub alignment: f64,
+    /// Co-behaviour (the S score rescaled to [0, 1]) an alignment needs.
+    #[serde(default = "default_co_behaviour")]
+    pub co_behaviour: f64,
+}
+
+/// S = 0.5, halfway between chance (S about 0: each member picks at random)
+/// and acting as one (S = 1): (0.5 + 1) / 2 on the indicator's scale.
+fn default_co_behaviour() -> f64 {
+    0.75
 }
 
 impl Default for Thresholds {
@@ -48,6 +57,7 @@ impl Default for Thresholds {
             exclusivity: 0.5,
             diplomatic_solidarity: 0.5,
             alignment: 0.45,
+            co_behaviour: default_co_behaviour(),
         }
     }
 }
@@ -498,7 +508,14 @@ pub fn verdict(v: &[Option<f64>; N], members: usize, t: &Thresholds) -> (Verdict
             get(v, Indicator::CasusFoederis).is_none(),
         );
     }
-    let al_ok = get(v, Indicator::Alignment).unwrap_or(0.0) >= t.alignment;
+    // Alignment is read from what the members did together (co-behaviour),
+    // not from the expectations the world file starts them with.
+    // When no two members shared a decision, the expectations stand in:
+    // the reading on paper.
+    let al_ok = match get(v, Indicator::CoBehaviour) {
+        Some(x) => x >= t.co_behaviour,
+        None => get(v, Indicator::Alignment).unwrap_or(0.0) >= t.alignment,
+    };
     let ds_ok =
         get(v, Indicator::DiplomaticSolidarity).is_none_or(|x| x >= t.diplomatic_solidarity);
     if al_ok && ds_ok {
@@ -556,7 +573,14 @@ pub fn classify(
         .map(|f| format!("not an alliance: {f}"))
         .collect();
     let al = get(v, Indicator::Alignment).unwrap_or(0.0);
-    reasons.push(cmp_text("alignment", al, t.alignment));
+    let co = get(v, Indicator::CoBehaviour);
+    reasons.push(match co {
+        Some(x) => cmp_text("co-behaviour", x, t.co_behaviour),
+        None => format!(
+            "co-behaviour not tested; expectations instead: {}",
+            cmp_text("alignment", al, t.alignment)
+        ),
+    });
     reasons.push(match get(v, Indicator::DiplomaticSolidarity) {
         Some(x) => cmp_text("diplomatic solidarity", x, t.diplomatic_solidarity),
         None => "diplomatic solidarity not tested".into(),
@@ -581,7 +605,7 @@ mod tests {
         Some(0.5),
         Some(0.5),
         Some(0.45),
-        None,
+        Some(0.75),
     ];
 
     #[test]
@@ -598,12 +622,16 @@ mod tests {
             assert_eq!((verdict, untested), (Verdict::Alignment, false), "{i}");
             assert!(reasons[0].starts_with("not an alliance"), "{reasons:?}");
         }
-        // Below the alignment threshold, or solidarity below its own: partnership.
+        // Co-behaviour below its threshold, or solidarity below its own:
+        // partnership. Expectations (`alignment`) no longer decide.
         let mut x = ALLIANCE;
         x[0] = Some(0.4);
-        x[6] = Some(0.44);
+        x[7] = Some(0.74);
+        x[6] = Some(1.0);
         assert_eq!(verdict(&x, 3, &t).0, Verdict::Partnership);
-        x[6] = Some(0.45);
+        x[7] = Some(0.75);
+        x[6] = Some(0.0);
+        assert_eq!(verdict(&x, 3, &t).0, Verdict::Alignment);
         x[4] = Some(0.49);
         assert_eq!(verdict(&x, 3, &t).0, Verdict::Partnership);
         // Untested solidarity does not hold an alignment back.

@@ -250,6 +250,11 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
                 &t.alignment,
                 "thresholds.alignment",
             ),
+            (
+                &mut thresholds.co_behaviour,
+                &t.co_behaviour,
+                "thresholds.co_behaviour",
+            ),
         ] {
             if let Some(v) = v {
                 *slot = c.unit(v, name);

@@ -420,6 +420,7 @@ pub(super) struct RawThresholds {
     pub(super) exclusivity: Option<Spanned<f64>>,
     pub(super) diplomatic_solidarity: Option<Spanned<f64>>,
     pub(super) alignment: Option<Spanned<f64>>,
+    pub(super) co_behaviour: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
