@@ -227,3 +227,23 @@ fn the_brief_format_keeps_verdicts_and_main_choices_only() {
     assert!(!out.contains("why:"), "no rationales:\n{out}");
     assert!(out.lines().count() < 40, "{out}");
 }
+
+#[test]
+fn at_least_two_thirds_of_the_shipped_claims_are_informative() {
+    // A claim that random decisions also pass says nothing about the rules
+    // (issue "Behaviour from interests"); keep most of them informative.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
+        .args(["test", "--null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("informative: "))
+        .unwrap_or_else(|| panic!("{text}"));
+    let words: Vec<&str> = line.split(' ').collect();
+    let (k, n): (usize, usize) = (words[1].parse().unwrap(), words[3].parse().unwrap());
+    assert!(3 * k >= 2 * n, "{line}");
+}
