@@ -278,68 +278,63 @@ pub fn measure(g: &GroupSpec, run: &RunRecord, world: &World) -> Measures {
     let (mut ds_hit, mut ds_all) = (0, 0);
     let (mut ext, mut acts) = (0, 0);
     let (mut ex_part, mut ex_all) = (0.0, 0);
-    let mut record = Vec::new();
-    for rec in &run.events {
-        record.clear();
-        run.acts(rec, world, &mut record);
-        for act in &record {
-            match act {
-                Act::Side {
-                    by,
-                    side,
-                    other,
-                    given,
-                    war,
-                } if is_member(*by) && is_member(*side) && !is_member(*other) => {
-                    if *war {
-                        cf_all += 1;
-                        cf_hit += usize::from(*given == Support::Military);
-                    }
-                    ds_all += 1;
-                    ds_hit += usize::from(*given >= Support::Diplomatic);
+    for act in &run.all_acts(world) {
+        match act {
+            Act::Side {
+                by,
+                side,
+                other,
+                given,
+                war,
+            } if is_member(*by) && is_member(*side) && !is_member(*other) => {
+                if *war {
+                    cf_all += 1;
+                    cf_hit += usize::from(*given == Support::Military);
                 }
-                Act::Backing {
-                    by, to, endorsed, ..
-                } if is_member(*to) && is_member(*by) => {
-                    ds_all += 1;
-                    ds_hit += usize::from(*endorsed);
-                }
-                Act::Collective {
-                    scope,
-                    theme,
-                    happened,
-                    took_part,
-                    drill,
-                    ..
-                } => {
-                    let ours = match (*scope, g.org) {
-                        (Scope::Org(o), Some(a)) => a == o,
-                        (Scope::Org(o), None) => members.iter().all(|m| world.org(o).is_member(*m)),
-                        (Scope::Participants(Some(o)), Some(a)) => a == o,
-                        (Scope::Participants(_), _) => {
-                            took_part
-                                .iter()
-                                .filter(|(a, x)| is_member(*a) && *x >= 1.0)
-                                .count()
-                                >= 2
-                        }
-                    };
-                    if !ours {
-                        continue;
-                    }
-                    if *drill {
-                        for (_, x) in took_part.iter().filter(|(a, _)| is_member(*a)) {
-                            ex_all += 1;
-                            ex_part += x;
-                        }
-                    }
-                    if *happened {
-                        acts += 1;
-                        ext += usize::from(*theme == Theme::External);
-                    }
-                }
-                _ => {}
+                ds_all += 1;
+                ds_hit += usize::from(*given >= Support::Diplomatic);
             }
+            Act::Backing {
+                by, to, endorsed, ..
+            } if is_member(*to) && is_member(*by) => {
+                ds_all += 1;
+                ds_hit += usize::from(*endorsed);
+            }
+            Act::Collective {
+                scope,
+                theme,
+                happened,
+                took_part,
+                drill,
+                ..
+            } => {
+                let ours = match (*scope, g.org) {
+                    (Scope::Org(o), Some(a)) => a == o,
+                    (Scope::Org(o), None) => members.iter().all(|m| world.org(o).is_member(*m)),
+                    (Scope::Participants(Some(o)), Some(a)) => a == o,
+                    (Scope::Participants(_), _) => {
+                        took_part
+                            .iter()
+                            .filter(|(a, x)| is_member(*a) && *x >= 1.0)
+                            .count()
+                            >= 2
+                    }
+                };
+                if !ours {
+                    continue;
+                }
+                if *drill {
+                    for (_, x) in took_part.iter().filter(|(a, _)| is_member(*a)) {
+                        ex_all += 1;
+                        ex_part += x;
+                    }
+                }
+                if *happened {
+                    acts += 1;
+                    ext += usize::from(*theme == Theme::External);
+                }
+            }
+            _ => {}
         }
     }
     values[1] = share(cf_hit, cf_all);

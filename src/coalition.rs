@@ -49,66 +49,61 @@ pub fn detect(run: &RunRecord, world: &World, min_acts: u32) -> Vec<GroupSpec> {
         support: vec![0; n * n],
         against: vec![false; n * n],
     };
-    let mut record = Vec::new();
-    for rec in &run.events {
-        record.clear();
-        run.acts(rec, world, &mut record);
-        for act in &record {
-            match act {
-                Act::Side {
-                    by,
-                    side,
-                    other,
-                    given,
-                    ..
-                } if *given >= Support::Diplomatic => {
-                    acts.back(*by, *side);
-                    acts.oppose(*by, *other);
-                }
-                Act::Backing {
-                    by,
-                    to,
-                    endorsed,
-                    rejected,
-                } => {
-                    if *endorsed {
-                        acts.back(*by, *to);
-                    } else if *rejected {
-                        acts.oppose(*by, *to);
-                    }
-                }
-                Act::Stance { by, to, backs } => {
-                    if *backs {
-                        acts.back(*by, *to);
-                    } else {
-                        acts.oppose(*by, *to);
-                    }
-                }
-                Act::Pact { parties } => acts.mutual(parties),
-                // An outward declaration adopted together (an exercise is
-                // no act of support between its participants).
-                Act::Collective {
-                    theme: Theme::External,
-                    happened: true,
-                    drill: false,
-                    took_part,
-                    against,
-                    ..
-                } => {
-                    let adopters: Vec<ActorId> = took_part
-                        .iter()
-                        .filter(|(_, x)| *x >= 1.0)
-                        .map(|(a, _)| *a)
-                        .collect();
-                    acts.mutual(&adopters);
-                    if let Some(x) = against {
-                        for &a in &adopters {
-                            acts.oppose(a, *x);
-                        }
-                    }
-                }
-                _ => {}
+    for act in &run.all_acts(world) {
+        match act {
+            Act::Side {
+                by,
+                side,
+                other,
+                given,
+                ..
+            } if *given >= Support::Diplomatic => {
+                acts.back(*by, *side);
+                acts.oppose(*by, *other);
             }
+            Act::Backing {
+                by,
+                to,
+                endorsed,
+                rejected,
+            } => {
+                if *endorsed {
+                    acts.back(*by, *to);
+                } else if *rejected {
+                    acts.oppose(*by, *to);
+                }
+            }
+            Act::Stance { by, to, backs } => {
+                if *backs {
+                    acts.back(*by, *to);
+                } else {
+                    acts.oppose(*by, *to);
+                }
+            }
+            Act::Pact { parties } => acts.mutual(parties),
+            // An outward declaration adopted together (an exercise is
+            // no act of support between its participants).
+            Act::Collective {
+                theme: Theme::External,
+                happened: true,
+                drill: false,
+                took_part,
+                against,
+                ..
+            } => {
+                let adopters: Vec<ActorId> = took_part
+                    .iter()
+                    .filter(|(_, x)| *x >= 1.0)
+                    .map(|(a, _)| *a)
+                    .collect();
+                acts.mutual(&adopters);
+                if let Some(x) = against {
+                    for &a in &adopters {
+                        acts.oppose(a, *x);
+                    }
+                }
+            }
+            _ => {}
         }
     }
     let s = |a: usize, b: usize| acts.support[a * n + b];
@@ -258,7 +253,7 @@ mod tests {
     use super::*;
     use crate::events::{Backing, Choice, Event, EventKind, TreatyProposal};
     use crate::record::{Decision, EventRecord};
-    use crate::world::{Actor, Dynamics, Matrix, Obligation};
+    use crate::world::Obligation;
     use rand_chacha::ChaCha8Rng;
     use rand_chacha::rand_core::{RngCore, SeedableRng};
 
@@ -364,35 +359,7 @@ mod tests {
     // `detect` on a hand-made record: four actors A, B, C, D.
 
     fn world() -> World {
-        let actors = ["A", "B", "C", "D"]
-            .iter()
-            .map(|id| Actor {
-                id: id.to_string(),
-                name: id.to_string(),
-                rules: None,
-                attributes: Default::default(),
-            })
-            .collect();
-        let m = || Matrix::filled(4, 0.0);
-        let dynamics = Dynamics {
-            support_gain: 0.1,
-            refusal_loss: 0.1,
-            abstain_loss: 0.1,
-            exercise_gain: 0.1,
-            declaration_gain: 0.1,
-            treaty_gain: 0.1,
-        };
-        World::new(
-            actors,
-            vec![],
-            m(),
-            m(),
-            m(),
-            vec![],
-            vec![],
-            vec![],
-            dynamics,
-        )
+        crate::world::tiny(crate::world::DecisionRule::Consensus)
     }
 
     fn event(kind: EventKind) -> Event {

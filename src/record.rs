@@ -70,6 +70,15 @@ impl EventRecord {
 }
 
 impl RunRecord<'_> {
+    /// Every act of support and opposition of the run so far, event by event.
+    pub fn all_acts(&self, w: &World) -> Vec<Act> {
+        let mut out = Vec::new();
+        for rec in &self.events {
+            self.acts(rec, w, &mut out);
+        }
+        out
+    }
+
     /// The acts of support and opposition an event's record amounts to.
     pub fn acts(&self, rec: &EventRecord, w: &World, out: &mut Vec<Act>) {
         self.event(rec)
