@@ -469,6 +469,20 @@ fn co_behaviour(members: &[ActorId], run: &RunRecord) -> Option<f64> {
     (!pairs.is_empty()).then(|| pairs.iter().sum::<f64>() / pairs.len() as f64)
 }
 
+/// Of the verdict's tests, the one whose indicator (at `v`) lies nearest
+/// its threshold: (indicator, value, threshold). The gap says how far that
+/// indicator is from flipping a test, and so perhaps the verdict.
+pub fn nearest_threshold(v: &[Option<f64>; N], t: &Thresholds) -> Option<(Indicator, f64, f64)> {
+    let mut tests = vec![(Indicator::FormalCommitment, t.formal_commitment)];
+    tests.extend(alliance_tests(t));
+    tests.push((Indicator::CoBehaviour, t.co_behaviour));
+    tests.push((Indicator::DiplomaticSolidarity, t.diplomatic_solidarity));
+    tests
+        .into_iter()
+        .filter_map(|(i, thr)| get(v, i).map(|x| (i, x, thr)))
+        .min_by(|a, b| (a.1 - a.2).abs().total_cmp(&(b.1 - b.2).abs()))
+}
+
 /// Fewer members than this make no group: nobody to ally with.
 pub const MIN_MEMBERS: usize = 2;
 

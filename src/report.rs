@@ -582,6 +582,12 @@ impl GroupTally {
         self.stats[i].mean()
     }
 
+    /// The verdict test whose mean lies nearest its threshold.
+    pub fn nearest_threshold(&self, t: &Thresholds) -> Option<(Indicator, f64, f64)> {
+        let means: [Option<f64>; crate::analysis::N] = std::array::from_fn(|i| self.mean(i));
+        analysis::nearest_threshold(&means, t)
+    }
+
     /// The most frequent on-paper verdict of the untested runs.
     pub fn modal_on_paper(&self) -> Verdict {
         let mut best = Verdict::Partnership;
@@ -766,6 +772,14 @@ pub fn text_with(s: &Summary, brief: bool) -> String {
         let _ = writeln!(out, "  decided by ({source}):");
         for r in reasons {
             let _ = writeln!(out, "    - {r}");
+        }
+        if let Some((ind, x, thr)) = g.nearest_threshold(&s.thresholds) {
+            let _ = writeln!(
+                out,
+                "  nearest to flipping: {} {x:.2} against {thr:.2} ({:+.2})",
+                ind.label(),
+                x - thr
+            );
         }
         if brief {
             continue;
@@ -963,6 +977,7 @@ pub fn json(s: &Summary) -> Value {
                     }))
                 }).collect::<serde_json::Map<_, _>>(),
                 "reasons": reasons.1,
+                "nearest_threshold": g.nearest_threshold(&s.thresholds).map(|(i, x, thr)| json!({"indicator": i.key(), "mean": x, "threshold": thr, "gap": x - thr})),
                 "reasons_from": reasons.0,
                 "verdict_shares_by_turn": g.by_turn.iter().map(|c| {
                     let n = c.iter().sum::<u64>().max(1) as f64;

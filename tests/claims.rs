@@ -57,6 +57,15 @@ fn sco_is_an_alignment_in_the_baseline() {
     let doc = shipped("baseline-2008.yaml", 200);
     let sco = group(&doc, "SCO");
     assert_eq!(sco["verdict"], "alignment", "{sco:#}");
+    // How far the verdict is from flipping: the test nearest its threshold.
+    let near = &sco["nearest_threshold"];
+    let gap = near["gap"].as_f64().unwrap();
+    let (mean, thr) = (
+        near["mean"].as_f64().unwrap(),
+        near["threshold"].as_f64().unwrap(),
+    );
+    assert!((mean - thr - gap).abs() < 1e-9, "{near}");
+    assert!(gap.abs() <= 0.15, "the nearest test is near: {near}");
     assert!(
         sco["verdict_shares"]["alignment"].as_f64().unwrap() >= 0.8,
         "{sco:#}"
