@@ -686,9 +686,13 @@ impl RuleBook {
             .get(name)
             .cloned()
             .unwrap_or_else(|| name.into());
-        parse_ballot(out, options).map_err(|msg| {
-            Box::new(Diagnostic::new(format!("rule script returned an invalid decision: {msg}"))
-                .in_file(&script.file)
+        parse_ballot(out, options).map_err(|(msg, option)| {
+            let d = Diagnostic::new(format!("rule script returned an invalid decision: {msg}"));
+            let d = match locate_return(&script.ast, name, option.as_deref()) {
+                Some((line, col, len)) => d.at(&script.file, Span::new(line, col, len)),
+                None => d.in_file(&script.file),
+            };
+            Box::new(d
                 .note(doing())
                 .note("a handler returns #{ scores: #{option: number}, forbid: #{option: reason}, why: text } (docs/rules.md)"))
         })
@@ -1003,15 +1007,50 @@ fn imports_of(ast: &AST) -> Vec<(String, String, Position)> {
 
 type Parsed = (Vec<f64>, Vec<Option<String>>, String);
 
-fn parse_ballot(out: Dynamic, options: &[String]) -> Result<Parsed, String> {
+/// What is wrong with a handler's answer, and the option it concerns (if
+/// one), so the error can point at that option in the returned map.
+type BallotError = (String, Option<String>);
+
+/// A value that is not a usable score, described for the error.
+fn score_problem(v: &Dynamic) -> Option<String> {
+    if v.is_int() {
+        return None;
+    }
+    if v.is_float() {
+        let x = v.as_float().unwrap_or(0.0);
+        return if x.is_nan() {
+            Some("NaN, not a number".into())
+        } else if x.is_infinite() {
+            Some(format!("{}infinite", if x < 0.0 { "minus " } else { "" }))
+        } else {
+            None
+        };
+    }
+    let what = if v.is_unit() {
+        "() (nothing)".to_string()
+    } else {
+        format!("a {}", to_value(v.clone()).type_name())
+    };
+    Some(format!("{what}, not a number"))
+}
+
+fn parse_ballot(out: Dynamic, options: &[String]) -> Result<Parsed, BallotError> {
+    let returned = if out.is_unit() {
+        "() (nothing)".to_string()
+    } else {
+        format!("a {}", to_value(out.clone()).type_name())
+    };
     let map = out
         .try_cast::<Map>()
-        .ok_or("the handler did not return a map")?;
+        .ok_or_else(|| (format!("the handler returned {returned}, not a map"), None))?;
     let index = |k: &str| {
         options.iter().position(|o| o == k).ok_or_else(|| {
-            format!(
-                "`{k}` is not an option of this event (options: {})",
-                options.join(", ")
+            (
+                format!(
+                    "`{k}` is not an option of this event (options: {})",
+                    options.join(", ")
+                ),
+                Some(k.to_string()),
             )
         })
     };
@@ -1021,27 +1060,26 @@ fn parse_ballot(out: Dynamic, options: &[String]) -> Result<Parsed, String> {
     for (key, value) in map {
         match key.as_str() {
             "scores" => {
-                let m = value.try_cast::<Map>().ok_or("`scores` must be a map")?;
+                let m = value
+                    .try_cast::<Map>()
+                    .ok_or_else(|| ("`scores` must be a map".to_string(), None))?;
                 for (k, v) in m {
                     let i = index(&k)?;
-                    let x = if v.is_float() {
-                        v.as_float().unwrap_or(0.0)
-                    } else if v.is_int() {
-                        v.as_int().unwrap_or(0) as f64
-                    } else {
-                        return Err(format!(
-                            "the score of `{k}` is a {}, not a number",
-                            v.type_name()
+                    if let Some(problem) = score_problem(&v) {
+                        return Err((
+                            format!("the score of option `{k}` is {problem}"),
+                            Some(k.to_string()),
                         ));
-                    };
-                    if !x.is_finite() {
-                        return Err(format!("the score of `{k}` is not finite"));
                     }
-                    scores[i] = x;
+                    scores[i] = v
+                        .as_float()
+                        .unwrap_or_else(|_| v.as_int().unwrap_or(0) as f64);
                 }
             }
             "forbid" => {
-                let m = value.try_cast::<Map>().ok_or("`forbid` must be a map")?;
+                let m = value
+                    .try_cast::<Map>()
+                    .ok_or_else(|| ("`forbid` must be a map".to_string(), None))?;
                 for (k, v) in m {
                     let i = index(&k)?;
                     forbidden[i] = Some(v.to_string());
@@ -1049,11 +1087,81 @@ fn parse_ballot(out: Dynamic, options: &[String]) -> Result<Parsed, String> {
             }
             "why" => rationale = value.to_string(),
             other => {
-                return Err(format!(
-                    "unknown key `{other}`: expected scores, forbid or why"
+                return Err((
+                    format!("unknown key `{other}`: expected scores, forbid or why"),
+                    None,
                 ));
             }
         }
     }
     Ok((scores, forbidden, rationale))
+}
+
+/// Where in handler `name` the answer being complained about is written, as
+/// (line, column, length): the key of `option` in a map literal, else a map
+/// literal with `scores`, else the handler's body. Rhai keeps no position
+/// with a returned value, so this reads the handler's syntax tree; a map
+/// that the optimiser folded into a constant is pointed at as a whole.
+fn locate_return(ast: &AST, name: &str, option: Option<&str>) -> Option<(usize, usize, usize)> {
+    use rhai::{ASTNode, Expr};
+    let def = ast
+        .iter_fn_def()
+        .find(|f| f.name == name && f.params.len() == 1)?;
+    let (start, end) = (def.body.start_position(), def.body.end_position());
+    let key = |p: Position| (p.line().unwrap_or(0), p.position().unwrap_or(0));
+    let inside = |p: Position| !p.is_none() && key(start) <= key(p) && key(p) <= key(end);
+    let at = |p: Position| Some((p.line()?, p.position().unwrap_or(1)));
+    let has = |m: &Map, key: &str| m.contains_key(key);
+    let const_map = |d: &Dynamic| d.read_lock::<Map>().map(|m| m.clone());
+    // Best match first: 0 the option's key, 1 a constant map holding it,
+    // 2 a map with `scores`.
+    let mut best: Option<(u8, (usize, usize), usize)> = None;
+    let mut consider = |rank: u8, p: Position, len: usize| {
+        if inside(p)
+            && let Some(lc) = at(p)
+            && best.is_none_or(|(r, _, _)| rank < r)
+        {
+            best = Some((rank, lc, len));
+        }
+    };
+    let mut visit = |path: &[ASTNode]| {
+        match path.last() {
+            Some(ASTNode::Expr(Expr::Map(x, _))) => {
+                for (ident, value) in x.0.iter() {
+                    if Some(ident.name.as_str()) == option {
+                        consider(0, ident.pos, ident.name.chars().count());
+                    }
+                    if ident.name == "scores" {
+                        consider(2, ident.pos, 6);
+                        if let (Some(o), Expr::DynamicConstant(d, p)) = (option, value)
+                            && const_map(d).is_some_and(|m| has(&m, o))
+                        {
+                            consider(1, *p, 1);
+                        }
+                    }
+                }
+            }
+            Some(ASTNode::Expr(Expr::DynamicConstant(d, pos))) => {
+                if let Some(m) = const_map(d) {
+                    let inner = m.get("scores").and_then(const_map);
+                    if let (Some(o), Some(s)) = (option, &inner)
+                        && (has(s, o) || has(&m, o))
+                    {
+                        consider(1, *pos, 1);
+                    } else if option.is_some_and(|o| has(&m, o)) {
+                        consider(1, *pos, 1);
+                    } else if inner.is_some() {
+                        consider(2, *pos, 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+        true
+    };
+    ast.walk(&mut visit);
+    match best {
+        Some((_, (line, col), len)) => Some((line, col, len)),
+        None => at(start).map(|(l, c)| (l, c, 1)),
+    }
 }

@@ -518,3 +518,56 @@ fn proposed_votes_in_an_organization_and_unrest_with_a_request_run() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("2 passed, 0 failed"), "{out}");
 }
+
+/// Issue 10 (4): a score that is not a finite number names the script, the
+/// handler, the option and the line of the returned map.
+#[test]
+fn bad_scores_name_script_handler_option_and_line() {
+    for (value, what) in [
+        ("0.0 / 0.0", "NaN, not a number"),
+        ("1.0 / 0.0", "infinite"),
+        ("-1.0 / 0.0", "minus infinite"),
+        ("\"high\"", "a string, not a number"),
+        ("()", "() (nothing), not a number"),
+        ("#{ a: 1 }", "a map, not a number"),
+    ] {
+        let (code, err) = taiwan_with_russia(&format!(
+            "fn on_armed_conflict(ev) {{\n    let x = {value};\n    #{{\n        why: \"w\",\n        scores: #{{ neutrality: x }}\n    }}\n}}\n"
+        ));
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            err.starts_with(&format!(
+                "error: rule script returned an invalid decision: the score of option `neutrality` is {what}\n --> rules/russia.rhai:5:20\n"
+            )),
+            "{value}: {err}"
+        );
+        assert!(err.contains("in on_armed_conflict"), "{err}");
+    }
+    // A constant map (folded by Rhai's optimiser) is pointed at as a whole.
+    let (code, err) = taiwan_with_russia(
+        "fn on_armed_conflict(ev) {\n    #{ scores: #{ neutrality: \"x\" } }\n}\n",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--> rules/russia.rhai:2:"), "{err}");
+    // A handler returning nothing points at its body.
+    let (code, err) = taiwan_with_russia("fn on_armed_conflict(ev) {\n    let x = 1;\n}\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("error: rule script returned an invalid decision: the handler returned () (nothing), not a map\n --> rules/russia.rhai:1:"),
+        "{err}"
+    );
+}
+
+/// Issue 10 (5): scripts have no clock, so two identical runs cannot differ.
+#[test]
+fn scripts_have_no_clock() {
+    let (code, err) = taiwan_with_russia(
+        "fn on_armed_conflict(ev) {\n    let t = timestamp();\n    #{ why: `${t}` }\n}\n",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("error: rule script error: Function not found: timestamp ()"),
+        "{err}"
+    );
+    assert!(err.contains("--> rules/russia.rhai:2:13"), "{err}");
+}
