@@ -1043,18 +1043,25 @@ pub fn trace(run: &RunResult) -> Value {
                     "handler": p.handler,
                 })),
                 "outcome": rec.outcome,
-                "decisions": rec.decisions.iter().map(|d| json!({
-                    "actor": w.name(d.actor),
-                    "choice": rec.options[d.choice],
-                    "rationale": d.rationale,
-                    "handler": &*d.handler,
-                    "options": rec.options.iter().enumerate().map(|(i, o)| json!({
-                        "option": o,
-                        "score": d.scores[i],
-                        "probability": d.probabilities[i],
-                        "forbidden": d.forbidden[i].as_ref().map(|f| json!({"by": f.by, "reason": f.reason})),
-                    })).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
+                "decisions": rec.decisions.iter().map(|d| {
+                    let mut v = json!({
+                        "actor": w.name(d.actor),
+                        "choice": rec.options[d.choice],
+                        "rationale": d.rationale,
+                        "handler": &*d.handler,
+                        "options": rec.options.iter().enumerate().map(|(i, o)| json!({
+                            "option": o,
+                            "score": d.scores[i],
+                            "probability": d.probabilities[i],
+                            "forbidden": d.forbidden[i].as_ref().map(|f| json!({"by": f.by, "reason": f.reason})),
+                        })).collect::<Vec<_>>(),
+                    });
+                    // What the handler printed, only where it printed.
+                    if !d.log.is_empty() {
+                        v["log"] = json!(d.log);
+                    }
+                    v
+                }).collect::<Vec<_>>(),
             })
         })
         .collect();

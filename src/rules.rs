@@ -261,6 +261,42 @@ thread_local! {
     static LAST_STEP: RefCell<Step> = const { RefCell::new(None) };
 }
 
+/// At most this many lines of `print`/`debug` are kept per call, each cut
+/// to [`MAX_LOG_CHARS`] characters; the rest are counted.
+pub const MAX_LOG_LINES: usize = 20;
+pub const MAX_LOG_CHARS: usize = 200;
+
+thread_local! {
+    /// The lines the current call printed, and how many more were dropped.
+    static LOG: RefCell<(Vec<String>, usize)> = const { RefCell::new((Vec::new(), 0)) };
+}
+
+fn log_line(mut line: String) {
+    LOG.with(|l| {
+        let mut l = l.borrow_mut();
+        if l.0.len() < MAX_LOG_LINES {
+            if let Some((i, _)) = line.char_indices().nth(MAX_LOG_CHARS) {
+                line.truncate(i);
+                line.push('…');
+            }
+            l.0.push(line);
+        } else {
+            l.1 += 1;
+        }
+    });
+}
+
+/// Take what the current call printed (and reset for the next call).
+fn take_log() -> Vec<String> {
+    LOG.with(|l| {
+        let (mut lines, dropped) = std::mem::take(&mut *l.borrow_mut());
+        if dropped > 0 {
+            lines.push(format!("({dropped} more lines dropped)"));
+        }
+        lines
+    })
+}
+
 fn build_engine(resolver: RulesResolver, forensic: bool) -> Engine {
     let mut engine = Engine::new();
     engine
@@ -274,9 +310,21 @@ fn build_engine(resolver: RulesResolver, forensic: bool) -> Engine {
         .set_strict_variables(true);
     engine.disable_symbol("eval");
     engine.set_module_resolver(resolver);
-    // Scripts' print and debug go to stderr: stdout carries the report.
-    engine.on_print(|s| eprintln!("[rules] {s}"));
-    engine.on_debug(|s, src, pos| eprintln!("[rules] {}:{pos}: {s}", src.unwrap_or("?")));
+    // Scripts' print and debug never reach the terminal: they are kept,
+    // bounded, in the trace of the decision that printed them. The forensic
+    // replay of a failed call drops them (they were kept the first time).
+    if forensic {
+        engine.on_print(|_| {});
+        engine.on_debug(|_, _, _| {});
+    } else {
+        engine.on_print(|s| log_line(s.to_string()));
+        engine.on_debug(|s, src, pos| {
+            log_line(match src {
+                Some(src) => format!("debug {src}:{pos}: {s}"),
+                None => format!("debug {pos}: {s}"),
+            })
+        });
+    }
     register_queries(&mut engine);
     if forensic {
         #[allow(deprecated)] // volatile, not deprecated: used only to locate a runaway script
@@ -340,6 +388,8 @@ pub struct Ballot {
     pub rationale: String,
     /// Which handler answered, e.g. `rules/russia.rhai: on_armed_conflict`.
     pub handler: Arc<str>,
+    /// What the handler printed (`print`, `debug`), bounded.
+    pub log: Vec<String>,
 }
 
 /// The proposal maps a `propose` returned, and the handler's label.
@@ -665,6 +715,7 @@ impl RuleBook {
                 forbidden: vec![None; options.len()],
                 rationale: format!("no rule handles `{}`: all options equal", ctx.kind),
                 handler: "(none)".into(),
+                log: Vec::new(),
             });
         };
         let script = &self.scripts[s];
@@ -680,7 +731,10 @@ impl RuleBook {
             m.insert("actor".into(), Dynamic::from(ctx.actor.to_string()));
             m
         };
-        let out = self.invoke(s, name, arg, doing)?;
+        take_log();
+        let out = self.invoke(s, name, arg, doing);
+        let log = take_log();
+        let out = out?;
         let handler = script
             .handlers
             .get(name)
@@ -701,6 +755,7 @@ impl RuleBook {
             forbidden,
             rationale,
             handler,
+            log,
         })
     }
 
@@ -810,7 +865,11 @@ impl RuleBook {
                 ctx.actor, ctx.turn
             )
         };
-        let out = self.invoke(s, "propose", me, doing)?;
+        // What `propose` prints is dropped: no decision's trace holds it.
+        take_log();
+        let out = self.invoke(s, "propose", me, doing);
+        take_log();
+        let out = out?;
         let handler = self.scripts[s]
             .handlers
             .get("propose")

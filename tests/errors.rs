@@ -571,3 +571,53 @@ fn scripts_have_no_clock() {
     );
     assert!(err.contains("--> rules/russia.rhai:2:13"), "{err}");
 }
+
+/// Issue 10 (6): `print` and `debug` never reach the terminal; the trace of
+/// the decision keeps them, bounded (20 lines of 200 characters).
+#[test]
+fn print_and_debug_go_to_the_trace_not_the_terminal() {
+    let f = Fixture::new();
+    f.write(
+        "rules/russia.rhai",
+        "fn on_armed_conflict(ev) {\n    print(\"hello from RUS\");\n    for i in 0..30 { debug(i); }\n    #{ scores: #{ neutrality: 1.0 } }\n}\n",
+    );
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "1",
+        "--quiet",
+        "--trace",
+        "t.json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("hello") && !err.contains("debug"), "{err}");
+    let trace: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(f.path("t.json")).unwrap()).unwrap();
+    let rus = trace["runs"][0]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["decisions"].as_array().unwrap())
+        .find(|d| d["actor"] == "RUS" && d.get("log").is_some())
+        .expect("a decision of RUS with a log");
+    let log = rus["log"].as_array().unwrap();
+    assert_eq!(log[0], "hello from RUS");
+    assert_eq!(log.len(), 21, "{log:?}");
+    assert_eq!(log[20], "(11 more lines dropped)");
+}
+
+/// Issue 10 (6): the replay that locates a runaway script prints nothing,
+/// and printing in a loop is no slower than any other endless loop.
+#[test]
+fn a_runaway_printing_loop_is_silent_and_quick() {
+    let started = std::time::Instant::now();
+    let (code, err) = taiwan_with_russia(
+        "fn on_armed_conflict(ev) {\n    loop { debug(\"spam\"); print(\"spam\"); }\n}\n",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("spam\n"), "{}", &err[..err.len().min(2000)]);
+    assert!(err.starts_with("error: rule script stopped: more than 200000 operations"), "{err}");
+    assert!(err.contains("--> rules/russia.rhai:2:"), "{err}");
+    assert!(started.elapsed().as_secs_f64() < 3.0, "{:?}", started.elapsed());
+}
