@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::{Diagnostic, Error};
+use crate::diagnostic::{Diagnostic, Error, terminal_safe};
 use crate::scenario::{self, LoadOptions};
 use crate::{ensemble, experiment, report, simulate};
 
@@ -364,7 +364,10 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
                             claim.bound()
                         ));
                         if !claim.why.is_empty() {
-                            text.push_str(&format!("        why expected: {}\n", claim.why));
+                            text.push_str(&format!(
+                                "        why expected: {}\n",
+                                terminal_safe(&claim.why, false)
+                            ));
                         }
                         text.push_str(&format!(
                             "        claim at {}:{}\n        reproduce: {reproduce} --format json\n",
@@ -383,7 +386,7 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
             }
         }
         // Stream per scenario: a long test run shows progress as it goes.
-        let _ = stdout.write_all(text.as_bytes());
+        let _ = stdout.write_all(terminal_safe(&text, true).as_bytes());
         let _ = stdout.flush();
     }
     if broken > 0 {
@@ -551,8 +554,10 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
 
 fn render(summary: &crate::Summary, format: Format) -> String {
     match format {
-        Format::Text => report::text(summary),
-        Format::Brief => report::text_with(summary, true),
+        // Ids, names and texts from scenarios and scripts, made safe for a
+        // terminal (JSON keeps them as data).
+        Format::Text => terminal_safe(&report::text(summary), true).into_owned(),
+        Format::Brief => terminal_safe(&report::text_with(summary, true), true).into_owned(),
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&report::json(summary)).unwrap_or_default();
             s.push('\n');
@@ -701,7 +706,7 @@ fn sweep_command(a: SweepArgs) -> Result<String, Error> {
         let rows = experiment::sensitivity(&mut sweep, &a.vary, &eopts)?;
         out.push_str(&experiment::sensitivity_text(&rows));
     }
-    Ok(out)
+    Ok(terminal_safe(&out, true).into_owned())
 }
 
 fn compare_command(a: CompareArgs) -> Result<String, Error> {
@@ -720,7 +725,9 @@ fn compare_command(a: CompareArgs) -> Result<String, Error> {
     let pb = load(&a.b, Some(pa.seed), Some(pa.runs))?;
     let c = experiment::compare(&pa, &pb, a.ensemble.options().threads)?;
     Ok(match a.format {
-        Format::Text | Format::Brief => experiment::compare_text(&c),
+        Format::Text | Format::Brief => {
+            terminal_safe(&experiment::compare_text(&c), true).into_owned()
+        }
         Format::Json => {
             let mut s =
                 serde_json::to_string_pretty(&experiment::compare_json(&c)).unwrap_or_default();
@@ -771,7 +778,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 Error::Io { .. } => Diagnostic::new(e.to_string()).render(),
                 _ => e.to_string(),
             };
-            eprintln!("{text}");
+            eprintln!("{}", terminal_safe(&text, true));
             ExitCode::from(exit_code(&e))
         }
     }

@@ -8,6 +8,33 @@ use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+/// Whether `c` would act on a terminal rather than be shown: a control
+/// character, or a bidirectional override or isolate (U+202A–U+202E,
+/// U+2066–U+2069), which can make text read other than it is.
+fn is_hazard(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` made safe for a terminal or a text report: every control character
+/// (but line breaks and tabs, when `lines` is true) and every bidi override
+/// shown escaped, as `\u{1b}`. Text from scripts and scenarios goes through
+/// here before it is printed; JSON output keeps it as data.
+pub fn terminal_safe(s: &str, lines: bool) -> std::borrow::Cow<'_, str> {
+    let keep = |c: char| lines && (c == '\n' || c == '\t');
+    if !s.chars().any(|c| is_hazard(c) && !keep(c)) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_hazard(c) && !keep(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 /// A loaded text file, kept so diagnostics can quote it.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -228,6 +255,16 @@ mod tests {
         assert!(text.contains("--> s.yaml:2:8"), "{text}");
         assert!(text.contains("actor: IRNN"), "{text}");
         assert!(text.contains("^^^^ not an actor of the world"), "{text}");
+    }
+
+    #[test]
+    fn terminal_safe_escapes_controls_and_bidi_overrides() {
+        assert_eq!(terminal_safe("plain\ntext", true), "plain\ntext");
+        assert_eq!(
+            terminal_safe("a\u{1b}[31mb\u{202e}c\u{2066}d\ne", true),
+            "a\\u{1b}[31mb\\u{202e}c\\u{2066}d\ne"
+        );
+        assert_eq!(terminal_safe("a\nb\rc", false), "a\\u{a}b\\u{d}c");
     }
 
     #[test]

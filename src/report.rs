@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::analysis::{self, Assessment, Indicator, Thresholds, Verdict};
 use crate::claim::{Check, Claim, Subject};
+use crate::diagnostic::terminal_safe;
 use crate::events::Event;
 use crate::plan::Plan;
 use crate::record::EventRecord;
@@ -831,7 +832,7 @@ fn event_text(out: &mut String, s: &Summary, e: &EventTally, brief: bool) {
             e.turn
         );
         for (actor, (_, _, why)) in &e.proposers {
-            let _ = writeln!(out, "    proposed by {actor}: {why}");
+            let _ = writeln!(out, "    proposed by {actor}: {}", terminal_safe(why, false));
         }
     }
     if brief {
@@ -874,10 +875,15 @@ fn event_text(out: &mut String, s: &Summary, e: &EventTally, brief: bool) {
             .join(", ");
         let _ = writeln!(out, "    {actor:<4} {shares}");
         if let Some((_, r)) = order.first().and_then(|i| d.rationale.get(i)) {
-            let _ = writeln!(out, "         why: {r}");
+            let _ = writeln!(out, "         why: {}", terminal_safe(r, false));
         }
         for (i, (_, reason)) in &d.forbidden {
-            let _ = writeln!(out, "         forbidden {}: {reason}", e.options[*i]);
+            let _ = writeln!(
+                out,
+                "         forbidden {}: {}",
+                e.options[*i],
+                terminal_safe(reason, false)
+            );
         }
     }
 }

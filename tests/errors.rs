@@ -621,3 +621,38 @@ fn a_runaway_printing_loop_is_silent_and_quick() {
     assert!(err.contains("--> rules/russia.rhai:2:"), "{err}");
     assert!(started.elapsed().as_secs_f64() < 3.0, "{:?}", started.elapsed());
 }
+
+/// Issue 10 (7): control characters and bidi overrides from a script are
+/// shown escaped in the text report; JSON keeps them as data.
+#[test]
+fn control_characters_and_bidi_overrides_are_escaped_in_text() {
+    let f = Fixture::new();
+    f.write(
+        "rules/russia.rhai",
+        "fn on_armed_conflict(ev) {\n    #{ scores: #{ neutrality: 9.0 }, why: \"\\x1b[2J\\u202Eevil\\nforged line\" }\n}\n",
+    );
+    let (code, out, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "1",
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}'), "{out}");
+    assert!(
+        out.contains("why: \\u{1b}[2J\\u{202e}evil\\u{a}forged line"),
+        "{out}"
+    );
+    let (code, out, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "1",
+        "--quiet",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\\u001b[2J\u{202e}evil\\nforged line"), "{out}");
+}
