@@ -191,13 +191,23 @@ struct RulesResolver {
 }
 
 impl RulesResolver {
+    /// Decided before any file is opened, whether the target exists or not:
+    /// the path must be relative and made of plain names only (no `..`, no
+    /// root or drive); a target that exists must also resolve inside the
+    /// folder (a symbolic link may point out of it).
     fn check(&self, path: &str, pos: Position) -> Rr<()> {
+        use std::path::Component;
+        let lexical = !path.is_empty()
+            && Path::new(path)
+                .components()
+                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
         let file = self.root.join(format!("{path}.rhai"));
-        let inside = Path::new(path).is_relative()
-            && file
-                .canonicalize()
-                .map(|f| f.starts_with(&self.root))
-                .unwrap_or(true); // a missing file is reported when it is read
+        let inside = lexical
+            && match file.canonicalize() {
+                Ok(f) => f.starts_with(&self.root),
+                // Missing: reported when it is read, which stays inside.
+                Err(_) => true,
+            };
         if inside {
             Ok(())
         } else {

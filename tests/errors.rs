@@ -656,3 +656,27 @@ fn control_characters_and_bidi_overrides_are_escaped_in_text() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\\u001b[2J\u{202e}evil\\nforged line"), "{out}");
 }
+
+/// Issue 10 (8): an import is confined before any file is opened, whether
+/// its target exists or not.
+#[test]
+fn imports_leaving_the_folder_are_refused_even_when_missing() {
+    for target in [
+        "../../../../../etc/no-such-bloc-file",
+        "lib/../../x",
+        "/etc/passwd",
+    ] {
+        let f = Fixture::new();
+        f.write(
+            "rules/russia.rhai",
+            &format!("import \"{target}\" as s;\nfn on_armed_conflict(ev) {{ #{{}} }}\n"),
+        );
+        let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains(&format!("import `{target}` leaves the rules folder")),
+            "{target}: {err}"
+        );
+        assert!(err.contains("--> rules/russia.rhai:1:1"), "{err}");
+    }
+}
