@@ -680,3 +680,52 @@ fn imports_leaving_the_folder_are_refused_even_when_missing() {
         assert!(err.contains("--> rules/russia.rhai:1:1"), "{err}");
     }
 }
+
+/// Issue 10 (3): a shock's `set:`/`add:` refuse NaN, infinities and values
+/// out of range, at their position.
+#[test]
+fn shock_changes_refuse_nan_and_infinity() {
+    let f = Fixture::new();
+    f.edit(
+        "scenarios/astana-2005.yaml",
+        "{path: relations.UZB.USA.threat, set: 0.7}",
+        "{path: relations.UZB.USA.threat, set: .nan}",
+    );
+    f.edit(
+        "scenarios/astana-2005.yaml",
+        "{path: relations.KAZ.USA.threat, add: 0.2}",
+        "{path: relations.KAZ.USA.threat, add: .inf}",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/astana-2005.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("error: `set:` of `relations.UZB.USA.threat` in event `colour-revolutions` must be between 0 and 1, found NaN"),
+        "{err}"
+    );
+    assert!(err.contains("--> scenarios/astana-2005.yaml:33:"), "{err}");
+    assert!(err.contains("must be between -1 and 1, found inf"), "{err}");
+    assert!(err.contains("--> scenarios/astana-2005.yaml:35:"), "{err}");
+}
+
+/// Issue 10 (3): `--set` applies the world loader's range and finiteness check.
+#[test]
+fn set_option_checks_range_and_finiteness() {
+    for value in ["5", "nan", "-0.1", "inf"] {
+        let f = Fixture::new();
+        let set = format!("relations.RUS.USA.threat={value}");
+        let (code, _, err) = f.bloc(&[
+            "run",
+            "scenarios/taiwan-crisis.yaml",
+            "--runs",
+            "1",
+            "--set",
+            &set,
+        ]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.starts_with("error: --set relations.RUS.USA.threat="),
+            "{err}"
+        );
+        assert!(err.contains("the value must be between 0 and 1"), "{err}");
+    }
+}

@@ -122,10 +122,13 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
     }
     for (p, v) in &opts.overrides {
         match world.param(p) {
-            Ok(param) => {
-                uncertainty::forget(&mut samples, &param);
-                world.set(&param, *v)
-            }
+            Ok(param) => match check::unit_value(*v, &format!("--set {p}={v}: the value")) {
+                Ok(v) => {
+                    uncertainty::forget(&mut samples, &param);
+                    world.set(&param, v)
+                }
+                Err(msg) => c.errors.push(Diagnostic::new(msg)),
+            },
             Err(msg) => c
                 .errors
                 .push(Diagnostic::new(format!("in --set {p}={v}: {msg}"))),

@@ -450,9 +450,9 @@ pub(super) struct RawBacker {
 pub(super) struct RawChange {
     pub(super) path: Spanned<String>,
     #[serde(default)]
-    pub(super) set: Option<f64>,
+    pub(super) set: Option<Spanned<f64>>,
     #[serde(default)]
-    pub(super) add: Option<f64>,
+    pub(super) add: Option<Spanned<f64>>,
 }
 
 pub(super) type SpannedIds = Spanned<Vec<Spanned<String>>>;
