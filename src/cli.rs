@@ -172,7 +172,7 @@ struct RunArgs {
 #[derive(clap::Args, Debug, Clone)]
 struct EnsembleArgs {
     /// Worker threads (default: all cores). The output does not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=crate::plan::limits::MAX_THREADS as i64))]
     threads: Option<u32>,
     /// No progress bar.
     #[arg(long)]

@@ -729,3 +729,87 @@ fn set_option_checks_range_and_finiteness() {
         assert!(err.contains("the value must be between 0 and 1"), "{err}");
     }
 }
+
+/// Issue 10 (10): no runs is an input error, not a verdict drawn from none.
+#[test]
+fn zero_runs_is_an_input_error() {
+    let f = Fixture::new();
+    let (code, out, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "0"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.starts_with("error: --runs 0: at least one run is needed"),
+        "{err}"
+    );
+    assert!(!err.contains("--shard"), "{err}");
+    let f = Fixture::new();
+    f.write("scenarios/case.yaml", &format!("{HEAD}runs: 0\ntimeline: []\n"));
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.starts_with("error: runs: at least one run is needed"), "{err}");
+    assert!(err.contains("--> scenarios/case.yaml:6:7"), "{err}");
+}
+
+/// Issue 10 (1): turns, runs, timeline length, actors and threads have
+/// documented limits, each a clear (positioned) error.
+#[test]
+fn limits_on_turns_runs_events_actors_and_threads() {
+    let f = Fixture::new();
+    let started = std::time::Instant::now();
+    f.write(
+        "scenarios/case.yaml",
+        &format!("{}timeline: []\n", HEAD.replace("turns: 1", "turns: 4294967295")),
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: turns must be between 1 and 1000, found 4294967295\n --> scenarios/case.yaml:4:8"),
+        "{err}"
+    );
+    assert!(started.elapsed().as_secs() < 5);
+
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "10000001"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: --runs 10000001: at most 10000000 runs in one ensemble"),
+        "{err}"
+    );
+
+    let mut timeline = String::from("timeline:\n");
+    for i in 0..10_001 {
+        timeline.push_str(&format!(
+            "  - {{turn: 1, id: e{i}, kind: declaration, org: SCO, text: t, theme: internal}}\n"
+        ));
+    }
+    f.write("scenarios/case.yaml", &format!("{HEAD}{timeline}"));
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: the timeline has 10001 events, more than the limit of 10000\n"),
+        "{err}"
+    );
+    assert!(err.contains("scenarios/case.yaml:10007:19"), "{err}");
+
+    let mut actors = String::from("extend:\n  actors:\n");
+    for i in 0..1_001 {
+        actors.push_str(&format!("    X{i}: {{name: x}}\n"));
+    }
+    f.write("scenarios/case.yaml", &format!("{HEAD}{actors}timeline: []\n"));
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: more than 1000 actors in the world\n")
+            && err.contains("the first actor over the limit"),
+        "{err}"
+    );
+
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "1",
+        "--threads",
+        "10000",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("10000 is not in 1..=256"), "{err}");
+}

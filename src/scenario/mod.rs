@@ -19,6 +19,7 @@ use serde::Deserialize;
 use crate::analysis::{GroupSpec, Thresholds};
 use crate::diagnostic::{Diagnostic, Error, SourceFile, Span};
 use crate::events::{self, Event};
+use crate::plan::limits::{MAX_EVENTS, MAX_RUNS, MAX_TURNS};
 use crate::plan::{CustomKind, Plan};
 use crate::rules::RuleBook;
 use crate::uncertainty::{self, Sample};
@@ -145,12 +146,47 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
             "0 picks the best option; higher values spread choices",
         );
     }
-    if raw.turns.value == 0 {
+    if raw.turns.value == 0 || raw.turns.value > MAX_TURNS {
         c.error(
-            span_at(raw.turns.referenced, 1),
-            "turns must be at least 1".into(),
+            span_at(raw.turns.referenced, raw.turns.value.to_string().len()),
+            format!(
+                "turns must be between 1 and {MAX_TURNS}, found {}",
+                raw.turns.value
+            ),
             "here",
         );
+    }
+    let runs = opts.runs.unwrap_or(raw.runs.value);
+    if runs == 0 || runs > MAX_RUNS {
+        let msg = if runs == 0 {
+            "at least one run is needed: a verdict from no runs means nothing".to_string()
+        } else {
+            format!("at most {MAX_RUNS} runs in one ensemble, found {runs}")
+        };
+        match opts.runs {
+            Some(n) if n == 0 => c.errors.push(Diagnostic::new(format!("--runs 0: {msg}"))),
+            Some(n) => c.errors.push(
+                Diagnostic::new(format!("--runs {n}: {msg}"))
+                    .note("use --shard K/N and `bloc merge` for more runs"),
+            ),
+            None => c.error(
+                span_at(raw.runs.referenced, runs.to_string().len()),
+                format!("runs: {msg}"),
+                "here",
+            ),
+        }
+    }
+    if raw.timeline.len() > MAX_EVENTS {
+        let ev = &raw.timeline[MAX_EVENTS];
+        c.error(
+            str_span(&ev.id),
+            format!(
+                "the timeline has {} events, more than the limit of {MAX_EVENTS}",
+                raw.timeline.len()
+            ),
+            "the first event over the limit",
+        );
+        return Err(Error::Invalid(c.errors));
     }
 
     let mut groups: Vec<GroupSpec> = Vec::new();
@@ -362,7 +398,6 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
     let rules = RuleBook::load(&rules_dir, &world, &world_file)?;
 
     let seed = opts.seed.unwrap_or(raw.seed);
-    let runs = opts.runs.unwrap_or(raw.runs.value);
     let mut fp = Fingerprint::default();
     fp.add(file.text.as_bytes());
     for text in &world_texts {
