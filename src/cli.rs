@@ -580,7 +580,7 @@ struct Aggregate {
 fn merge_command(a: MergeArgs) -> Result<String, Error> {
     let mut parts: Vec<(PathBuf, Aggregate)> = Vec::new();
     for f in &a.files {
-        let text = std::fs::read_to_string(f).map_err(|e| Error::io(f, e))?;
+        let text = crate::diagnostic::SourceFile::read(f)?.text;
         let agg: Aggregate = serde_json::from_str(&text).map_err(|e| {
             Error::one(Diagnostic::new(format!(
                 "{}:{}:{}: not a bloc aggregate file: {e}",

@@ -6,6 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::plan::limits::MAX_INPUT_BYTES;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 /// Whether `c` would act on a terminal rather than be shown: a control
@@ -47,6 +48,65 @@ impl SourceFile {
         SourceFile {
             path: path.into(),
             text: text.into(),
+        }
+    }
+
+    /// Read a scenario, world, rule or aggregate file as text, refusing
+    /// before reading a file larger than [`MAX_INPUT_BYTES`] (by its size,
+    /// or by a bounded read for what has none, like `/dev/zero`), and text
+    /// that is not UTF-8, at the line and column of the first bad byte.
+    /// I/O failures are `Error::Io`; the others are input errors.
+    pub fn read(path: &Path) -> Result<SourceFile, Error> {
+        use std::io::Read;
+        let limit = MAX_INPUT_BYTES;
+        let too_large = |size: String| {
+            Error::one(
+                Diagnostic::new(format!(
+                    "`{}` is {size}: input files are limited to {} MiB",
+                    path.display(),
+                    limit / (1024 * 1024)
+                ))
+                .note("scenario, world and rule files are text of a few kilobytes"),
+            )
+        };
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+        if meta.is_dir() {
+            return Err(Error::io(
+                path,
+                std::io::Error::other("is a folder, not a file"),
+            ));
+        }
+        if meta.is_file() && meta.len() > limit {
+            return Err(too_large(format!("{} bytes", meta.len())));
+        }
+        let mut bytes = Vec::new();
+        file.take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, e))?;
+        if bytes.len() as u64 > limit {
+            return Err(too_large("larger than that".to_string()));
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(SourceFile::new(path, text)),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let before = String::from_utf8_lossy(&bytes[..at]);
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                let shown = SourceFile::new(path, String::from_utf8_lossy(&bytes).into_owned());
+                Err(Error::one(
+                    Diagnostic::new(format!(
+                        "`{}` is not UTF-8 text: byte 0x{:02x} at byte offset {at}",
+                        path.display(),
+                        bytes[at]
+                    ))
+                    .at(&shown, Span::new(line, column, 1))
+                    .label("not UTF-8")
+                    .note("save the file as UTF-8"),
+                ))
+            }
         }
     }
 

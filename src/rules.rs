@@ -230,8 +230,25 @@ impl RulesResolver {
             return Err(EvalAltResult::ErrorModuleNotFound(path.into(), pos).into());
         }
         let file = self.root.join(format!("{path}.rhai"));
-        let text = std::fs::read_to_string(&file)
-            .map_err(|_| Box::new(EvalAltResult::ErrorModuleNotFound(path.into(), pos)))?;
+        let text = match SourceFile::read(&file) {
+            Ok(f) => f.text,
+            Err(Error::Io { .. }) => {
+                return Err(EvalAltResult::ErrorModuleNotFound(path.into(), pos).into());
+            }
+            // Too large, or not UTF-8: said as such, at the import.
+            Err(e) => {
+                let msg = e
+                    .diagnostics()
+                    .first()
+                    .map_or_else(|| e.to_string(), |d| d.message.clone());
+                return Err(EvalAltResult::ErrorInModule(
+                    path.into(),
+                    EvalAltResult::ErrorRuntime(msg.into(), Position::NONE).into(),
+                    pos,
+                )
+                .into());
+            }
+        };
         let f = SourceFile::new(self.dir.join(format!("{path}.rhai")), text);
         texts.insert(path.to_string(), f.clone());
         Ok(f)
@@ -506,13 +523,13 @@ impl RuleBook {
                 return Ok(*i);
             }
             let path = dir.join(format!("{stem}.rhai"));
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                Box::new(Diagnostic::new(format!(
-                    "cannot read rule script `{}`: {e}",
+            let file = SourceFile::read(&path).map_err(|e| match e {
+                Error::Io { source, .. } => Box::new(Diagnostic::new(format!(
+                    "cannot read rule script `{}`: {source}",
                     path.display()
-                )))
+                ))),
+                e => Box::new(e.diagnostics()[0].clone()),
             })?;
-            let file = SourceFile::new(&path, text);
             let mut ast = book.engine.compile(&*file.text).map_err(|e| {
                 let e: Box<EvalAltResult> = e.into();
                 Box::new(book.diagnose(&e, &file, None))

@@ -813,3 +813,44 @@ fn limits_on_turns_runs_events_actors_and_threads() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("10000 is not in 1..=256"), "{err}");
 }
+
+/// Issue 10 (2): input files are limited in size, checked before reading
+/// (by size, or by a bounded read for a device like /dev/zero).
+#[test]
+fn input_files_are_limited_in_size() {
+    let f = Fixture::new();
+    let big = std::fs::File::create(f.path("scenarios/big.yaml")).unwrap();
+    big.set_len(17 * 1024 * 1024).unwrap();
+    let started = std::time::Instant::now();
+    let (code, _, err) = f.bloc(&["run", "scenarios/big.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: `scenarios/big.yaml` is 17825792 bytes: input files are limited to 16 MiB"),
+        "{err}"
+    );
+    if std::path::Path::new("/dev/zero").exists() {
+        let (code, _, err) = f.bloc(&["run", "/dev/zero"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.starts_with("error: `/dev/zero` is larger than that: input files are limited to 16 MiB"),
+            "{err}"
+        );
+        f.write(
+            "scenarios/case.yaml",
+            "name: x\nworld: /dev/zero\nseed: 1\nturns: 1\ngroups: []\ntimeline: []\n",
+        );
+        let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("input files are limited to 16 MiB"), "{err}");
+        #[cfg(unix)]
+        {
+            std::fs::remove_file(f.path("rules/russia.rhai")).unwrap();
+            std::os::unix::fs::symlink("/dev/zero", f.path("rules/russia.rhai")).unwrap();
+            let (code, _, err) =
+                f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+            assert_eq!(code, 2, "{err}");
+            assert!(err.contains("input files are limited to 16 MiB"), "{err}");
+        }
+    }
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+}

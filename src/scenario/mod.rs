@@ -42,8 +42,7 @@ pub struct LoadOptions {
 }
 
 pub(super) fn read(path: &Path) -> Result<SourceFile, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    Ok(SourceFile::new(path, text))
+    SourceFile::read(path)
 }
 
 /// Parse YAML into `T`, turning the parser's error into a positioned diagnostic.
@@ -453,6 +452,16 @@ impl Fingerprint {
 
     /// Every `.rhai` file under `dir`, in sorted order, with its path.
     fn add_dir(&mut self, root: &Path, dir: &Path) {
+        self.add_dir_at(root, dir, 0);
+    }
+
+    /// Folders at most 16 deep (a symbolic link may loop), files read up
+    /// to the input size limit.
+    fn add_dir_at(&mut self, root: &Path, dir: &Path, depth: usize) {
+        use std::io::Read;
+        if depth > 16 {
+            return;
+        }
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
@@ -460,11 +469,16 @@ impl Fingerprint {
         paths.sort();
         for p in paths {
             if p.is_dir() {
-                self.add_dir(root, &p);
+                self.add_dir_at(root, &p, depth + 1);
             } else if p.extension().is_some_and(|x| x == "rhai") {
                 let rel = p.strip_prefix(root).unwrap_or(&p);
                 self.add(rel.to_string_lossy().as_bytes());
-                self.add(&std::fs::read(&p).unwrap_or_default());
+                let mut bytes = Vec::new();
+                if let Ok(f) = std::fs::File::open(&p) {
+                    let limit = crate::plan::limits::MAX_INPUT_BYTES;
+                    let _ = f.take(limit).read_to_end(&mut bytes);
+                }
+                self.add(&bytes);
             }
         }
     }
