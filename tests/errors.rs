@@ -854,3 +854,66 @@ fn input_files_are_limited_in_size() {
     }
     assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
 }
+
+/// Issue 10 (9): invalid UTF-8 in a scenario, a world or a rule script is
+/// an input error at the line and column of the first bad byte.
+#[test]
+fn invalid_utf8_is_positioned_in_scenarios_worlds_and_scripts() {
+    let f = Fixture::new();
+    let mut bytes = HEAD.as_bytes().to_vec();
+    bytes.extend_from_slice(b"timeline: []\n# caf\xff\n");
+    std::fs::write(f.path("scenarios/case.yaml"), &bytes).unwrap();
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "error: `scenarios/case.yaml` is not UTF-8 text: byte 0xff at byte offset {}\n --> scenarios/case.yaml:7:6\n",
+            HEAD.len() + 18
+        )),
+        "{err}"
+    );
+
+    let mut world = std::fs::read(f.path("scenarios/worlds/sco-2008.yaml")).unwrap();
+    world.splice(0..0, b"# \xc3\x28\n".iter().copied());
+    std::fs::write(f.path("scenarios/worlds/bad.yaml"), &world).unwrap();
+    f.write(
+        "scenarios/case.yaml",
+        &format!("{}timeline: []\n", HEAD.replace("sco-2008", "bad")),
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: `scenarios/worlds/bad.yaml` is not UTF-8 text: byte 0xc3 at byte offset 2\n --> scenarios/worlds/bad.yaml:1:3\n"),
+        "{err}"
+    );
+
+    std::fs::write(
+        f.path("rules/russia.rhai"),
+        b"fn on_armed_conflict(ev) {\n    // \xfe\n    #{}\n}\n",
+    )
+    .unwrap();
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: `rules/russia.rhai` is not UTF-8 text: byte 0xfe at byte offset 34\n --> rules/russia.rhai:2:8\n"),
+        "{err}"
+    );
+}
+
+/// Issue 10 (9): a group with neither `org` nor `actors`, and a scenario's
+/// `rules:` naming a missing folder, are positioned.
+#[test]
+fn group_without_members_and_missing_rules_folder_are_positioned() {
+    check(
+        "name: broken\nworld: worlds/sco-2008.yaml\nseed: 1\nturns: 1\ngroups:\n  - {id: g}\ntimeline: []\n",
+        &[],
+        2,
+        "error: a group needs exactly one of `org` or `actors`, and has neither\n --> scenarios/case.yaml:6:5\n  |\n6 |   - {id: g}\n  |     ^ this group\n",
+    );
+    check(
+        &format!("{HEAD}rules: ../no-such-rules\ntimeline: []\n"),
+        &[],
+        2,
+        "error: cannot open rules folder `scenarios/../no-such-rules`: no such folder\n --> scenarios/case.yaml:6:8\n  |\n6 | rules: ../no-such-rules\n  |        ^^^^^^^^^^^^^^^^ named here (relative to the scenario file)\n",
+    );
+}

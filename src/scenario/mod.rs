@@ -189,7 +189,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
     }
 
     let mut groups: Vec<GroupSpec> = Vec::new();
-    for g in &raw.groups {
+    for sg in &raw.groups {
+        let g = &sg.value;
         if let Some(id) = &g.id {
             c.id(id, "group");
         }
@@ -232,16 +233,23 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
                     rivals,
                 });
             }
-            _ => c.errors.push(
-                Diagnostic::new("a group needs exactly one of `org` or `actors`".to_string())
-                    .in_file(&file),
+            (org, _) => c.error(
+                match org {
+                    Some(o) => str_span(o),
+                    None => span_at(sg.referenced, 1),
+                },
+                format!(
+                    "a group needs exactly one of `org` or `actors`, {}",
+                    if org.is_some() { "not both" } else { "and has neither" }
+                ),
+                "this group",
             ),
         }
     }
 
     // Group ids key the tallies, claims and comparisons: one group per id.
     let mut seen = BTreeMap::new();
-    for g in &raw.groups {
+    for g in raw.groups.iter().map(|g| &g.value) {
         let Some(k) = g.id.as_ref().or(g.org.as_ref()) else {
             continue;
         };
@@ -391,9 +399,22 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
 
     let rules_dir = match (&opts.rules, &raw.rules) {
         (Some(dir), _) => dir.clone(),
-        (None, Some(dir)) => base_dir.join(dir),
+        (None, Some(dir)) => base_dir.join(&dir.value),
         (None, None) => PathBuf::from("rules"),
     };
+    // A missing folder named in the scenario is an error at its `rules:`.
+    if let (None, Some(dir)) = (&opts.rules, &raw.rules)
+        && !rules_dir.is_dir()
+    {
+        return Err(Error::one(
+            Diagnostic::new(format!(
+                "cannot open rules folder `{}`: no such folder",
+                rules_dir.display()
+            ))
+            .at(&file, str_span(dir))
+            .label("named here (relative to the scenario file)"),
+        ));
+    }
     let rules = RuleBook::load(&rules_dir, &world, &world_file)?;
 
     let seed = opts.seed.unwrap_or(raw.seed);

@@ -324,8 +324,8 @@ pub(super) struct RawScenario {
     #[serde(default = "default_temperature")]
     pub(super) temperature: Spanned<f64>,
     #[serde(default)]
-    pub(super) rules: Option<String>,
-    pub(super) groups: Vec<RawGroup>,
+    pub(super) rules: Option<Spanned<String>>,
+    pub(super) groups: Vec<Spanned<RawGroup>>,
     #[serde(default)]
     pub(super) thresholds: RawThresholds,
     #[serde(default)]
