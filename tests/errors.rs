@@ -917,3 +917,33 @@ fn group_without_members_and_missing_rules_folder_are_positioned() {
         "error: cannot open rules folder `scenarios/../no-such-rules`: no such folder\n --> scenarios/case.yaml:6:8\n  |\n6 | rules: ../no-such-rules\n  |        ^^^^^^^^^^^^^^^^ named here (relative to the scenario file)\n",
     );
 }
+
+/// Issue 10 (13): a refusal of the YAML parser's budget reads as a sentence.
+#[test]
+fn yaml_budget_refusal_is_a_sentence() {
+    let f = Fixture::new();
+    let list = vec!["SCO"; 260_000].join(",");
+    f.write(
+        "scenarios/case.yaml",
+        &format!(
+            "{}timeline: []\n",
+            HEAD.replace("{org: SCO}", &format!("{{org: SCO, rivals: [{list}]}}"))
+        ),
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: this YAML is too large to read: it has more than 250,000 values, lists and maps; a scenario or world is far smaller\n"),
+        "{err}"
+    );
+    assert!(!err.contains("budget breached"), "{err}");
+    let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
+    f.write("scenarios/worlds/deep.yaml", &format!("x: {deep}\n"));
+    f.write(
+        "scenarios/case.yaml",
+        &format!("{}timeline: []\n", HEAD.replace("sco-2008", "deep")),
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("levels deep"), "{err}");
+}

@@ -65,7 +65,35 @@ pub(super) fn yaml_message(e: &serde_saphyr::Error) -> String {
         Some(i) => text[..i].to_string(),
         None => text,
     };
-    format!("invalid YAML: {}", text.trim())
+    let text = text.trim();
+    match text.strip_prefix("budget breached: ") {
+        Some(breach) => budget_message(breach),
+        None => format!("invalid YAML: {text}"),
+    }
+}
+
+/// A refusal of the YAML parser's budget (its defaults: 250,000 nodes, 64
+/// levels, 1,000,000 events, 50,000 aliases and anchors, 1,024 documents) as
+/// a sentence; the parser says only `budget breached: Nodes { nodes: … }`.
+fn budget_message(breach: &str) -> String {
+    let name = breach
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or(breach);
+    let what = match name {
+        "Nodes" => "it has more than 250,000 values, lists and maps",
+        "Depth" => "it nests lists and maps more than 64 levels deep",
+        "Events" => "it is longer than the parser reads (1,000,000 parser events)",
+        "Aliases" | "Anchors" | "AliasAnchorRatio" | "RecordedAnchorEvents"
+        | "RecordedAnchorBytes" => {
+            "it repeats anchors (`&a`) through aliases (`*a`) far more than a scenario needs (an alias bomb?)"
+        }
+        "Documents" => "it holds more than 1,024 YAML documents (`---`)",
+        "ScalarBytes" => "its texts add up to more than 64 MiB",
+        "MergeKeys" => "it has more than 10,000 merge keys (`<<`)",
+        _ => "it exceeds one of the parser's limits",
+    };
+    format!("this YAML is too large to read: {what}; a scenario or world is far smaller")
 }
 
 /// Load a scenario file and everything it names, check it all, and compile
