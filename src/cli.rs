@@ -522,7 +522,7 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
     }
     if let Some(path) = &a.out {
         let doc = Aggregate {
-            bloc_aggregate: 1,
+            bloc_aggregate: AGGREGATE_FORMAT,
             fingerprint: plan.fingerprint.clone(),
             total_runs: plan.runs,
             range: eopts
@@ -577,6 +577,80 @@ struct Aggregate {
     summary: crate::Summary,
 }
 
+/// The aggregate format this bloc writes and reads (`bloc_aggregate`).
+const AGGREGATE_FORMAT: u32 = 1;
+
+/// Refuse an aggregate file whose header does not hold together: another
+/// format, a reversed range, a range past the total, or a summary whose
+/// number of runs is not its range's.
+fn check_aggregate(path: &Path, agg: &Aggregate) -> Result<(), Error> {
+    let refuse = |what: String| {
+        Err(Error::one(
+            Diagnostic::new(format!("{}: {what}", path.display()))
+                .note("merge only files written by `bloc run --out`, unchanged"),
+        ))
+    };
+    let (start, end) = agg.range;
+    if agg.bloc_aggregate != AGGREGATE_FORMAT {
+        return refuse(format!(
+            "aggregate format {}, but this bloc reads format {AGGREGATE_FORMAT}",
+            agg.bloc_aggregate
+        ));
+    }
+    if agg.fingerprint.is_empty() {
+        return refuse("the aggregate has no input fingerprint".into());
+    }
+    if start > end {
+        return refuse(format!("its range of runs is reversed ({start}..{end})"));
+    }
+    if end > agg.total_runs || agg.total_runs > crate::plan::limits::MAX_RUNS {
+        return refuse(format!(
+            "its range of runs {start}..{end} does not fit in its total of {} runs",
+            agg.total_runs
+        ));
+    }
+    if agg.summary.runs != u64::from(end - start) {
+        return refuse(format!(
+            "it covers runs {start}..{end} ({} runs) but its summary counts {}",
+            end - start,
+            agg.summary.runs
+        ));
+    }
+    Ok(())
+}
+
+/// Add up the summaries of `parts`. A count that overflows (which no file
+/// bloc wrote can hold: the runs are checked against their ranges) is a
+/// refusal, not a wrapped number or a crash.
+fn merge_checked(parts: &[(PathBuf, Aggregate)]) -> Result<crate::Summary, Error> {
+    let add = || {
+        let mut summary = parts[0].1.summary.clone();
+        for (_, agg) in &parts[1..] {
+            summary.merge(&agg.summary);
+        }
+        summary
+    };
+    // bloc's own code is built with overflow checks (Cargo.toml): an
+    // overflow panics, caught here, silently, and reported.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(add);
+    std::panic::set_hook(hook);
+    result.map_err(|_| {
+        Error::one(
+            Diagnostic::new(format!(
+                "the counts of {} overflow when added: a file was altered or is not bloc's",
+                parts
+                    .iter()
+                    .map(|(p, _)| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .note("merge only files written by `bloc run --out`, unchanged"),
+        )
+    })
+}
+
 fn merge_command(a: MergeArgs) -> Result<String, Error> {
     let mut parts: Vec<(PathBuf, Aggregate)> = Vec::new();
     for f in &a.files {
@@ -589,6 +663,7 @@ fn merge_command(a: MergeArgs) -> Result<String, Error> {
                 e.column()
             )))
         })?;
+        check_aggregate(f, &agg)?;
         parts.push((f.clone(), agg));
     }
     let (first_path, first) = &parts[0];
@@ -624,20 +699,19 @@ fn merge_command(a: MergeArgs) -> Result<String, Error> {
             ))));
         }
     }
-    let covered: u32 = ranges.iter().map(|r| r.1 - r.0).sum();
-    if covered != first.total_runs {
+    // Ranges are checked (start <= end <= total) and do not overlap, so
+    // this sum is at most the total.
+    let covered: u64 = ranges.iter().map(|r| u64::from(r.1 - r.0)).sum();
+    if covered != u64::from(first.total_runs) {
         eprintln!(
             "note: the files cover {covered} of {} runs; the report is of those",
             first.total_runs
         );
     }
-    let mut summary = first.summary.clone();
-    for (_, agg) in &parts[1..] {
-        summary.merge(&agg.summary);
-    }
+    let summary = merge_checked(&parts)?;
     if let Some(path) = &a.out {
         let doc = Aggregate {
-            bloc_aggregate: 1,
+            bloc_aggregate: AGGREGATE_FORMAT,
             fingerprint: first.fingerprint.clone(),
             total_runs: first.total_runs,
             range: (ranges[0].0, ranges[ranges.len() - 1].1),
@@ -768,7 +842,8 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match result {
         Ok((out, code)) => {
             let mut stdout = std::io::stdout().lock();
-            if stdout.write_all(out.as_bytes()).is_err() {
+            if let Err(e) = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+                eprintln!("error: cannot write the report to standard output: {e}");
                 return ExitCode::from(3);
             }
             ExitCode::from(code)

@@ -947,3 +947,85 @@ fn yaml_budget_refusal_is_a_sentence() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("levels deep"), "{err}");
 }
+
+/// Issue 10 (12): `bloc merge` checks the format, the ranges and overflow
+/// of what it merges, and refuses altered files with a clear error.
+#[test]
+fn merge_refuses_altered_aggregates() {
+    let f = Fixture::new();
+    for (k, out) in [("1/2", "a.json"), ("2/2", "b.json")] {
+        let (code, _, err) = f.bloc(&[
+            "run",
+            "scenarios/taiwan-crisis.yaml",
+            "--runs",
+            "4",
+            "--quiet",
+            "--shard",
+            k,
+            "--out",
+            out,
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let b = std::fs::read_to_string(f.path("b.json")).unwrap();
+    // Edited as text: the sums are u128, beyond serde_json::Value's numbers.
+    let merge_with = |from: &str, to: &str| {
+        let i = b.find(from).unwrap_or_else(|| panic!("`{from}` not in b.json"));
+        let edited = format!("{}{to}{}", &b[..i], &b[i + from.len()..]);
+        std::fs::write(f.path("bad.json"), edited).unwrap();
+        let (code, out, err) = f.bloc(&["merge", "a.json", "bad.json"]);
+        assert!(!err.contains("panicked"), "{err}");
+        (code, out, err)
+    };
+    let (code, _, err) = merge_with("\"range\":[2,4]", "\"range\":[4,2]");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: bad.json: its range of runs is reversed (4..2)"),
+        "{err}"
+    );
+    let (code, _, err) = merge_with("\"bloc_aggregate\":1", "\"bloc_aggregate\":2");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: bad.json: aggregate format 2, but this bloc reads format 1"),
+        "{err}"
+    );
+    let (code, _, err) = merge_with("\"range\":[2,4]", "\"range\":[2,9]");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("does not fit in its total of 4 runs"), "{err}");
+    let (code, _, err) = merge_with("\"runs\":2,", "\"runs\":7,");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("covers runs 2..4 (2 runs) but its summary counts 7"), "{err}");
+    // Counts that no run could give, in both files: their sum overflows.
+    let huge = |text: &str| text.replacen("\"verdicts\":[0,", "\"verdicts\":[18446744073709551615,", 1);
+    let a = std::fs::read_to_string(f.path("a.json")).unwrap();
+    std::fs::write(f.path("huge-a.json"), huge(&a)).unwrap();
+    std::fs::write(f.path("huge-b.json"), huge(&b)).unwrap();
+    let (code, out, err) = f.bloc(&["merge", "huge-a.json", "huge-b.json"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.starts_with("error: the counts of huge-a.json, huge-b.json overflow when added"),
+        "{err}"
+    );
+}
+
+/// Issue 10 (12): a report that cannot be written (a full disk) is said so
+/// on stderr, with exit 3.
+#[test]
+fn a_full_stdout_is_reported() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let f = Fixture::new();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
+        .args(["run", "scenarios/taiwan-crisis.yaml", "--runs", "2", "--quiet"])
+        .current_dir(f.dir.path())
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.starts_with("error: cannot write the report to standard output:"),
+        "{err}"
+    );
+}
