@@ -229,18 +229,78 @@ fn parse_set(s: &str) -> Result<(String, f64), String> {
     Ok((path.trim().to_string(), v))
 }
 
-/// Write a file whole or not at all: into a temporary file beside it, then
-/// renamed over the target.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+/// The temporary files being written, removed on SIGINT or SIGTERM.
+static TEMPS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn temps() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    TEMPS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// On SIGINT or SIGTERM: remove the temporary files being written (their
+/// targets keep their old contents) and exit with 130.
+fn remove_temps_on_signal() {
+    let _ = ctrlc::set_handler(|| {
+        for p in temps().iter() {
+            let _ = std::fs::remove_file(p);
+        }
+        eprintln!("bloc: interrupted; no output file was changed");
+        std::process::exit(130);
+    });
+}
+
+/// Whether process `pid` still runs (where /proc tells; elsewhere, no).
+fn alive(pid: u32) -> bool {
+    pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// A temporary file beside `path`, named `.bloc-tmp-<name>-<pid>-XXXXXX`:
+/// removed on any error (dropped), on SIGINT and SIGTERM (registered), and,
+/// if a SIGKILL left it, by the next bloc writing the same target (one whose
+/// process is gone).
+fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(path, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    let name = path
+        .file_name()
+        .map_or("out".into(), |n| n.to_string_lossy().into_owned());
+    let prefix = format!(".bloc-tmp-{name}-");
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let file = e.file_name();
+            let Some(rest) = file.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+                continue;
+            };
+            let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(|p| !alive(p)) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("{prefix}{}-", std::process::id()))
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(path, e))?;
+    temps().push(tmp.path().to_path_buf());
+    Ok(tmp)
+}
+
+/// Rename a finished temporary file over its target.
+fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
+    let at = tmp.path().to_path_buf();
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    let done = tmp.persist(path).map_err(|e| Error::io(path, e.error));
+    temps().retain(|p| *p != at);
+    done.map(|_| ())
+}
+
+/// Write a file whole or not at all: into a temporary file beside it, then
+/// renamed over the target.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let mut tmp = temp_beside(path)?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    persist(tmp, path)
 }
 
 /// The scenario files `bloc test` looks at: named files, and the `.yaml`
@@ -413,11 +473,7 @@ struct StreamFile {
 
 impl StreamFile {
     fn create(path: &Path) -> Result<StreamFile, Error> {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(path, e))?;
+        let tmp = temp_beside(path)?;
         Ok(StreamFile {
             path: path.to_path_buf(),
             tmp: std::io::BufWriter::new(tmp),
@@ -436,9 +492,7 @@ impl StreamFile {
             .tmp
             .into_inner()
             .map_err(|e| Error::io(&path, e.into_error()))?;
-        tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
-        tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
-        Ok(())
+        persist(tmp, &path)
     }
 }
 
@@ -831,6 +885,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    remove_temps_on_signal();
     let result = match cli.command {
         Command::Run(a) => run_command(a).map(|s| (s, 0)),
         Command::Test(a) => test_command(a),

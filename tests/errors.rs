@@ -1029,3 +1029,105 @@ fn a_full_stdout_is_reported() {
         "{err}"
     );
 }
+
+/// Files in `dir` whose names start with `prefix`.
+fn files_starting(dir: &std::path::Path, prefix: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with(prefix))
+        .collect()
+}
+
+/// Issue 10 (11): SIGTERM or SIGINT during a run removes its temporary
+/// files and leaves the targets as they were.
+#[cfg(unix)]
+#[test]
+fn temporary_files_are_removed_on_sigterm_and_sigint() {
+    for signal in ["-TERM", "-INT"] {
+        let f = Fixture::new();
+        f.write("trace.json", "old");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
+            .args([
+                "run",
+                "scenarios/taiwan-crisis.yaml",
+                "--runs",
+                "5000000",
+                "--threads",
+                "1",
+                "--quiet",
+                "--trace",
+                "trace.json",
+            ])
+            .current_dir(f.dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while files_starting(f.dir.path(), ".bloc-tmp-trace.json-").is_empty() {
+            assert!(started.elapsed().as_secs() < 10, "no temporary file appeared");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let status = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(130), "{signal}");
+        assert!(
+            files_starting(f.dir.path(), ".bloc-tmp").is_empty(),
+            "{signal}: {:?}",
+            files_starting(f.dir.path(), ".")
+        );
+        assert_eq!(std::fs::read_to_string(f.path("trace.json")).unwrap(), "old");
+    }
+}
+
+/// Issue 10 (11): a temporary file a SIGKILL left is named for its target
+/// and removed by the next run writing that target.
+#[cfg(unix)]
+#[test]
+fn a_temporary_file_left_by_sigkill_is_removed_by_the_next_run() {
+    let f = Fixture::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
+        .args([
+            "run",
+            "scenarios/taiwan-crisis.yaml",
+            "--runs",
+            "5000000",
+            "--threads",
+            "1",
+            "--quiet",
+            "--runs-csv",
+            "runs.csv",
+        ])
+        .current_dir(f.dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while files_starting(f.dir.path(), ".bloc-tmp-runs.csv-").is_empty() {
+        assert!(started.elapsed().as_secs() < 10, "no temporary file appeared");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let left = files_starting(f.dir.path(), ".bloc-tmp-runs.csv-");
+    assert_eq!(left.len(), 1, "{left:?}");
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "2",
+        "--quiet",
+        "--runs-csv",
+        "runs.csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(files_starting(f.dir.path(), ".bloc-tmp").is_empty());
+    assert!(f.path("runs.csv").exists());
+}
