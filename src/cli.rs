@@ -866,8 +866,10 @@ fn compare_command(a: CompareArgs) -> Result<String, Error> {
 }
 
 /// Exit codes: 0 success, 1 a rule script failed during the run, 2 invalid
-/// input (arguments, scenario, world or rules that do not load), 3 I/O,
-/// 4 `bloc test` found a failing claim or a scenario that could not run.
+/// input (arguments, scenario, world or rules that do not load, a limit of
+/// `plan::limits`), 3 I/O, 4 `bloc test` found a failing claim or a
+/// scenario that could not run; 130 (SIGINT, SIGTERM) is set by the handler
+/// of `remove_temps_on_signal`. Listed in docs/output.md.
 pub fn exit_code(e: &Error) -> u8 {
     match e {
         Error::Script(_) => 1,
@@ -897,7 +899,10 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match result {
         Ok((out, code)) => {
             let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+            if let Err(e) = stdout
+                .write_all(out.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
                 eprintln!("error: cannot write the report to standard output: {e}");
                 return ExitCode::from(3);
             }

@@ -832,7 +832,11 @@ fn event_text(out: &mut String, s: &Summary, e: &EventTally, brief: bool) {
             e.turn
         );
         for (actor, (_, _, why)) in &e.proposers {
-            let _ = writeln!(out, "    proposed by {actor}: {}", terminal_safe(why, false));
+            let _ = writeln!(
+                out,
+                "    proposed by {actor}: {}",
+                terminal_safe(why, false)
+            );
         }
     }
     if brief {

@@ -617,9 +617,16 @@ fn a_runaway_printing_loop_is_silent_and_quick() {
     );
     assert_eq!(code, 1, "{err}");
     assert!(!err.contains("spam\n"), "{}", &err[..err.len().min(2000)]);
-    assert!(err.starts_with("error: rule script stopped: more than 200000 operations"), "{err}");
+    assert!(
+        err.starts_with("error: rule script stopped: more than 200000 operations"),
+        "{err}"
+    );
     assert!(err.contains("--> rules/russia.rhai:2:"), "{err}");
-    assert!(started.elapsed().as_secs_f64() < 3.0, "{:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs_f64() < 3.0,
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 /// Issue 10 (7): control characters and bidi overrides from a script are
@@ -639,7 +646,10 @@ fn control_characters_and_bidi_overrides_are_escaped_in_text() {
         "--quiet",
     ]);
     assert_eq!(code, 0, "{err}");
-    assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}'), "{out}");
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+        "{out}"
+    );
     assert!(
         out.contains("why: \\u{1b}[2J\\u{202e}evil\\u{a}forged line"),
         "{out}"
@@ -654,7 +664,10 @@ fn control_characters_and_bidi_overrides_are_escaped_in_text() {
         "json",
     ]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("\\u001b[2J\u{202e}evil\\nforged line"), "{out}");
+    assert!(
+        out.contains("\\u001b[2J\u{202e}evil\\nforged line"),
+        "{out}"
+    );
 }
 
 /// Issue 10 (8): an import is confined before any file is opened, whether
@@ -742,10 +755,16 @@ fn zero_runs_is_an_input_error() {
     );
     assert!(!err.contains("--shard"), "{err}");
     let f = Fixture::new();
-    f.write("scenarios/case.yaml", &format!("{HEAD}runs: 0\ntimeline: []\n"));
+    f.write(
+        "scenarios/case.yaml",
+        &format!("{HEAD}runs: 0\ntimeline: []\n"),
+    );
     let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.starts_with("error: runs: at least one run is needed"), "{err}");
+    assert!(
+        err.starts_with("error: runs: at least one run is needed"),
+        "{err}"
+    );
     assert!(err.contains("--> scenarios/case.yaml:6:7"), "{err}");
 }
 
@@ -757,7 +776,10 @@ fn limits_on_turns_runs_events_actors_and_threads() {
     let started = std::time::Instant::now();
     f.write(
         "scenarios/case.yaml",
-        &format!("{}timeline: []\n", HEAD.replace("turns: 1", "turns: 4294967295")),
+        &format!(
+            "{}timeline: []\n",
+            HEAD.replace("turns: 1", "turns: 4294967295")
+        ),
     );
     let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "1"]);
     assert_eq!(code, 2, "{err}");
@@ -793,7 +815,10 @@ fn limits_on_turns_runs_events_actors_and_threads() {
     for i in 0..1_001 {
         actors.push_str(&format!("    X{i}: {{name: x}}\n"));
     }
-    f.write("scenarios/case.yaml", &format!("{HEAD}{actors}timeline: []\n"));
+    f.write(
+        "scenarios/case.yaml",
+        &format!("{HEAD}{actors}timeline: []\n"),
+    );
     let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "1"]);
     assert_eq!(code, 2, "{err}");
     assert!(
@@ -825,14 +850,18 @@ fn input_files_are_limited_in_size() {
     let (code, _, err) = f.bloc(&["run", "scenarios/big.yaml"]);
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.starts_with("error: `scenarios/big.yaml` is 17825792 bytes: input files are limited to 16 MiB"),
+        err.starts_with(
+            "error: `scenarios/big.yaml` is 17825792 bytes: input files are limited to 16 MiB"
+        ),
         "{err}"
     );
     if std::path::Path::new("/dev/zero").exists() {
         let (code, _, err) = f.bloc(&["run", "/dev/zero"]);
         assert_eq!(code, 2, "{err}");
         assert!(
-            err.starts_with("error: `/dev/zero` is larger than that: input files are limited to 16 MiB"),
+            err.starts_with(
+                "error: `/dev/zero` is larger than that: input files are limited to 16 MiB"
+            ),
             "{err}"
         );
         f.write(
@@ -846,8 +875,7 @@ fn input_files_are_limited_in_size() {
         {
             std::fs::remove_file(f.path("rules/russia.rhai")).unwrap();
             std::os::unix::fs::symlink("/dev/zero", f.path("rules/russia.rhai")).unwrap();
-            let (code, _, err) =
-                f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+            let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
             assert_eq!(code, 2, "{err}");
             assert!(err.contains("input files are limited to 16 MiB"), "{err}");
         }
@@ -970,7 +998,9 @@ fn merge_refuses_altered_aggregates() {
     let b = std::fs::read_to_string(f.path("b.json")).unwrap();
     // Edited as text: the sums are u128, beyond serde_json::Value's numbers.
     let merge_with = |from: &str, to: &str| {
-        let i = b.find(from).unwrap_or_else(|| panic!("`{from}` not in b.json"));
+        let i = b
+            .find(from)
+            .unwrap_or_else(|| panic!("`{from}` not in b.json"));
         let edited = format!("{}{to}{}", &b[..i], &b[i + from.len()..]);
         std::fs::write(f.path("bad.json"), edited).unwrap();
         let (code, out, err) = f.bloc(&["merge", "a.json", "bad.json"]);
@@ -994,9 +1024,13 @@ fn merge_refuses_altered_aggregates() {
     assert!(err.contains("does not fit in its total of 4 runs"), "{err}");
     let (code, _, err) = merge_with("\"runs\":2,", "\"runs\":7,");
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("covers runs 2..4 (2 runs) but its summary counts 7"), "{err}");
+    assert!(
+        err.contains("covers runs 2..4 (2 runs) but its summary counts 7"),
+        "{err}"
+    );
     // Counts that no run could give, in both files: their sum overflows.
-    let huge = |text: &str| text.replacen("\"verdicts\":[0,", "\"verdicts\":[18446744073709551615,", 1);
+    let huge =
+        |text: &str| text.replacen("\"verdicts\":[0,", "\"verdicts\":[18446744073709551615,", 1);
     let a = std::fs::read_to_string(f.path("a.json")).unwrap();
     std::fs::write(f.path("huge-a.json"), huge(&a)).unwrap();
     std::fs::write(f.path("huge-b.json"), huge(&b)).unwrap();
@@ -1017,7 +1051,13 @@ fn a_full_stdout_is_reported() {
     };
     let f = Fixture::new();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
-        .args(["run", "scenarios/taiwan-crisis.yaml", "--runs", "2", "--quiet"])
+        .args([
+            "run",
+            "scenarios/taiwan-crisis.yaml",
+            "--runs",
+            "2",
+            "--quiet",
+        ])
         .current_dir(f.dir.path())
         .stdout(full)
         .output()
@@ -1047,7 +1087,7 @@ fn temporary_files_are_removed_on_sigterm_and_sigint() {
     for signal in ["-TERM", "-INT"] {
         let f = Fixture::new();
         f.write("trace.json", "old");
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
             .args([
                 "run",
                 "scenarios/taiwan-crisis.yaml",
@@ -1066,7 +1106,10 @@ fn temporary_files_are_removed_on_sigterm_and_sigint() {
             .unwrap();
         let started = std::time::Instant::now();
         while files_starting(f.dir.path(), ".bloc-tmp-trace.json-").is_empty() {
-            assert!(started.elapsed().as_secs() < 10, "no temporary file appeared");
+            assert!(
+                started.elapsed().as_secs() < 10,
+                "no temporary file appeared"
+            );
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         std::thread::sleep(std::time::Duration::from_millis(200));
@@ -1082,7 +1125,10 @@ fn temporary_files_are_removed_on_sigterm_and_sigint() {
             "{signal}: {:?}",
             files_starting(f.dir.path(), ".")
         );
-        assert_eq!(std::fs::read_to_string(f.path("trace.json")).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_to_string(f.path("trace.json")).unwrap(),
+            "old"
+        );
     }
 }
 
@@ -1111,7 +1157,10 @@ fn a_temporary_file_left_by_sigkill_is_removed_by_the_next_run() {
         .unwrap();
     let started = std::time::Instant::now();
     while files_starting(f.dir.path(), ".bloc-tmp-runs.csv-").is_empty() {
-        assert!(started.elapsed().as_secs() < 10, "no temporary file appeared");
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "no temporary file appeared"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     child.kill().unwrap();

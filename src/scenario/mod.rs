@@ -84,7 +84,10 @@ fn budget_message(breach: &str) -> String {
         "Nodes" => "it has more than 250,000 values, lists and maps",
         "Depth" => "it nests lists and maps more than 64 levels deep",
         "Events" => "it is longer than the parser reads (1,000,000 parser events)",
-        "Aliases" | "Anchors" | "AliasAnchorRatio" | "RecordedAnchorEvents"
+        "Aliases"
+        | "Anchors"
+        | "AliasAnchorRatio"
+        | "RecordedAnchorEvents"
         | "RecordedAnchorBytes" => {
             "it repeats anchors (`&a`) through aliases (`*a`) far more than a scenario needs (an alias bomb?)"
         }
@@ -191,7 +194,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
             format!("at most {MAX_RUNS} runs in one ensemble, found {runs}")
         };
         match opts.runs {
-            Some(n) if n == 0 => c.errors.push(Diagnostic::new(format!("--runs 0: {msg}"))),
+            Some(0) => c.errors.push(Diagnostic::new(format!("--runs 0: {msg}"))),
             Some(n) => c.errors.push(
                 Diagnostic::new(format!("--runs {n}: {msg}"))
                     .note("use --shard K/N and `bloc merge` for more runs"),
@@ -268,7 +271,11 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
                 },
                 format!(
                     "a group needs exactly one of `org` or `actors`, {}",
-                    if org.is_some() { "not both" } else { "and has neither" }
+                    if org.is_some() {
+                        "not both"
+                    } else {
+                        "and has neither"
+                    }
                 ),
                 "this group",
             ),
