@@ -1180,3 +1180,21 @@ fn a_temporary_file_left_by_sigkill_is_removed_by_the_next_run() {
     assert!(files_starting(f.dir.path(), ".bloc-tmp").is_empty());
     assert!(f.path("runs.csv").exists());
 }
+
+/// Issue 10 (9): an actor's `rules:` naming a script the rules folder lacks
+/// is pointed at in the world file.
+#[test]
+fn an_actor_naming_a_missing_script_is_positioned_in_the_world() {
+    let f = Fixture::new();
+    f.edit(
+        "scenarios/worlds/sco-2008.yaml",
+        "    rules: russia\n",
+        "    rules: rusia\n",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: no rule script `rules/rusia.rhai` for actor `RUS`\n  --> scenarios/worlds/sco-2008.yaml:61:12\n"),
+        "{err}"
+    );
+}

@@ -99,6 +99,63 @@ fn budget_message(breach: &str) -> String {
     format!("this YAML is too large to read: {what}; a scenario or world is far smaller")
 }
 
+/// An actor whose `rules: NAME` has no `NAME.rhai` in the rules folder, as
+/// an error at that `rules:` (in the scenario's `extend:` or the world file;
+/// a world it extends is left to the rule book's own error, unpositioned).
+fn missing_scripts(
+    world: &crate::world::World,
+    rules_dir: &Path,
+    files: &[&SourceFile],
+) -> Result<(), Error> {
+    if !rules_dir.is_dir() {
+        return Ok(()); // the rule book says the folder is missing
+    }
+    let mut errors = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for a in world.actors.iter() {
+        let Some(stem) = &a.rules else { continue };
+        let script = rules_dir.join(format!("{stem}.rhai"));
+        if script.exists() || !seen.insert(stem.clone()) {
+            continue;
+        }
+        // Where `rules: <stem>` is written, as a whole word.
+        let found = files.iter().find_map(|f| {
+            f.text.lines().enumerate().find_map(|(i, line)| {
+                let at = line.find("rules:")?;
+                let rest = &line[at + 6..];
+                let value = rest.trim_start();
+                let word = value
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '/'))
+                    .next()?;
+                (word == stem.as_str()).then(|| {
+                    let col = line[..at + 6 + rest.len() - value.len()].chars().count() + 1;
+                    (*f, Span::new(i + 1, col, stem.chars().count()))
+                })
+            })
+        });
+        if let Some((f, span)) = found {
+            errors.push(
+                Diagnostic::new(format!(
+                    "no rule script `{}` for actor `{}`",
+                    script.display(),
+                    a.id
+                ))
+                .at(f, span)
+                .label("named here")
+                .note(format!(
+                    "the rules folder is `{}` (`rules:` in the scenario or `--rules DIR`)",
+                    rules_dir.display()
+                )),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(errors))
+    }
+}
+
 /// Load a scenario file and everything it names, check it all, and compile
 /// the rule scripts: the validated plan that runs.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
@@ -450,6 +507,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
             .label("named here (relative to the scenario file)"),
         ));
     }
+    missing_scripts(&world, &rules_dir, &[&file, &world_file])?;
     let rules = RuleBook::load(&rules_dir, &world, &world_file)?;
 
     let seed = opts.seed.unwrap_or(raw.seed);
