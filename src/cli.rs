@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::{Diagnostic, Error};
+use crate::diagnostic::{Diagnostic, Error, terminal_safe};
 use crate::scenario::{self, LoadOptions};
 use crate::{ensemble, experiment, report, simulate};
 
@@ -172,7 +172,7 @@ struct RunArgs {
 #[derive(clap::Args, Debug, Clone)]
 struct EnsembleArgs {
     /// Worker threads (default: all cores). The output does not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=crate::plan::limits::MAX_THREADS as i64))]
     threads: Option<u32>,
     /// No progress bar.
     #[arg(long)]
@@ -229,18 +229,78 @@ fn parse_set(s: &str) -> Result<(String, f64), String> {
     Ok((path.trim().to_string(), v))
 }
 
-/// Write a file whole or not at all: into a temporary file beside it, then
-/// renamed over the target.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+/// The temporary files being written, removed on SIGINT or SIGTERM.
+static TEMPS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn temps() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    TEMPS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// On SIGINT or SIGTERM: remove the temporary files being written (their
+/// targets keep their old contents) and exit with 130.
+fn remove_temps_on_signal() {
+    let _ = ctrlc::set_handler(|| {
+        for p in temps().iter() {
+            let _ = std::fs::remove_file(p);
+        }
+        eprintln!("bloc: interrupted; no output file was changed");
+        std::process::exit(130);
+    });
+}
+
+/// Whether process `pid` still runs (where /proc tells; elsewhere, no).
+fn alive(pid: u32) -> bool {
+    pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// A temporary file beside `path`, named `.bloc-tmp-<name>-<pid>-XXXXXX`:
+/// removed on any error (dropped), on SIGINT and SIGTERM (registered), and,
+/// if a SIGKILL left it, by the next bloc writing the same target (one whose
+/// process is gone).
+fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(path, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    let name = path
+        .file_name()
+        .map_or("out".into(), |n| n.to_string_lossy().into_owned());
+    let prefix = format!(".bloc-tmp-{name}-");
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let file = e.file_name();
+            let Some(rest) = file.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+                continue;
+            };
+            let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(|p| !alive(p)) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("{prefix}{}-", std::process::id()))
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(path, e))?;
+    temps().push(tmp.path().to_path_buf());
+    Ok(tmp)
+}
+
+/// Rename a finished temporary file over its target.
+fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
+    let at = tmp.path().to_path_buf();
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    let done = tmp.persist(path).map_err(|e| Error::io(path, e.error));
+    temps().retain(|p| *p != at);
+    done.map(|_| ())
+}
+
+/// Write a file whole or not at all: into a temporary file beside it, then
+/// renamed over the target.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let mut tmp = temp_beside(path)?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    persist(tmp, path)
 }
 
 /// The scenario files `bloc test` looks at: named files, and the `.yaml`
@@ -364,7 +424,10 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
                             claim.bound()
                         ));
                         if !claim.why.is_empty() {
-                            text.push_str(&format!("        why expected: {}\n", claim.why));
+                            text.push_str(&format!(
+                                "        why expected: {}\n",
+                                terminal_safe(&claim.why, false)
+                            ));
                         }
                         text.push_str(&format!(
                             "        claim at {}:{}\n        reproduce: {reproduce} --format json\n",
@@ -383,7 +446,7 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
             }
         }
         // Stream per scenario: a long test run shows progress as it goes.
-        let _ = stdout.write_all(text.as_bytes());
+        let _ = stdout.write_all(terminal_safe(&text, true).as_bytes());
         let _ = stdout.flush();
     }
     if broken > 0 {
@@ -410,11 +473,7 @@ struct StreamFile {
 
 impl StreamFile {
     fn create(path: &Path) -> Result<StreamFile, Error> {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(path, e))?;
+        let tmp = temp_beside(path)?;
         Ok(StreamFile {
             path: path.to_path_buf(),
             tmp: std::io::BufWriter::new(tmp),
@@ -433,9 +492,7 @@ impl StreamFile {
             .tmp
             .into_inner()
             .map_err(|e| Error::io(&path, e.into_error()))?;
-        tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
-        tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
-        Ok(())
+        persist(tmp, &path)
     }
 }
 
@@ -519,7 +576,7 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
     }
     if let Some(path) = &a.out {
         let doc = Aggregate {
-            bloc_aggregate: 1,
+            bloc_aggregate: AGGREGATE_FORMAT,
             fingerprint: plan.fingerprint.clone(),
             total_runs: plan.runs,
             range: eopts
@@ -551,8 +608,10 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
 
 fn render(summary: &crate::Summary, format: Format) -> String {
     match format {
-        Format::Text => report::text(summary),
-        Format::Brief => report::text_with(summary, true),
+        // Ids, names and texts from scenarios and scripts, made safe for a
+        // terminal (JSON keeps them as data).
+        Format::Text => terminal_safe(&report::text(summary), true).into_owned(),
+        Format::Brief => terminal_safe(&report::text_with(summary, true), true).into_owned(),
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&report::json(summary)).unwrap_or_default();
             s.push('\n');
@@ -572,10 +631,84 @@ struct Aggregate {
     summary: crate::Summary,
 }
 
+/// The aggregate format this bloc writes and reads (`bloc_aggregate`).
+const AGGREGATE_FORMAT: u32 = 1;
+
+/// Refuse an aggregate file whose header does not hold together: another
+/// format, a reversed range, a range past the total, or a summary whose
+/// number of runs is not its range's.
+fn check_aggregate(path: &Path, agg: &Aggregate) -> Result<(), Error> {
+    let refuse = |what: String| {
+        Err(Error::one(
+            Diagnostic::new(format!("{}: {what}", path.display()))
+                .note("merge only files written by `bloc run --out`, unchanged"),
+        ))
+    };
+    let (start, end) = agg.range;
+    if agg.bloc_aggregate != AGGREGATE_FORMAT {
+        return refuse(format!(
+            "aggregate format {}, but this bloc reads format {AGGREGATE_FORMAT}",
+            agg.bloc_aggregate
+        ));
+    }
+    if agg.fingerprint.is_empty() {
+        return refuse("the aggregate has no input fingerprint".into());
+    }
+    if start > end {
+        return refuse(format!("its range of runs is reversed ({start}..{end})"));
+    }
+    if end > agg.total_runs || agg.total_runs > crate::plan::limits::MAX_RUNS {
+        return refuse(format!(
+            "its range of runs {start}..{end} does not fit in its total of {} runs",
+            agg.total_runs
+        ));
+    }
+    if agg.summary.runs != u64::from(end - start) {
+        return refuse(format!(
+            "it covers runs {start}..{end} ({} runs) but its summary counts {}",
+            end - start,
+            agg.summary.runs
+        ));
+    }
+    Ok(())
+}
+
+/// Add up the summaries of `parts`. A count that overflows (which no file
+/// bloc wrote can hold: the runs are checked against their ranges) is a
+/// refusal, not a wrapped number or a crash.
+fn merge_checked(parts: &[(PathBuf, Aggregate)]) -> Result<crate::Summary, Error> {
+    let add = || {
+        let mut summary = parts[0].1.summary.clone();
+        for (_, agg) in &parts[1..] {
+            summary.merge(&agg.summary);
+        }
+        summary
+    };
+    // bloc's own code is built with overflow checks (Cargo.toml): an
+    // overflow panics, caught here, silently, and reported.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(add);
+    std::panic::set_hook(hook);
+    result.map_err(|_| {
+        Error::one(
+            Diagnostic::new(format!(
+                "the counts of {} overflow when added: a file was altered or is not bloc's",
+                parts
+                    .iter()
+                    .map(|(p, _)| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .note("merge only files written by `bloc run --out`, unchanged"),
+        )
+    })
+}
+
 fn merge_command(a: MergeArgs) -> Result<String, Error> {
     let mut parts: Vec<(PathBuf, Aggregate)> = Vec::new();
     for f in &a.files {
-        let text = std::fs::read_to_string(f).map_err(|e| Error::io(f, e))?;
+        let text = crate::diagnostic::SourceFile::read(f)?.text;
         let agg: Aggregate = serde_json::from_str(&text).map_err(|e| {
             Error::one(Diagnostic::new(format!(
                 "{}:{}:{}: not a bloc aggregate file: {e}",
@@ -584,6 +717,7 @@ fn merge_command(a: MergeArgs) -> Result<String, Error> {
                 e.column()
             )))
         })?;
+        check_aggregate(f, &agg)?;
         parts.push((f.clone(), agg));
     }
     let (first_path, first) = &parts[0];
@@ -619,20 +753,19 @@ fn merge_command(a: MergeArgs) -> Result<String, Error> {
             ))));
         }
     }
-    let covered: u32 = ranges.iter().map(|r| r.1 - r.0).sum();
-    if covered != first.total_runs {
+    // Ranges are checked (start <= end <= total) and do not overlap, so
+    // this sum is at most the total.
+    let covered: u64 = ranges.iter().map(|r| u64::from(r.1 - r.0)).sum();
+    if covered != u64::from(first.total_runs) {
         eprintln!(
             "note: the files cover {covered} of {} runs; the report is of those",
             first.total_runs
         );
     }
-    let mut summary = first.summary.clone();
-    for (_, agg) in &parts[1..] {
-        summary.merge(&agg.summary);
-    }
+    let summary = merge_checked(&parts)?;
     if let Some(path) = &a.out {
         let doc = Aggregate {
-            bloc_aggregate: 1,
+            bloc_aggregate: AGGREGATE_FORMAT,
             fingerprint: first.fingerprint.clone(),
             total_runs: first.total_runs,
             range: (ranges[0].0, ranges[ranges.len() - 1].1),
@@ -701,7 +834,7 @@ fn sweep_command(a: SweepArgs) -> Result<String, Error> {
         let rows = experiment::sensitivity(&mut sweep, &a.vary, &eopts)?;
         out.push_str(&experiment::sensitivity_text(&rows));
     }
-    Ok(out)
+    Ok(terminal_safe(&out, true).into_owned())
 }
 
 fn compare_command(a: CompareArgs) -> Result<String, Error> {
@@ -720,7 +853,9 @@ fn compare_command(a: CompareArgs) -> Result<String, Error> {
     let pb = load(&a.b, Some(pa.seed), Some(pa.runs))?;
     let c = experiment::compare(&pa, &pb, a.ensemble.options().threads)?;
     Ok(match a.format {
-        Format::Text | Format::Brief => experiment::compare_text(&c),
+        Format::Text | Format::Brief => {
+            terminal_safe(&experiment::compare_text(&c), true).into_owned()
+        }
         Format::Json => {
             let mut s =
                 serde_json::to_string_pretty(&experiment::compare_json(&c)).unwrap_or_default();
@@ -731,8 +866,10 @@ fn compare_command(a: CompareArgs) -> Result<String, Error> {
 }
 
 /// Exit codes: 0 success, 1 a rule script failed during the run, 2 invalid
-/// input (arguments, scenario, world or rules that do not load), 3 I/O,
-/// 4 `bloc test` found a failing claim or a scenario that could not run.
+/// input (arguments, scenario, world or rules that do not load, a limit of
+/// `plan::limits`), 3 I/O, 4 `bloc test` found a failing claim or a
+/// scenario that could not run; 130 (SIGINT, SIGTERM) is set by the handler
+/// of `remove_temps_on_signal`. Listed in docs/output.md.
 pub fn exit_code(e: &Error) -> u8 {
     match e {
         Error::Script(_) => 1,
@@ -750,6 +887,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    remove_temps_on_signal();
     let result = match cli.command {
         Command::Run(a) => run_command(a).map(|s| (s, 0)),
         Command::Test(a) => test_command(a),
@@ -761,7 +899,11 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match result {
         Ok((out, code)) => {
             let mut stdout = std::io::stdout().lock();
-            if stdout.write_all(out.as_bytes()).is_err() {
+            if let Err(e) = stdout
+                .write_all(out.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                eprintln!("error: cannot write the report to standard output: {e}");
                 return ExitCode::from(3);
             }
             ExitCode::from(code)
@@ -771,7 +913,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 Error::Io { .. } => Diagnostic::new(e.to_string()).render(),
                 _ => e.to_string(),
             };
-            eprintln!("{text}");
+            eprintln!("{}", terminal_safe(&text, true));
             ExitCode::from(exit_code(&e))
         }
     }

@@ -405,6 +405,7 @@ mod tests {
                     choice,
                     rationale: String::new(),
                     handler: "".into(),
+                    log: Vec::new(),
                 })
                 .collect(),
             outcome: outcome.into(),

@@ -6,7 +6,35 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::plan::limits::MAX_INPUT_BYTES;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// Whether `c` would act on a terminal rather than be shown: a control
+/// character, or a bidirectional override or isolate (U+202A–U+202E,
+/// U+2066–U+2069), which can make text read other than it is.
+fn is_hazard(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` made safe for a terminal or a text report: every control character
+/// (but line breaks and tabs, when `lines` is true) and every bidi override
+/// shown escaped, as `\u{1b}`. Text from scripts and scenarios goes through
+/// here before it is printed; JSON output keeps it as data.
+pub fn terminal_safe(s: &str, lines: bool) -> std::borrow::Cow<'_, str> {
+    let keep = |c: char| lines && (c == '\n' || c == '\t');
+    if !s.chars().any(|c| is_hazard(c) && !keep(c)) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_hazard(c) && !keep(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
 
 /// A loaded text file, kept so diagnostics can quote it.
 #[derive(Debug, Clone)]
@@ -20,6 +48,65 @@ impl SourceFile {
         SourceFile {
             path: path.into(),
             text: text.into(),
+        }
+    }
+
+    /// Read a scenario, world, rule or aggregate file as text, refusing
+    /// before reading a file larger than [`MAX_INPUT_BYTES`] (by its size,
+    /// or by a bounded read for what has none, like `/dev/zero`), and text
+    /// that is not UTF-8, at the line and column of the first bad byte.
+    /// I/O failures are `Error::Io`; the others are input errors.
+    pub fn read(path: &Path) -> Result<SourceFile, Error> {
+        use std::io::Read;
+        let limit = MAX_INPUT_BYTES;
+        let too_large = |size: String| {
+            Error::one(
+                Diagnostic::new(format!(
+                    "`{}` is {size}: input files are limited to {} MiB",
+                    path.display(),
+                    limit / (1024 * 1024)
+                ))
+                .note("scenario, world and rule files are text of a few kilobytes"),
+            )
+        };
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+        if meta.is_dir() {
+            return Err(Error::io(
+                path,
+                std::io::Error::other("is a folder, not a file"),
+            ));
+        }
+        if meta.is_file() && meta.len() > limit {
+            return Err(too_large(format!("{} bytes", meta.len())));
+        }
+        let mut bytes = Vec::new();
+        file.take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, e))?;
+        if bytes.len() as u64 > limit {
+            return Err(too_large("larger than that".to_string()));
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(SourceFile::new(path, text)),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let before = String::from_utf8_lossy(&bytes[..at]);
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                let shown = SourceFile::new(path, String::from_utf8_lossy(&bytes).into_owned());
+                Err(Error::one(
+                    Diagnostic::new(format!(
+                        "`{}` is not UTF-8 text: byte 0x{:02x} at byte offset {at}",
+                        path.display(),
+                        bytes[at]
+                    ))
+                    .at(&shown, Span::new(line, column, 1))
+                    .label("not UTF-8")
+                    .note("save the file as UTF-8"),
+                ))
+            }
         }
     }
 
@@ -228,6 +315,16 @@ mod tests {
         assert!(text.contains("--> s.yaml:2:8"), "{text}");
         assert!(text.contains("actor: IRNN"), "{text}");
         assert!(text.contains("^^^^ not an actor of the world"), "{text}");
+    }
+
+    #[test]
+    fn terminal_safe_escapes_controls_and_bidi_overrides() {
+        assert_eq!(terminal_safe("plain\ntext", true), "plain\ntext");
+        assert_eq!(
+            terminal_safe("a\u{1b}[31mb\u{202e}c\u{2066}d\ne", true),
+            "a\\u{1b}[31mb\\u{202e}c\\u{2066}d\ne"
+        );
+        assert_eq!(terminal_safe("a\nb\rc", false), "a\\u{a}b\\u{d}c");
     }
 
     #[test]

@@ -9,6 +9,24 @@ use crate::events::Event;
 use crate::rules::RuleBook;
 use crate::world::World;
 
+/// Limits on input, each a clear error when exceeded (docs/output.md,
+/// "Limits and exit codes"): they keep a hostile or mistaken input from
+/// taking the machine's memory or hours of time.
+pub mod limits {
+    /// Turns of a scenario.
+    pub const MAX_TURNS: u32 = 1_000;
+    /// Events in a scenario's timeline.
+    pub const MAX_EVENTS: usize = 10_000;
+    /// Actors of a world (with what extends it).
+    pub const MAX_ACTORS: usize = 1_000;
+    /// Runs of one ensemble.
+    pub const MAX_RUNS: u32 = 10_000_000;
+    /// Worker threads (`--threads`).
+    pub const MAX_THREADS: u32 = 256;
+    /// Bytes of a scenario, world or rule file.
+    pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+}
+
 /// An event kind a scenario declares, handled only by scripts.
 #[derive(Debug, Clone)]
 pub struct CustomKind {

@@ -20,6 +20,9 @@ pub struct Decision {
     pub rationale: String,
     /// Which handler answered, e.g. `rules/russia.rhai: on_armed_conflict`.
     pub handler: Arc<str>,
+    /// What the handler printed (`print`, `debug`), at most
+    /// `rules::MAX_LOG_LINES` lines; shown in the trace only.
+    pub log: Vec<String>,
 }
 
 /// What happened at one event of one run.

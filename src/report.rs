@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::analysis::{self, Assessment, Indicator, Thresholds, VERDICTS, Verdict};
 use crate::claim::{Check, Claim, Subject};
+use crate::diagnostic::terminal_safe;
 use crate::events::Event;
 use crate::plan::Plan;
 use crate::record::EventRecord;
@@ -883,7 +884,11 @@ fn event_text(out: &mut String, s: &Summary, e: &EventTally, brief: bool) {
             e.turn
         );
         for (actor, (_, _, why)) in &e.proposers {
-            let _ = writeln!(out, "    proposed by {actor}: {why}");
+            let _ = writeln!(
+                out,
+                "    proposed by {actor}: {}",
+                terminal_safe(why, false)
+            );
         }
     }
     if brief {
@@ -926,10 +931,15 @@ fn event_text(out: &mut String, s: &Summary, e: &EventTally, brief: bool) {
             .join(", ");
         let _ = writeln!(out, "    {actor:<4} {shares}");
         if let Some((_, r)) = order.first().and_then(|i| d.rationale.get(i)) {
-            let _ = writeln!(out, "         why: {r}");
+            let _ = writeln!(out, "         why: {}", terminal_safe(r, false));
         }
         for (i, (_, reason)) in &d.forbidden {
-            let _ = writeln!(out, "         forbidden {}: {reason}", e.options[*i]);
+            let _ = writeln!(
+                out,
+                "         forbidden {}: {}",
+                e.options[*i],
+                terminal_safe(reason, false)
+            );
         }
     }
 }
@@ -1097,18 +1107,25 @@ pub fn trace(run: &RunResult) -> Value {
                     "handler": p.handler,
                 })),
                 "outcome": rec.outcome,
-                "decisions": rec.decisions.iter().map(|d| json!({
-                    "actor": w.name(d.actor),
-                    "choice": rec.options[d.choice],
-                    "rationale": d.rationale,
-                    "handler": &*d.handler,
-                    "options": rec.options.iter().enumerate().map(|(i, o)| json!({
-                        "option": o,
-                        "score": d.scores[i],
-                        "probability": d.probabilities[i],
-                        "forbidden": d.forbidden[i].as_ref().map(|f| json!({"by": f.by, "reason": f.reason})),
-                    })).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
+                "decisions": rec.decisions.iter().map(|d| {
+                    let mut v = json!({
+                        "actor": w.name(d.actor),
+                        "choice": rec.options[d.choice],
+                        "rationale": d.rationale,
+                        "handler": &*d.handler,
+                        "options": rec.options.iter().enumerate().map(|(i, o)| json!({
+                            "option": o,
+                            "score": d.scores[i],
+                            "probability": d.probabilities[i],
+                            "forbidden": d.forbidden[i].as_ref().map(|f| json!({"by": f.by, "reason": f.reason})),
+                        })).collect::<Vec<_>>(),
+                    });
+                    // What the handler printed, only where it printed.
+                    if !d.log.is_empty() {
+                        v["log"] = json!(d.log);
+                    }
+                    v
+                }).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -191,13 +191,23 @@ struct RulesResolver {
 }
 
 impl RulesResolver {
+    /// Decided before any file is opened, whether the target exists or not:
+    /// the path must be relative and made of plain names only (no `..`, no
+    /// root or drive); a target that exists must also resolve inside the
+    /// folder (a symbolic link may point out of it).
     fn check(&self, path: &str, pos: Position) -> Rr<()> {
+        use std::path::Component;
+        let lexical = !path.is_empty()
+            && Path::new(path)
+                .components()
+                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
         let file = self.root.join(format!("{path}.rhai"));
-        let inside = Path::new(path).is_relative()
-            && file
-                .canonicalize()
-                .map(|f| f.starts_with(&self.root))
-                .unwrap_or(true); // a missing file is reported when it is read
+        let inside = lexical
+            && match file.canonicalize() {
+                Ok(f) => f.starts_with(&self.root),
+                // Missing: reported when it is read, which stays inside.
+                Err(_) => true,
+            };
         if inside {
             Ok(())
         } else {
@@ -220,8 +230,25 @@ impl RulesResolver {
             return Err(EvalAltResult::ErrorModuleNotFound(path.into(), pos).into());
         }
         let file = self.root.join(format!("{path}.rhai"));
-        let text = std::fs::read_to_string(&file)
-            .map_err(|_| Box::new(EvalAltResult::ErrorModuleNotFound(path.into(), pos)))?;
+        let text = match SourceFile::read(&file) {
+            Ok(f) => f.text,
+            Err(Error::Io { .. }) => {
+                return Err(EvalAltResult::ErrorModuleNotFound(path.into(), pos).into());
+            }
+            // Too large, or not UTF-8: said as such, at the import.
+            Err(e) => {
+                let msg = e
+                    .diagnostics()
+                    .first()
+                    .map_or_else(|| e.to_string(), |d| d.message.clone());
+                return Err(EvalAltResult::ErrorInModule(
+                    path.into(),
+                    EvalAltResult::ErrorRuntime(msg.into(), Position::NONE).into(),
+                    pos,
+                )
+                .into());
+            }
+        };
         let f = SourceFile::new(self.dir.join(format!("{path}.rhai")), text);
         texts.insert(path.to_string(), f.clone());
         Ok(f)
@@ -261,6 +288,42 @@ thread_local! {
     static LAST_STEP: RefCell<Step> = const { RefCell::new(None) };
 }
 
+/// At most this many lines of `print`/`debug` are kept per call, each cut
+/// to [`MAX_LOG_CHARS`] characters; the rest are counted.
+pub const MAX_LOG_LINES: usize = 20;
+pub const MAX_LOG_CHARS: usize = 200;
+
+thread_local! {
+    /// The lines the current call printed, and how many more were dropped.
+    static LOG: RefCell<(Vec<String>, usize)> = const { RefCell::new((Vec::new(), 0)) };
+}
+
+fn log_line(mut line: String) {
+    LOG.with(|l| {
+        let mut l = l.borrow_mut();
+        if l.0.len() < MAX_LOG_LINES {
+            if let Some((i, _)) = line.char_indices().nth(MAX_LOG_CHARS) {
+                line.truncate(i);
+                line.push('…');
+            }
+            l.0.push(line);
+        } else {
+            l.1 += 1;
+        }
+    });
+}
+
+/// Take what the current call printed (and reset for the next call).
+fn take_log() -> Vec<String> {
+    LOG.with(|l| {
+        let (mut lines, dropped) = std::mem::take(&mut *l.borrow_mut());
+        if dropped > 0 {
+            lines.push(format!("({dropped} more lines dropped)"));
+        }
+        lines
+    })
+}
+
 fn build_engine(resolver: RulesResolver, forensic: bool) -> Engine {
     let mut engine = Engine::new();
     engine
@@ -274,9 +337,21 @@ fn build_engine(resolver: RulesResolver, forensic: bool) -> Engine {
         .set_strict_variables(true);
     engine.disable_symbol("eval");
     engine.set_module_resolver(resolver);
-    // Scripts' print and debug go to stderr: stdout carries the report.
-    engine.on_print(|s| eprintln!("[rules] {s}"));
-    engine.on_debug(|s, src, pos| eprintln!("[rules] {}:{pos}: {s}", src.unwrap_or("?")));
+    // Scripts' print and debug never reach the terminal: they are kept,
+    // bounded, in the trace of the decision that printed them. The forensic
+    // replay of a failed call drops them (they were kept the first time).
+    if forensic {
+        engine.on_print(|_| {});
+        engine.on_debug(|_, _, _| {});
+    } else {
+        engine.on_print(|s| log_line(s.to_string()));
+        engine.on_debug(|s, src, pos| {
+            log_line(match src {
+                Some(src) => format!("debug {src}:{pos}: {s}"),
+                None => format!("debug {pos}: {s}"),
+            })
+        });
+    }
     register_queries(&mut engine);
     if forensic {
         #[allow(deprecated)] // volatile, not deprecated: used only to locate a runaway script
@@ -340,6 +415,8 @@ pub struct Ballot {
     pub rationale: String,
     /// Which handler answered, e.g. `rules/russia.rhai: on_armed_conflict`.
     pub handler: Arc<str>,
+    /// What the handler printed (`print`, `debug`), bounded.
+    pub log: Vec<String>,
 }
 
 /// The proposal maps a `propose` returned, and the handler's label.
@@ -446,13 +523,13 @@ impl RuleBook {
                 return Ok(*i);
             }
             let path = dir.join(format!("{stem}.rhai"));
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                Box::new(Diagnostic::new(format!(
-                    "cannot read rule script `{}`: {e}",
+            let file = SourceFile::read(&path).map_err(|e| match e {
+                Error::Io { source, .. } => Box::new(Diagnostic::new(format!(
+                    "cannot read rule script `{}`: {source}",
                     path.display()
-                )))
+                ))),
+                e => Box::new(e.diagnostics()[0].clone()),
             })?;
-            let file = SourceFile::new(&path, text);
             let mut ast = book.engine.compile(&*file.text).map_err(|e| {
                 let e: Box<EvalAltResult> = e.into();
                 Box::new(book.diagnose(&e, &file, None))
@@ -665,6 +742,7 @@ impl RuleBook {
                 forbidden: vec![None; options.len()],
                 rationale: format!("no rule handles `{}`: all options equal", ctx.kind),
                 handler: "(none)".into(),
+                log: Vec::new(),
             });
         };
         let script = &self.scripts[s];
@@ -680,15 +758,22 @@ impl RuleBook {
             m.insert("actor".into(), Dynamic::from(ctx.actor.to_string()));
             m
         };
-        let out = self.invoke(s, name, arg, doing)?;
+        take_log();
+        let out = self.invoke(s, name, arg, doing);
+        let log = take_log();
+        let out = out?;
         let handler = script
             .handlers
             .get(name)
             .cloned()
             .unwrap_or_else(|| name.into());
-        parse_ballot(out, options).map_err(|msg| {
-            Box::new(Diagnostic::new(format!("rule script returned an invalid decision: {msg}"))
-                .in_file(&script.file)
+        parse_ballot(out, options).map_err(|(msg, option)| {
+            let d = Diagnostic::new(format!("rule script returned an invalid decision: {msg}"));
+            let d = match locate_return(&script.ast, name, option.as_deref()) {
+                Some((line, col, len)) => d.at(&script.file, Span::new(line, col, len)),
+                None => d.in_file(&script.file),
+            };
+            Box::new(d
                 .note(doing())
                 .note("a handler returns #{ scores: #{option: number}, forbid: #{option: reason}, why: text } (docs/rules.md)"))
         })
@@ -697,6 +782,7 @@ impl RuleBook {
             forbidden,
             rationale,
             handler,
+            log,
         })
     }
 
@@ -806,7 +892,11 @@ impl RuleBook {
                 ctx.actor, ctx.turn
             )
         };
-        let out = self.invoke(s, "propose", me, doing)?;
+        // What `propose` prints is dropped: no decision's trace holds it.
+        take_log();
+        let out = self.invoke(s, "propose", me, doing);
+        take_log();
+        let out = out?;
         let handler = self.scripts[s]
             .handlers
             .get("propose")
@@ -1003,15 +1093,50 @@ fn imports_of(ast: &AST) -> Vec<(String, String, Position)> {
 
 type Parsed = (Vec<f64>, Vec<Option<String>>, String);
 
-fn parse_ballot(out: Dynamic, options: &[String]) -> Result<Parsed, String> {
+/// What is wrong with a handler's answer, and the option it concerns (if
+/// one), so the error can point at that option in the returned map.
+type BallotError = (String, Option<String>);
+
+/// A value that is not a usable score, described for the error.
+fn score_problem(v: &Dynamic) -> Option<String> {
+    if v.is_int() {
+        return None;
+    }
+    if v.is_float() {
+        let x = v.as_float().unwrap_or(0.0);
+        return if x.is_nan() {
+            Some("NaN, not a number".into())
+        } else if x.is_infinite() {
+            Some(format!("{}infinite", if x < 0.0 { "minus " } else { "" }))
+        } else {
+            None
+        };
+    }
+    let what = if v.is_unit() {
+        "() (nothing)".to_string()
+    } else {
+        format!("a {}", to_value(v.clone()).type_name())
+    };
+    Some(format!("{what}, not a number"))
+}
+
+fn parse_ballot(out: Dynamic, options: &[String]) -> Result<Parsed, BallotError> {
+    let returned = if out.is_unit() {
+        "() (nothing)".to_string()
+    } else {
+        format!("a {}", to_value(out.clone()).type_name())
+    };
     let map = out
         .try_cast::<Map>()
-        .ok_or("the handler did not return a map")?;
+        .ok_or_else(|| (format!("the handler returned {returned}, not a map"), None))?;
     let index = |k: &str| {
         options.iter().position(|o| o == k).ok_or_else(|| {
-            format!(
-                "`{k}` is not an option of this event (options: {})",
-                options.join(", ")
+            (
+                format!(
+                    "`{k}` is not an option of this event (options: {})",
+                    options.join(", ")
+                ),
+                Some(k.to_string()),
             )
         })
     };
@@ -1021,27 +1146,26 @@ fn parse_ballot(out: Dynamic, options: &[String]) -> Result<Parsed, String> {
     for (key, value) in map {
         match key.as_str() {
             "scores" => {
-                let m = value.try_cast::<Map>().ok_or("`scores` must be a map")?;
+                let m = value
+                    .try_cast::<Map>()
+                    .ok_or_else(|| ("`scores` must be a map".to_string(), None))?;
                 for (k, v) in m {
                     let i = index(&k)?;
-                    let x = if v.is_float() {
-                        v.as_float().unwrap_or(0.0)
-                    } else if v.is_int() {
-                        v.as_int().unwrap_or(0) as f64
-                    } else {
-                        return Err(format!(
-                            "the score of `{k}` is a {}, not a number",
-                            v.type_name()
+                    if let Some(problem) = score_problem(&v) {
+                        return Err((
+                            format!("the score of option `{k}` is {problem}"),
+                            Some(k.to_string()),
                         ));
-                    };
-                    if !x.is_finite() {
-                        return Err(format!("the score of `{k}` is not finite"));
                     }
-                    scores[i] = x;
+                    scores[i] = v
+                        .as_float()
+                        .unwrap_or_else(|_| v.as_int().unwrap_or(0) as f64);
                 }
             }
             "forbid" => {
-                let m = value.try_cast::<Map>().ok_or("`forbid` must be a map")?;
+                let m = value
+                    .try_cast::<Map>()
+                    .ok_or_else(|| ("`forbid` must be a map".to_string(), None))?;
                 for (k, v) in m {
                     let i = index(&k)?;
                     forbidden[i] = Some(v.to_string());
@@ -1049,11 +1173,81 @@ fn parse_ballot(out: Dynamic, options: &[String]) -> Result<Parsed, String> {
             }
             "why" => rationale = value.to_string(),
             other => {
-                return Err(format!(
-                    "unknown key `{other}`: expected scores, forbid or why"
+                return Err((
+                    format!("unknown key `{other}`: expected scores, forbid or why"),
+                    None,
                 ));
             }
         }
     }
     Ok((scores, forbidden, rationale))
+}
+
+/// Where in handler `name` the answer being complained about is written, as
+/// (line, column, length): the key of `option` in a map literal, else a map
+/// literal with `scores`, else the handler's body. Rhai keeps no position
+/// with a returned value, so this reads the handler's syntax tree; a map
+/// that the optimiser folded into a constant is pointed at as a whole.
+fn locate_return(ast: &AST, name: &str, option: Option<&str>) -> Option<(usize, usize, usize)> {
+    use rhai::{ASTNode, Expr};
+    let def = ast
+        .iter_fn_def()
+        .find(|f| f.name == name && f.params.len() == 1)?;
+    let (start, end) = (def.body.start_position(), def.body.end_position());
+    let key = |p: Position| (p.line().unwrap_or(0), p.position().unwrap_or(0));
+    let inside = |p: Position| !p.is_none() && key(start) <= key(p) && key(p) <= key(end);
+    let at = |p: Position| Some((p.line()?, p.position().unwrap_or(1)));
+    let has = |m: &Map, key: &str| m.contains_key(key);
+    let const_map = |d: &Dynamic| d.read_lock::<Map>().map(|m| m.clone());
+    // Best match first: 0 the option's key, 1 a constant map holding it,
+    // 2 a map with `scores`.
+    let mut best: Option<(u8, (usize, usize), usize)> = None;
+    let mut consider = |rank: u8, p: Position, len: usize| {
+        if inside(p)
+            && let Some(lc) = at(p)
+            && best.is_none_or(|(r, _, _)| rank < r)
+        {
+            best = Some((rank, lc, len));
+        }
+    };
+    let mut visit = |path: &[ASTNode]| {
+        match path.last() {
+            Some(ASTNode::Expr(Expr::Map(x, _))) => {
+                for (ident, value) in x.0.iter() {
+                    if Some(ident.name.as_str()) == option {
+                        consider(0, ident.pos, ident.name.chars().count());
+                    }
+                    if ident.name == "scores" {
+                        consider(2, ident.pos, 6);
+                        if let (Some(o), Expr::DynamicConstant(d, p)) = (option, value)
+                            && const_map(d).is_some_and(|m| has(&m, o))
+                        {
+                            consider(1, *p, 1);
+                        }
+                    }
+                }
+            }
+            Some(ASTNode::Expr(Expr::DynamicConstant(d, pos))) => {
+                if let Some(m) = const_map(d) {
+                    let inner = m.get("scores").and_then(const_map);
+                    if let (Some(o), Some(s)) = (option, &inner)
+                        && (has(s, o) || has(&m, o))
+                    {
+                        consider(1, *pos, 1);
+                    } else if option.is_some_and(|o| has(&m, o)) {
+                        consider(1, *pos, 1);
+                    } else if inner.is_some() {
+                        consider(2, *pos, 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+        true
+    };
+    ast.walk(&mut visit);
+    match best {
+        Some((_, (line, col), len)) => Some((line, col, len)),
+        None => at(start).map(|(l, c)| (l, c, 1)),
+    }
 }

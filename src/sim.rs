@@ -242,6 +242,7 @@ fn decide_event(
                     forbidden: vec![None; options.len()],
                     rationale: "null model: uniform among the options the world allows".into(),
                     handler: NULL_HANDLER.with(Arc::clone),
+                    log: Vec::new(),
                 }
             } else {
                 plan.rules
@@ -279,6 +280,7 @@ fn decide_event(
                 choice,
                 rationale: ballot.rationale,
                 handler: ballot.handler,
+                log: ballot.log,
             });
         }
     }

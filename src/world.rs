@@ -239,9 +239,10 @@ impl Matrix {
     pub fn set(&mut self, a: ActorId, b: ActorId, v: f64) {
         self.data[a * self.n + b] = v;
     }
-    /// One more actor: a new last row and column of `value`.
-    fn grow(&mut self, value: f64) {
-        let n = self.n + 1;
+    /// `k` more actors: new last rows and columns of `value` (one copy of
+    /// the matrix, however many are added).
+    fn grow(&mut self, k: usize, value: f64) {
+        let n = self.n + k;
         let mut data = vec![value; n * n];
         for a in 0..self.n {
             data[a * n..a * n + self.n].copy_from_slice(&self.data[a * self.n..(a + 1) * self.n]);
@@ -420,14 +421,23 @@ impl World {
 
     /// Add an actor, related to every other by the defaults.
     pub fn add_actor(&mut self, a: Actor) -> ActorId {
-        let id = self.actors.len();
+        self.add_actors(vec![a]);
+        self.actors.len() - 1
+    }
+
+    /// Add actors, related to every other by the defaults; the matrices
+    /// grow once for all of them (a world of a thousand actors loads in
+    /// milliseconds, not seconds).
+    pub fn add_actors(&mut self, new: Vec<Actor>) {
         let [t, h, e] = self.relation_defaults;
-        self.ties.grow(t);
-        self.threat.grow(h);
-        self.expectation.grow(e);
-        Arc::make_mut(&mut self.actor_index).insert(a.id.clone(), id);
-        Arc::make_mut(&mut self.actors).push(a);
-        id
+        self.ties.grow(new.len(), t);
+        self.threat.grow(new.len(), h);
+        self.expectation.grow(new.len(), e);
+        for a in new {
+            let id = self.actors.len();
+            Arc::make_mut(&mut self.actor_index).insert(a.id.clone(), id);
+            Arc::make_mut(&mut self.actors).push(a);
+        }
     }
 
     /// Add an organization.

@@ -518,3 +518,683 @@ fn proposed_votes_in_an_organization_and_unrest_with_a_request_run() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("2 passed, 0 failed"), "{out}");
 }
+
+/// Issue 10 (4): a score that is not a finite number names the script, the
+/// handler, the option and the line of the returned map.
+#[test]
+fn bad_scores_name_script_handler_option_and_line() {
+    for (value, what) in [
+        ("0.0 / 0.0", "NaN, not a number"),
+        ("1.0 / 0.0", "infinite"),
+        ("-1.0 / 0.0", "minus infinite"),
+        ("\"high\"", "a string, not a number"),
+        ("()", "() (nothing), not a number"),
+        ("#{ a: 1 }", "a map, not a number"),
+    ] {
+        let (code, err) = taiwan_with_russia(&format!(
+            "fn on_armed_conflict(ev) {{\n    let x = {value};\n    #{{\n        why: \"w\",\n        scores: #{{ neutrality: x }}\n    }}\n}}\n"
+        ));
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            err.starts_with(&format!(
+                "error: rule script returned an invalid decision: the score of option `neutrality` is {what}\n --> rules/russia.rhai:5:20\n"
+            )),
+            "{value}: {err}"
+        );
+        assert!(err.contains("in on_armed_conflict"), "{err}");
+    }
+    // A constant map (folded by Rhai's optimiser) is pointed at as a whole.
+    let (code, err) = taiwan_with_russia(
+        "fn on_armed_conflict(ev) {\n    #{ scores: #{ neutrality: \"x\" } }\n}\n",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--> rules/russia.rhai:2:"), "{err}");
+    // A handler returning nothing points at its body.
+    let (code, err) = taiwan_with_russia("fn on_armed_conflict(ev) {\n    let x = 1;\n}\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("error: rule script returned an invalid decision: the handler returned () (nothing), not a map\n --> rules/russia.rhai:1:"),
+        "{err}"
+    );
+}
+
+/// Issue 10 (5): scripts have no clock, so two identical runs cannot differ.
+#[test]
+fn scripts_have_no_clock() {
+    let (code, err) = taiwan_with_russia(
+        "fn on_armed_conflict(ev) {\n    let t = timestamp();\n    #{ why: `${t}` }\n}\n",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("error: rule script error: Function not found: timestamp ()"),
+        "{err}"
+    );
+    assert!(err.contains("--> rules/russia.rhai:2:13"), "{err}");
+}
+
+/// Issue 10 (6): `print` and `debug` never reach the terminal; the trace of
+/// the decision keeps them, bounded (20 lines of 200 characters).
+#[test]
+fn print_and_debug_go_to_the_trace_not_the_terminal() {
+    let f = Fixture::new();
+    f.write(
+        "rules/russia.rhai",
+        "fn on_armed_conflict(ev) {\n    print(\"hello from RUS\");\n    for i in 0..30 { debug(i); }\n    #{ scores: #{ neutrality: 1.0 } }\n}\n",
+    );
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "1",
+        "--quiet",
+        "--trace",
+        "t.json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("hello") && !err.contains("debug"), "{err}");
+    let trace: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(f.path("t.json")).unwrap()).unwrap();
+    let rus = trace["runs"][0]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["decisions"].as_array().unwrap())
+        .find(|d| d["actor"] == "RUS" && d.get("log").is_some())
+        .expect("a decision of RUS with a log");
+    let log = rus["log"].as_array().unwrap();
+    assert_eq!(log[0], "hello from RUS");
+    assert_eq!(log.len(), 21, "{log:?}");
+    assert_eq!(log[20], "(11 more lines dropped)");
+}
+
+/// Issue 10 (6): the replay that locates a runaway script prints nothing,
+/// and printing in a loop is no slower than any other endless loop.
+#[test]
+fn a_runaway_printing_loop_is_silent_and_quick() {
+    let started = std::time::Instant::now();
+    let (code, err) = taiwan_with_russia(
+        "fn on_armed_conflict(ev) {\n    loop { debug(\"spam\"); print(\"spam\"); }\n}\n",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("spam\n"), "{}", &err[..err.len().min(2000)]);
+    assert!(
+        err.starts_with("error: rule script stopped: more than 200000 operations"),
+        "{err}"
+    );
+    assert!(err.contains("--> rules/russia.rhai:2:"), "{err}");
+    assert!(
+        started.elapsed().as_secs_f64() < 3.0,
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// Issue 10 (7): control characters and bidi overrides from a script are
+/// shown escaped in the text report; JSON keeps them as data.
+#[test]
+fn control_characters_and_bidi_overrides_are_escaped_in_text() {
+    let f = Fixture::new();
+    f.write(
+        "rules/russia.rhai",
+        "fn on_armed_conflict(ev) {\n    #{ scores: #{ neutrality: 9.0 }, why: \"\\x1b[2J\\u202Eevil\\nforged line\" }\n}\n",
+    );
+    let (code, out, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "1",
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+        "{out}"
+    );
+    assert!(
+        out.contains("why: \\u{1b}[2J\\u{202e}evil\\u{a}forged line"),
+        "{out}"
+    );
+    let (code, out, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "1",
+        "--quiet",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("\\u001b[2J\u{202e}evil\\nforged line"),
+        "{out}"
+    );
+}
+
+/// Issue 10 (8): an import is confined before any file is opened, whether
+/// its target exists or not.
+#[test]
+fn imports_leaving_the_folder_are_refused_even_when_missing() {
+    for target in [
+        "../../../../../etc/no-such-bloc-file",
+        "lib/../../x",
+        "/etc/passwd",
+    ] {
+        let f = Fixture::new();
+        f.write(
+            "rules/russia.rhai",
+            &format!("import \"{target}\" as s;\nfn on_armed_conflict(ev) {{ #{{}} }}\n"),
+        );
+        let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains(&format!("import `{target}` leaves the rules folder")),
+            "{target}: {err}"
+        );
+        assert!(err.contains("--> rules/russia.rhai:1:1"), "{err}");
+    }
+}
+
+/// Issue 10 (3): a shock's `set:`/`add:` refuse NaN, infinities and values
+/// out of range, at their position.
+#[test]
+fn shock_changes_refuse_nan_and_infinity() {
+    let f = Fixture::new();
+    f.edit(
+        "scenarios/astana-2005.yaml",
+        "{path: relations.UZB.USA.threat, set: 0.7}",
+        "{path: relations.UZB.USA.threat, set: .nan}",
+    );
+    f.edit(
+        "scenarios/astana-2005.yaml",
+        "{path: relations.KAZ.USA.threat, add: 0.2}",
+        "{path: relations.KAZ.USA.threat, add: .inf}",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/astana-2005.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("error: `set:` of `relations.UZB.USA.threat` in event `colour-revolutions` must be between 0 and 1, found NaN"),
+        "{err}"
+    );
+    assert!(err.contains("--> scenarios/astana-2005.yaml:33:"), "{err}");
+    assert!(err.contains("must be between -1 and 1, found inf"), "{err}");
+    assert!(err.contains("--> scenarios/astana-2005.yaml:35:"), "{err}");
+}
+
+/// Issue 10 (3): `--set` applies the world loader's range and finiteness check.
+#[test]
+fn set_option_checks_range_and_finiteness() {
+    for value in ["5", "nan", "-0.1", "inf"] {
+        let f = Fixture::new();
+        let set = format!("relations.RUS.USA.threat={value}");
+        let (code, _, err) = f.bloc(&[
+            "run",
+            "scenarios/taiwan-crisis.yaml",
+            "--runs",
+            "1",
+            "--set",
+            &set,
+        ]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.starts_with("error: --set relations.RUS.USA.threat="),
+            "{err}"
+        );
+        assert!(err.contains("the value must be between 0 and 1"), "{err}");
+    }
+}
+
+/// Issue 10 (10): no runs is an input error, not a verdict drawn from none.
+#[test]
+fn zero_runs_is_an_input_error() {
+    let f = Fixture::new();
+    let (code, out, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "0"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.starts_with("error: --runs 0: at least one run is needed"),
+        "{err}"
+    );
+    assert!(!err.contains("--shard"), "{err}");
+    let f = Fixture::new();
+    f.write(
+        "scenarios/case.yaml",
+        &format!("{HEAD}runs: 0\ntimeline: []\n"),
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: runs: at least one run is needed"),
+        "{err}"
+    );
+    assert!(err.contains("--> scenarios/case.yaml:6:7"), "{err}");
+}
+
+/// Issue 10 (1): turns, runs, timeline length, actors and threads have
+/// documented limits, each a clear (positioned) error.
+#[test]
+fn limits_on_turns_runs_events_actors_and_threads() {
+    let f = Fixture::new();
+    let started = std::time::Instant::now();
+    f.write(
+        "scenarios/case.yaml",
+        &format!(
+            "{}timeline: []\n",
+            HEAD.replace("turns: 1", "turns: 4294967295")
+        ),
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: turns must be between 1 and 1000, found 4294967295\n --> scenarios/case.yaml:4:8"),
+        "{err}"
+    );
+    assert!(started.elapsed().as_secs() < 5);
+
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "10000001"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: --runs 10000001: at most 10000000 runs in one ensemble"),
+        "{err}"
+    );
+
+    let mut timeline = String::from("timeline:\n");
+    for i in 0..10_001 {
+        timeline.push_str(&format!(
+            "  - {{turn: 1, id: e{i}, kind: declaration, org: SCO, text: t, theme: internal}}\n"
+        ));
+    }
+    f.write("scenarios/case.yaml", &format!("{HEAD}{timeline}"));
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: the timeline has 10001 events, more than the limit of 10000\n"),
+        "{err}"
+    );
+    assert!(err.contains("scenarios/case.yaml:10007:19"), "{err}");
+
+    let mut actors = String::from("extend:\n  actors:\n");
+    for i in 0..1_001 {
+        actors.push_str(&format!("    X{i}: {{name: x}}\n"));
+    }
+    f.write(
+        "scenarios/case.yaml",
+        &format!("{HEAD}{actors}timeline: []\n"),
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: more than 1000 actors in the world\n")
+            && err.contains("the first actor over the limit"),
+        "{err}"
+    );
+
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "1",
+        "--threads",
+        "10000",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("10000 is not in 1..=256"), "{err}");
+}
+
+/// Issue 10 (2): input files are limited in size, checked before reading
+/// (by size, or by a bounded read for a device like /dev/zero).
+#[test]
+fn input_files_are_limited_in_size() {
+    let f = Fixture::new();
+    let big = std::fs::File::create(f.path("scenarios/big.yaml")).unwrap();
+    big.set_len(17 * 1024 * 1024).unwrap();
+    let started = std::time::Instant::now();
+    let (code, _, err) = f.bloc(&["run", "scenarios/big.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with(
+            "error: `scenarios/big.yaml` is 17825792 bytes: input files are limited to 16 MiB"
+        ),
+        "{err}"
+    );
+    if std::path::Path::new("/dev/zero").exists() {
+        let (code, _, err) = f.bloc(&["run", "/dev/zero"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.starts_with(
+                "error: `/dev/zero` is larger than that: input files are limited to 16 MiB"
+            ),
+            "{err}"
+        );
+        f.write(
+            "scenarios/case.yaml",
+            "name: x\nworld: /dev/zero\nseed: 1\nturns: 1\ngroups: []\ntimeline: []\n",
+        );
+        let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("input files are limited to 16 MiB"), "{err}");
+        #[cfg(unix)]
+        {
+            std::fs::remove_file(f.path("rules/russia.rhai")).unwrap();
+            std::os::unix::fs::symlink("/dev/zero", f.path("rules/russia.rhai")).unwrap();
+            let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+            assert_eq!(code, 2, "{err}");
+            assert!(err.contains("input files are limited to 16 MiB"), "{err}");
+        }
+    }
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+}
+
+/// Issue 10 (9): invalid UTF-8 in a scenario, a world or a rule script is
+/// an input error at the line and column of the first bad byte.
+#[test]
+fn invalid_utf8_is_positioned_in_scenarios_worlds_and_scripts() {
+    let f = Fixture::new();
+    let mut bytes = HEAD.as_bytes().to_vec();
+    bytes.extend_from_slice(b"timeline: []\n# caf\xff\n");
+    std::fs::write(f.path("scenarios/case.yaml"), &bytes).unwrap();
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "error: `scenarios/case.yaml` is not UTF-8 text: byte 0xff at byte offset {}\n --> scenarios/case.yaml:7:6\n",
+            HEAD.len() + 18
+        )),
+        "{err}"
+    );
+
+    let mut world = std::fs::read(f.path("scenarios/worlds/sco-2008.yaml")).unwrap();
+    world.splice(0..0, b"# \xc3\x28\n".iter().copied());
+    std::fs::write(f.path("scenarios/worlds/bad.yaml"), &world).unwrap();
+    f.write(
+        "scenarios/case.yaml",
+        &format!("{}timeline: []\n", HEAD.replace("sco-2008", "bad")),
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: `scenarios/worlds/bad.yaml` is not UTF-8 text: byte 0xc3 at byte offset 2\n --> scenarios/worlds/bad.yaml:1:3\n"),
+        "{err}"
+    );
+
+    std::fs::write(
+        f.path("rules/russia.rhai"),
+        b"fn on_armed_conflict(ev) {\n    // \xfe\n    #{}\n}\n",
+    )
+    .unwrap();
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: `rules/russia.rhai` is not UTF-8 text: byte 0xfe at byte offset 34\n --> rules/russia.rhai:2:8\n"),
+        "{err}"
+    );
+}
+
+/// Issue 10 (9): a group with neither `org` nor `actors`, and a scenario's
+/// `rules:` naming a missing folder, are positioned.
+#[test]
+fn group_without_members_and_missing_rules_folder_are_positioned() {
+    check(
+        "name: broken\nworld: worlds/sco-2008.yaml\nseed: 1\nturns: 1\ngroups:\n  - {id: g}\ntimeline: []\n",
+        &[],
+        2,
+        "error: a group needs exactly one of `org` or `actors`, and has neither\n --> scenarios/case.yaml:6:5\n  |\n6 |   - {id: g}\n  |     ^ this group\n",
+    );
+    check(
+        &format!("{HEAD}rules: ../no-such-rules\ntimeline: []\n"),
+        &[],
+        2,
+        "error: cannot open rules folder `scenarios/../no-such-rules`: no such folder\n --> scenarios/case.yaml:6:8\n  |\n6 | rules: ../no-such-rules\n  |        ^^^^^^^^^^^^^^^^ named here (relative to the scenario file)\n",
+    );
+}
+
+/// Issue 10 (13): a refusal of the YAML parser's budget reads as a sentence.
+#[test]
+fn yaml_budget_refusal_is_a_sentence() {
+    let f = Fixture::new();
+    let list = vec!["SCO"; 260_000].join(",");
+    f.write(
+        "scenarios/case.yaml",
+        &format!(
+            "{}timeline: []\n",
+            HEAD.replace("{org: SCO}", &format!("{{org: SCO, rivals: [{list}]}}"))
+        ),
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: this YAML is too large to read: it has more than 250,000 values, lists and maps; a scenario or world is far smaller\n"),
+        "{err}"
+    );
+    assert!(!err.contains("budget breached"), "{err}");
+    let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
+    f.write("scenarios/worlds/deep.yaml", &format!("x: {deep}\n"));
+    f.write(
+        "scenarios/case.yaml",
+        &format!("{}timeline: []\n", HEAD.replace("sco-2008", "deep")),
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("levels deep"), "{err}");
+}
+
+/// Issue 10 (12): `bloc merge` checks the format, the ranges and overflow
+/// of what it merges, and refuses altered files with a clear error.
+#[test]
+fn merge_refuses_altered_aggregates() {
+    let f = Fixture::new();
+    for (k, out) in [("1/2", "a.json"), ("2/2", "b.json")] {
+        let (code, _, err) = f.bloc(&[
+            "run",
+            "scenarios/taiwan-crisis.yaml",
+            "--runs",
+            "4",
+            "--quiet",
+            "--shard",
+            k,
+            "--out",
+            out,
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let b = std::fs::read_to_string(f.path("b.json")).unwrap();
+    // Edited as text: the sums are u128, beyond serde_json::Value's numbers.
+    let merge_with = |from: &str, to: &str| {
+        let i = b
+            .find(from)
+            .unwrap_or_else(|| panic!("`{from}` not in b.json"));
+        let edited = format!("{}{to}{}", &b[..i], &b[i + from.len()..]);
+        std::fs::write(f.path("bad.json"), edited).unwrap();
+        let (code, out, err) = f.bloc(&["merge", "a.json", "bad.json"]);
+        assert!(!err.contains("panicked"), "{err}");
+        (code, out, err)
+    };
+    let (code, _, err) = merge_with("\"range\":[2,4]", "\"range\":[4,2]");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: bad.json: its range of runs is reversed (4..2)"),
+        "{err}"
+    );
+    let (code, _, err) = merge_with("\"bloc_aggregate\":1", "\"bloc_aggregate\":2");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: bad.json: aggregate format 2, but this bloc reads format 1"),
+        "{err}"
+    );
+    let (code, _, err) = merge_with("\"range\":[2,4]", "\"range\":[2,9]");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("does not fit in its total of 4 runs"), "{err}");
+    let (code, _, err) = merge_with("\"runs\":2,", "\"runs\":7,");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("covers runs 2..4 (2 runs) but its summary counts 7"),
+        "{err}"
+    );
+    // Counts that no run could give, in both files: their sum overflows.
+    let huge =
+        |text: &str| text.replacen("\"verdicts\":[0,", "\"verdicts\":[18446744073709551615,", 1);
+    let a = std::fs::read_to_string(f.path("a.json")).unwrap();
+    std::fs::write(f.path("huge-a.json"), huge(&a)).unwrap();
+    std::fs::write(f.path("huge-b.json"), huge(&b)).unwrap();
+    let (code, out, err) = f.bloc(&["merge", "huge-a.json", "huge-b.json"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.starts_with("error: the counts of huge-a.json, huge-b.json overflow when added"),
+        "{err}"
+    );
+}
+
+/// Issue 10 (12): a report that cannot be written (a full disk) is said so
+/// on stderr, with exit 3.
+#[test]
+fn a_full_stdout_is_reported() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let f = Fixture::new();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
+        .args([
+            "run",
+            "scenarios/taiwan-crisis.yaml",
+            "--runs",
+            "2",
+            "--quiet",
+        ])
+        .current_dir(f.dir.path())
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.starts_with("error: cannot write the report to standard output:"),
+        "{err}"
+    );
+}
+
+/// Files in `dir` whose names start with `prefix`.
+fn files_starting(dir: &std::path::Path, prefix: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with(prefix))
+        .collect()
+}
+
+/// Issue 10 (11): SIGTERM or SIGINT during a run removes its temporary
+/// files and leaves the targets as they were.
+#[cfg(unix)]
+#[test]
+fn temporary_files_are_removed_on_sigterm_and_sigint() {
+    for signal in ["-TERM", "-INT"] {
+        let f = Fixture::new();
+        f.write("trace.json", "old");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
+            .args([
+                "run",
+                "scenarios/taiwan-crisis.yaml",
+                "--runs",
+                "5000000",
+                "--threads",
+                "1",
+                "--quiet",
+                "--trace",
+                "trace.json",
+            ])
+            .current_dir(f.dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while files_starting(f.dir.path(), ".bloc-tmp-trace.json-").is_empty() {
+            assert!(
+                started.elapsed().as_secs() < 10,
+                "no temporary file appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let status = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(130), "{signal}");
+        assert!(
+            files_starting(f.dir.path(), ".bloc-tmp").is_empty(),
+            "{signal}: {:?}",
+            files_starting(f.dir.path(), ".")
+        );
+        assert_eq!(
+            std::fs::read_to_string(f.path("trace.json")).unwrap(),
+            "old"
+        );
+    }
+}
+
+/// Issue 10 (11): a temporary file a SIGKILL left is named for its target
+/// and removed by the next run writing that target.
+#[cfg(unix)]
+#[test]
+fn a_temporary_file_left_by_sigkill_is_removed_by_the_next_run() {
+    let f = Fixture::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
+        .args([
+            "run",
+            "scenarios/taiwan-crisis.yaml",
+            "--runs",
+            "5000000",
+            "--threads",
+            "1",
+            "--quiet",
+            "--runs-csv",
+            "runs.csv",
+        ])
+        .current_dir(f.dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while files_starting(f.dir.path(), ".bloc-tmp-runs.csv-").is_empty() {
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "no temporary file appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let left = files_starting(f.dir.path(), ".bloc-tmp-runs.csv-");
+    assert_eq!(left.len(), 1, "{left:?}");
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "2",
+        "--quiet",
+        "--runs-csv",
+        "runs.csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(files_starting(f.dir.path(), ".bloc-tmp").is_empty());
+    assert!(f.path("runs.csv").exists());
+}
+
+/// Issue 10 (9): an actor's `rules:` naming a script the rules folder lacks
+/// is pointed at in the world file.
+#[test]
+fn an_actor_naming_a_missing_script_is_positioned_in_the_world() {
+    let f = Fixture::new();
+    f.edit(
+        "scenarios/worlds/sco-2008.yaml",
+        "    rules: russia\n",
+        "    rules: rusia\n",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: no rule script `rules/rusia.rhai` for actor `RUS`\n  --> scenarios/worlds/sco-2008.yaml:61:12\n"),
+        "{err}"
+    );
+}

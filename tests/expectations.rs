@@ -31,7 +31,7 @@ fn russia_backing_china_militarily_fails_the_taiwan_claim() {
     let f = Fixture::new();
     f.edit(
         "rules/russia.rhai",
-        "s[\"military_support:CHN\"] = -1.0 - entrapment - attr(\"RUS\", \"risk_aversion\");",
+        "s[\"military_support:CHN\"] = -1.0 - entrapment - attr(ev.actor, \"risk_aversion\");",
         "s[\"military_support:CHN\"] = 5.0;",
     );
     let (code, out, _) = f.bloc(&["test", "scenarios/taiwan-crisis.yaml"]);

@@ -19,6 +19,16 @@ pub(super) fn str_span(s: &Spanned<String>) -> Span {
     span_at(s.referenced, s.value.chars().count())
 }
 
+/// The one check of a world parameter's value, however it enters (world,
+/// scenario, shock, `--set`): a finite number in [0, 1].
+pub(super) fn unit_value(x: f64, what: &str) -> Result<f64, String> {
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("{what} must be between 0 and 1, found {x}"))
+    }
+}
+
 /// Collects problems with positions; resolves ids against the world.
 pub(super) struct Checker<'a> {
     pub(super) file: &'a SourceFile,
@@ -93,10 +103,10 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn unit(&mut self, v: &Spanned<f64>, what: &str) -> f64 {
-        if !(0.0..=1.0).contains(&v.value) {
+        if let Err(msg) = unit_value(v.value, what) {
             self.error(
                 span_at(v.referenced, v.value.to_string().len()),
-                format!("{what} must be between 0 and 1, found {}", v.value),
+                msg,
                 "out of range",
             );
         }

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use crate::analysis::{GroupSpec, Thresholds};
 use crate::diagnostic::{Diagnostic, Error, SourceFile, Span};
 use crate::events::{self, Event};
+use crate::plan::limits::{MAX_EVENTS, MAX_RUNS, MAX_TURNS};
 use crate::plan::{CustomKind, Plan};
 use crate::rules::RuleBook;
 use crate::uncertainty::{self, Sample};
@@ -41,8 +42,7 @@ pub struct LoadOptions {
 }
 
 pub(super) fn read(path: &Path) -> Result<SourceFile, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    Ok(SourceFile::new(path, text))
+    SourceFile::read(path)
 }
 
 /// Parse YAML into `T`, turning the parser's error into a positioned diagnostic.
@@ -65,7 +65,95 @@ pub(super) fn yaml_message(e: &serde_saphyr::Error) -> String {
         Some(i) => text[..i].to_string(),
         None => text,
     };
-    format!("invalid YAML: {}", text.trim())
+    let text = text.trim();
+    match text.strip_prefix("budget breached: ") {
+        Some(breach) => budget_message(breach),
+        None => format!("invalid YAML: {text}"),
+    }
+}
+
+/// A refusal of the YAML parser's budget (its defaults: 250,000 nodes, 64
+/// levels, 1,000,000 events, 50,000 aliases and anchors, 1,024 documents) as
+/// a sentence; the parser says only `budget breached: Nodes { nodes: … }`.
+fn budget_message(breach: &str) -> String {
+    let name = breach
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or(breach);
+    let what = match name {
+        "Nodes" => "it has more than 250,000 values, lists and maps",
+        "Depth" => "it nests lists and maps more than 64 levels deep",
+        "Events" => "it is longer than the parser reads (1,000,000 parser events)",
+        "Aliases"
+        | "Anchors"
+        | "AliasAnchorRatio"
+        | "RecordedAnchorEvents"
+        | "RecordedAnchorBytes" => {
+            "it repeats anchors (`&a`) through aliases (`*a`) far more than a scenario needs (an alias bomb?)"
+        }
+        "Documents" => "it holds more than 1,024 YAML documents (`---`)",
+        "ScalarBytes" => "its texts add up to more than 64 MiB",
+        "MergeKeys" => "it has more than 10,000 merge keys (`<<`)",
+        _ => "it exceeds one of the parser's limits",
+    };
+    format!("this YAML is too large to read: {what}; a scenario or world is far smaller")
+}
+
+/// An actor whose `rules: NAME` has no `NAME.rhai` in the rules folder, as
+/// an error at that `rules:` (in the scenario's `extend:` or the world file;
+/// a world it extends is left to the rule book's own error, unpositioned).
+fn missing_scripts(
+    world: &crate::world::World,
+    rules_dir: &Path,
+    files: &[&SourceFile],
+) -> Result<(), Error> {
+    if !rules_dir.is_dir() {
+        return Ok(()); // the rule book says the folder is missing
+    }
+    let mut errors = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for a in world.actors.iter() {
+        let Some(stem) = &a.rules else { continue };
+        let script = rules_dir.join(format!("{stem}.rhai"));
+        if script.exists() || !seen.insert(stem.clone()) {
+            continue;
+        }
+        // Where `rules: <stem>` is written, as a whole word.
+        let found = files.iter().find_map(|f| {
+            f.text.lines().enumerate().find_map(|(i, line)| {
+                let at = line.find("rules:")?;
+                let rest = &line[at + 6..];
+                let value = rest.trim_start();
+                let word = value
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '/'))
+                    .next()?;
+                (word == stem.as_str()).then(|| {
+                    let col = line[..at + 6 + rest.len() - value.len()].chars().count() + 1;
+                    (*f, Span::new(i + 1, col, stem.chars().count()))
+                })
+            })
+        });
+        if let Some((f, span)) = found {
+            errors.push(
+                Diagnostic::new(format!(
+                    "no rule script `{}` for actor `{}`",
+                    script.display(),
+                    a.id
+                ))
+                .at(f, span)
+                .label("named here")
+                .note(format!(
+                    "the rules folder is `{}` (`rules:` in the scenario or `--rules DIR`)",
+                    rules_dir.display()
+                )),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(errors))
+    }
 }
 
 /// Load a scenario file and everything it names, check it all, and compile
@@ -122,10 +210,13 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
     }
     for (p, v) in &opts.overrides {
         match world.param(p) {
-            Ok(param) => {
-                uncertainty::forget(&mut samples, &param);
-                world.set(&param, *v)
-            }
+            Ok(param) => match check::unit_value(*v, &format!("--set {p}={v}: the value")) {
+                Ok(v) => {
+                    uncertainty::forget(&mut samples, &param);
+                    world.set(&param, v)
+                }
+                Err(msg) => c.errors.push(Diagnostic::new(msg)),
+            },
             Err(msg) => c
                 .errors
                 .push(Diagnostic::new(format!("in --set {p}={v}: {msg}"))),
@@ -142,16 +233,52 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
             "0 picks the best option; higher values spread choices",
         );
     }
-    if raw.turns.value == 0 {
+    if raw.turns.value == 0 || raw.turns.value > MAX_TURNS {
         c.error(
-            span_at(raw.turns.referenced, 1),
-            "turns must be at least 1".into(),
+            span_at(raw.turns.referenced, raw.turns.value.to_string().len()),
+            format!(
+                "turns must be between 1 and {MAX_TURNS}, found {}",
+                raw.turns.value
+            ),
             "here",
         );
     }
+    let runs = opts.runs.unwrap_or(raw.runs.value);
+    if runs == 0 || runs > MAX_RUNS {
+        let msg = if runs == 0 {
+            "at least one run is needed: a verdict from no runs means nothing".to_string()
+        } else {
+            format!("at most {MAX_RUNS} runs in one ensemble, found {runs}")
+        };
+        match opts.runs {
+            Some(0) => c.errors.push(Diagnostic::new(format!("--runs 0: {msg}"))),
+            Some(n) => c.errors.push(
+                Diagnostic::new(format!("--runs {n}: {msg}"))
+                    .note("use --shard K/N and `bloc merge` for more runs"),
+            ),
+            None => c.error(
+                span_at(raw.runs.referenced, runs.to_string().len()),
+                format!("runs: {msg}"),
+                "here",
+            ),
+        }
+    }
+    if raw.timeline.len() > MAX_EVENTS {
+        let ev = &raw.timeline[MAX_EVENTS];
+        c.error(
+            str_span(&ev.id),
+            format!(
+                "the timeline has {} events, more than the limit of {MAX_EVENTS}",
+                raw.timeline.len()
+            ),
+            "the first event over the limit",
+        );
+        return Err(Error::Invalid(c.errors));
+    }
 
     let mut groups: Vec<GroupSpec> = Vec::new();
-    for g in &raw.groups {
+    for sg in &raw.groups {
+        let g = &sg.value;
         if let Some(id) = &g.id {
             c.id(id, "group");
         }
@@ -194,16 +321,27 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
                     rivals,
                 });
             }
-            _ => c.errors.push(
-                Diagnostic::new("a group needs exactly one of `org` or `actors`".to_string())
-                    .in_file(&file),
+            (org, _) => c.error(
+                match org {
+                    Some(o) => str_span(o),
+                    None => span_at(sg.referenced, 1),
+                },
+                format!(
+                    "a group needs exactly one of `org` or `actors`, {}",
+                    if org.is_some() {
+                        "not both"
+                    } else {
+                        "and has neither"
+                    }
+                ),
+                "this group",
             ),
         }
     }
 
     // Group ids key the tallies, claims and comparisons: one group per id.
     let mut seen = BTreeMap::new();
-    for g in &raw.groups {
+    for g in raw.groups.iter().map(|g| &g.value) {
         let Some(k) = g.id.as_ref().or(g.org.as_ref()) else {
             continue;
         };
@@ -358,13 +496,26 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
 
     let rules_dir = match (&opts.rules, &raw.rules) {
         (Some(dir), _) => dir.clone(),
-        (None, Some(dir)) => base_dir.join(dir),
+        (None, Some(dir)) => base_dir.join(&dir.value),
         (None, None) => PathBuf::from("rules"),
     };
+    // A missing folder named in the scenario is an error at its `rules:`.
+    if let (None, Some(dir)) = (&opts.rules, &raw.rules)
+        && !rules_dir.is_dir()
+    {
+        return Err(Error::one(
+            Diagnostic::new(format!(
+                "cannot open rules folder `{}`: no such folder",
+                rules_dir.display()
+            ))
+            .at(&file, str_span(dir))
+            .label("named here (relative to the scenario file)"),
+        ));
+    }
+    missing_scripts(&world, &rules_dir, &[&file, &world_file])?;
     let rules = RuleBook::load(&rules_dir, &world, &world_file)?;
 
     let seed = opts.seed.unwrap_or(raw.seed);
-    let runs = opts.runs.unwrap_or(raw.runs.value);
     let mut fp = Fingerprint::default();
     fp.add(file.text.as_bytes());
     for text in &world_texts {
@@ -420,6 +571,16 @@ impl Fingerprint {
 
     /// Every `.rhai` file under `dir`, in sorted order, with its path.
     fn add_dir(&mut self, root: &Path, dir: &Path) {
+        self.add_dir_at(root, dir, 0);
+    }
+
+    /// Folders at most 16 deep (a symbolic link may loop), files read up
+    /// to the input size limit.
+    fn add_dir_at(&mut self, root: &Path, dir: &Path, depth: usize) {
+        use std::io::Read;
+        if depth > 16 {
+            return;
+        }
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
@@ -427,11 +588,16 @@ impl Fingerprint {
         paths.sort();
         for p in paths {
             if p.is_dir() {
-                self.add_dir(root, &p);
+                self.add_dir_at(root, &p, depth + 1);
             } else if p.extension().is_some_and(|x| x == "rhai") {
                 let rel = p.strip_prefix(root).unwrap_or(&p);
                 self.add(rel.to_string_lossy().as_bytes());
-                self.add(&std::fs::read(&p).unwrap_or_default());
+                let mut bytes = Vec::new();
+                if let Ok(f) = std::fs::File::open(&p) {
+                    let limit = crate::plan::limits::MAX_INPUT_BYTES;
+                    let _ = f.take(limit).read_to_end(&mut bytes);
+                }
+                self.add(&bytes);
             }
         }
     }

@@ -324,8 +324,8 @@ pub(super) struct RawScenario {
     #[serde(default = "default_temperature")]
     pub(super) temperature: Spanned<f64>,
     #[serde(default)]
-    pub(super) rules: Option<String>,
-    pub(super) groups: Vec<RawGroup>,
+    pub(super) rules: Option<Spanned<String>>,
+    pub(super) groups: Vec<Spanned<RawGroup>>,
     #[serde(default)]
     pub(super) thresholds: RawThresholds,
     #[serde(default)]
@@ -451,9 +451,9 @@ pub(super) struct RawBacker {
 pub(super) struct RawChange {
     pub(super) path: Spanned<String>,
     #[serde(default)]
-    pub(super) set: Option<f64>,
+    pub(super) set: Option<Spanned<f64>>,
     #[serde(default)]
-    pub(super) add: Option<f64>,
+    pub(super) add: Option<Spanned<f64>>,
 }
 
 pub(super) type SpannedIds = Spanned<Vec<Spanned<String>>>;

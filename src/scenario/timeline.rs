@@ -102,9 +102,26 @@ impl Input for EventInput<'_, '_> {
         }
         let mut changes = Vec::new();
         for ch in self.ev.changes.iter().flat_map(|c| c.value.iter()) {
-            let op = match (ch.set, ch.add) {
-                (Some(v), None) => ChangeOp::Set(v),
-                (None, Some(v)) => ChangeOp::Add(v),
+            let op = match (&ch.set, &ch.add) {
+                // The same checks as the world loader's: a parameter's value
+                // is in [0, 1], so a change is in [-1, 1]; NaN is neither.
+                (Some(v), None) => {
+                    let what = format!("`set:` of `{}` {}", ch.path.value, self.ctx);
+                    ChangeOp::Set(self.c.unit(v, &what))
+                }
+                (None, Some(v)) => {
+                    if !(-1.0..=1.0).contains(&v.value) {
+                        self.c.error(
+                            span_at(v.referenced, v.value.to_string().len()),
+                            format!(
+                                "`add:` of `{}` {} must be between -1 and 1, found {}",
+                                ch.path.value, self.ctx, v.value
+                            ),
+                            "out of range",
+                        );
+                    }
+                    ChangeOp::Add(v.value)
+                }
                 _ => {
                     self.c.error(
                         str_span(&ch.path),

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Diagnostic, Error, SourceFile};
+use crate::plan::limits::MAX_ACTORS;
 use crate::uncertainty::Sample;
 use crate::world::{
     Actor, Base, DecisionRule, Dynamics, Obligation, Organization, Param, Relation, SecurityTie,
@@ -145,12 +146,15 @@ pub(super) fn add_sections(
     s: &Sections,
 ) {
     let taken = |w: &World, id: &str| w.actor_id(id).is_some() || w.org_id(id).is_some();
+    // Added at once after the loop: the relation matrices grow once.
+    let mut added: Vec<Actor> = Vec::new();
+    let mut pending: std::collections::BTreeSet<&str> = Default::default();
     for (k, a) in &s.actors.0 {
         c.id(k, "actor");
         for (name, _) in &a.attributes.0 {
             c.id(name, "attribute");
         }
-        if taken(world, &k.value) {
+        if taken(world, &k.value) || pending.contains(k.value.as_str()) {
             let what = if world.org_id(&k.value).is_some() {
                 format!("actor `{}` has the id of an organization", k.value)
             } else {
@@ -159,8 +163,16 @@ pub(super) fn add_sections(
             c.error(str_span(k), what, "ids must be unique");
             continue;
         }
+        if world.actors.len() + added.len() >= MAX_ACTORS {
+            c.error(
+                str_span(k),
+                format!("more than {MAX_ACTORS} actors in the world"),
+                "the first actor over the limit",
+            );
+            break;
+        }
         let mut attributes = BTreeMap::new();
-        let me = world.actors.len();
+        let me = world.actors.len() + added.len();
         for (name, v) in &a.attributes.0 {
             let (x, dist) = c.number(v, &format!("attribute `{}` of `{}`", name.value, k.value));
             attributes.insert(name.value.clone(), x);
@@ -172,13 +184,15 @@ pub(super) fn add_sections(
                 });
             }
         }
-        world.add_actor(Actor {
+        pending.insert(&k.value);
+        added.push(Actor {
             id: k.value.clone(),
             name: a.name.clone(),
             rules: a.rules.as_ref().map(|r| r.value.clone()),
             attributes,
         });
     }
+    world.add_actors(added);
     // Organizations next: their ids before their member lists, so a
     // member list can name any actor.
     let mut new_orgs = Vec::new();
