@@ -272,7 +272,18 @@ fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
             let Some(rest) = file.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
                 continue;
             };
-            let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+            // Exactly `<pid>-<6 random characters>` after this target's
+            // prefix: a longer rest belongs to another target (`x-99999`'s
+            // temp files start with `x`'s prefix too), or to no bloc at all.
+            let parts: Vec<&str> = rest.split('-').collect();
+            let pid = match parts.as_slice() {
+                [pid, random]
+                    if random.len() == 6 && random.chars().all(|c| c.is_ascii_alphanumeric()) =>
+                {
+                    pid.parse::<u32>().ok()
+                }
+                _ => None,
+            };
             if pid.is_some_and(|p| !alive(p)) {
                 let _ = std::fs::remove_file(e.path());
             }
@@ -669,6 +680,34 @@ fn check_aggregate(path: &Path, agg: &Aggregate) -> Result<(), Error> {
             end - start,
             agg.summary.runs
         ));
+    }
+    // The summary agrees with itself: every group was assessed in every run,
+    // its verdicts add up to the runs, and every decider's counts match its
+    // event's options.
+    let s = &agg.summary;
+    for g in &s.groups {
+        let verdicts: u128 = g.verdicts.iter().map(|v| u128::from(*v)).sum();
+        if g.runs != s.runs || verdicts != u128::from(s.runs) {
+            return refuse(format!(
+                "group `{}` counts {} runs and {verdicts} verdicts in a summary of {} runs",
+                g.id, g.runs, s.runs
+            ));
+        }
+        if g.stats.len() != crate::analysis::N {
+            return refuse(format!("group `{}` has {} indicators", g.id, g.stats.len()));
+        }
+    }
+    for e in s.events.iter().chain(s.proposals.values()) {
+        if e.happened > s.runs
+            || e.deciders
+                .values()
+                .any(|d| d.counts.len() != e.options.len())
+        {
+            return refuse(format!(
+                "event `{}` does not match its options or runs",
+                e.id
+            ));
+        }
     }
     Ok(())
 }

@@ -255,6 +255,22 @@ impl RulesResolver {
     }
 }
 
+thread_local! {
+    /// The modules being resolved on this thread, outermost first.
+    static RESOLVING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Pops the module being resolved when its resolution ends, however it ends.
+struct Resolved;
+
+impl Drop for Resolved {
+    fn drop(&mut self) {
+        RESOLVING.with(|r| {
+            r.borrow_mut().pop();
+        });
+    }
+}
+
 impl ModuleResolver for RulesResolver {
     fn resolve(
         &self,
@@ -264,6 +280,26 @@ impl ModuleResolver for RulesResolver {
         pos: Position,
     ) -> Rr<Shared<Module>> {
         self.check(path, pos)?;
+        // A module that imports itself, directly or through others, would
+        // recurse until the stack overflows: refuse the cycle by name.
+        let cycle = RESOLVING.with(|r| {
+            let r = r.borrow();
+            r.iter().position(|p| p == path).map(|i| {
+                let mut chain: Vec<&str> = r[i..].iter().map(String::as_str).collect();
+                chain.push(path);
+                chain.join(" -> ")
+            })
+        });
+        if let Some(chain) = cycle {
+            return Err(EvalAltResult::ErrorInModule(
+                path.into(),
+                format!("circular import: {chain}").into(),
+                pos,
+            )
+            .into());
+        }
+        RESOLVING.with(|r| r.borrow_mut().push(path.to_string()));
+        let _done = Resolved;
         let file = self.text(path, pos)?;
         let in_module = |e: Box<EvalAltResult>| -> Box<EvalAltResult> {
             EvalAltResult::ErrorInModule(path.into(), e, pos).into()
@@ -521,6 +557,17 @@ impl RuleBook {
         let mut compile = |book: &mut RuleBook, stem: &str| -> Result<usize, Box<Diagnostic>> {
             if let Some(i) = by_stem.get(stem) {
                 return Ok(*i);
+            }
+            // A script is named by its stem inside the rules folder: no
+            // `..`, no absolute path, nothing that leaves the folder.
+            let leaves = Path::new(stem).is_absolute()
+                || Path::new(stem)
+                    .components()
+                    .any(|c| !matches!(c, std::path::Component::Normal(_)));
+            if stem.is_empty() || leaves {
+                return Err(Box::new(Diagnostic::new(format!(
+                    "rules `{stem}` leave the rules folder: name a script by its stem (`russia` for rules/russia.rhai)"
+                ))));
             }
             let path = dir.join(format!("{stem}.rhai"));
             let file = SourceFile::read(&path).map_err(|e| match e {

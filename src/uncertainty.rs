@@ -106,10 +106,14 @@ impl Dist {
                         values.len()
                     ));
                 }
+                let total: f64 = weights.iter().sum();
                 if weights.iter().any(|w| !(*w >= 0.0 && w.is_finite()))
-                    || weights.iter().sum::<f64>() <= 0.0
+                    || !(total > 0.0 && total.is_finite())
                 {
-                    return Err("choice: weights must be 0 or more, and not all 0".into());
+                    return Err(
+                        "choice: weights must be 0 or more, not all 0, and add up to a finite number"
+                            .into(),
+                    );
                 }
             }
         }

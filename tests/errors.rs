@@ -1028,7 +1028,8 @@ fn merge_refuses_altered_aggregates() {
         err.contains("covers runs 2..4 (2 runs) but its summary counts 7"),
         "{err}"
     );
-    // Counts that no run could give, in both files: their sum overflows.
+    // Counts that no run could give: refused as inconsistent before their
+    // sum could overflow.
     let huge =
         |text: &str| text.replacen("\"verdicts\":[0,", "\"verdicts\":[18446744073709551615,", 1);
     let a = std::fs::read_to_string(f.path("a.json")).unwrap();
@@ -1037,7 +1038,9 @@ fn merge_refuses_altered_aggregates() {
     let (code, out, err) = f.bloc(&["merge", "huge-a.json", "huge-b.json"]);
     assert_eq!(code, 2, "{out}{err}");
     assert!(
-        err.starts_with("error: the counts of huge-a.json, huge-b.json overflow when added"),
+        err.starts_with(
+            "error: huge-a.json: group `SCO` counts 2 runs and 18446744073709551617 verdicts"
+        ),
         "{err}"
     );
 }
@@ -1197,4 +1200,89 @@ fn an_actor_naming_a_missing_script_is_positioned_in_the_world() {
         err.starts_with("error: no rule script `rules/rusia.rhai` for actor `RUS`\n  --> scenarios/worlds/sco-2008.yaml:61:12\n"),
         "{err}"
     );
+}
+
+#[test]
+fn review_of_issue_10_mended() {
+    // A module importing itself is a circular import, not a stack overflow.
+    let f = Fixture::new();
+    std::fs::write(
+        f.path("rules/lib/a.rhai"),
+        "import \"lib/a\" as a;\nfn f() { 1 }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        f.path("rules/mongolia.rhai"),
+        "import \"lib/a\" as a;\nfn decide(ev) { #{ scores: #{} } }\n",
+    )
+    .unwrap();
+    f.write("scenarios/case.yaml", &format!("{HEAD}timeline: []\n"));
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "2"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("circular import: lib/a -> lib/a"), "{err}");
+
+    // An actor's `rules:` names a script inside the rules folder only.
+    let f = Fixture::new();
+    f.edit(
+        "scenarios/worlds/sco-2008.yaml",
+        "    rules: mongolia",
+        "    rules: ../../outside",
+    );
+    f.write("scenarios/case.yaml", &format!("{HEAD}timeline: []\n"));
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "2"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("leave the rules folder"), "{err}");
+
+    // Stale temporary files are recognised exactly: another target's, or a
+    // file that merely looks alike, is left alone.
+    let f = Fixture::new();
+    for other in [".bloc-tmp-x-99999-12345-abcdef", ".bloc-tmp-x-999999-mine"] {
+        f.write(other, "keep");
+    }
+    f.write(".bloc-tmp-x-999999-abc123", "stale");
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/mongolia.yaml",
+        "--runs",
+        "2",
+        "--trace",
+        "x",
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(f.path(".bloc-tmp-x-99999-12345-abcdef").exists());
+    assert!(f.path(".bloc-tmp-x-999999-mine").exists());
+    assert!(
+        !f.path(".bloc-tmp-x-999999-abc123").exists(),
+        "a dead bloc's file is removed"
+    );
+
+    // Choice weights must add up to a finite number.
+    let err = invalid(&format!(
+        "{HEAD}overrides:\n  - {{path: relations.RUS.USA.threat, value: {{choice: [0.1, 0.9], weights: [1e308, 1e308]}}}}\ntimeline: []\n"
+    ));
+    assert!(err.contains("add up to a finite number"), "{err}");
+
+    // An aggregate whose verdicts do not add up to its runs is refused.
+    let f = Fixture::new();
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/mongolia.yaml",
+        "--runs",
+        "10",
+        "--out",
+        "a.json",
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // Edit the text (a round trip through serde_json::Value would turn the
+    // exact fixed-point sums into floats).
+    let text = std::fs::read_to_string(f.path("a.json")).unwrap();
+    let at = text.find("\"verdicts\":[").expect("verdict counts");
+    let end = at + text[at..].find(']').unwrap() + 1;
+    let tampered = format!("{}\"verdicts\":[100,1,4,0]{}", &text[..at], &text[end..]);
+    f.write("a.json", &tampered);
+    let (code, _, err) = f.bloc(&["merge", "a.json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("verdicts in a summary of 10 runs"), "{err}");
 }
