@@ -393,3 +393,57 @@ fn graded_support_arms_count_for_solidarity_but_not_casus_foederis() {
         .apply("e", &[(1, Choice::Military(0))], "D isolated", &mut mil);
     assert!(gain > 0.0 && gain < mil.expectation.get(0, 1) - w.expectation.get(0, 1));
 }
+
+#[test]
+fn clash_crisis_and_statement_move_expectations() {
+    let w = world(DecisionRule::Consensus);
+    // A clash: backing B costs C's expectation of the backer.
+    let clash = event(EventKind::Clash(Clash {
+        sides: [1, 2],
+        deciders: None,
+    }));
+    let mut after = w.clone();
+    clash
+        .kind
+        .kind()
+        .apply("e", &[(0, Choice::Diplomatic(1))], "B backed", &mut after);
+    assert!(after.expectation.get(1, 0) > w.expectation.get(1, 0));
+    assert!(after.expectation.get(2, 0) < w.expectation.get(2, 0));
+    // A crisis: a show of force moves more than words.
+    let crisis = event(EventKind::Crisis(Crisis {
+        state: 3,
+        target: 0,
+        deciders: None,
+    }));
+    let gain = |c: Choice| {
+        let mut a = w.clone();
+        crisis.kind.kind().apply("e", &[(1, c)], "A backed", &mut a);
+        a.expectation.get(0, 1) - w.expectation.get(0, 1)
+    };
+    assert!(gain(Choice::ShowOfForce(0)) > gain(Choice::Diplomatic(0)));
+    assert!(gain(Choice::Diplomatic(0)) > 0.0);
+    assert_eq!(gain(Choice::StayOut), 0.0);
+    // A statement: adopters draw together; who dissociates is counted on less.
+    let st = event(EventKind::Statement(Statement {
+        org: 0,
+        by: StatementBy::Chair,
+        text: "t".into(),
+        theme: Theme::External,
+        against: None,
+    }));
+    let votes = [
+        (0, Choice::Adopt),
+        (1, Choice::Adopt),
+        (2, Choice::Dissociate),
+    ];
+    let mut after = w.clone();
+    st.kind
+        .kind()
+        .apply("e", &votes, "issued with dissociation", &mut after);
+    assert!(after.expectation.get(0, 1) > w.expectation.get(0, 1));
+    assert!(after.expectation.get(0, 2) < w.expectation.get(0, 2));
+    // A blocked statement changes nothing.
+    let mut blocked = w.clone();
+    st.kind.kind().apply("e", &votes, "blocked", &mut blocked);
+    assert_eq!(blocked.expectation.get(0, 1), w.expectation.get(0, 1));
+}
