@@ -10,10 +10,23 @@ use crate::plan::limits::MAX_INPUT_BYTES;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 /// Whether `c` would act on a terminal rather than be shown: a control
-/// character, or a bidirectional override or isolate (U+202A–U+202E,
-/// U+2066–U+2069), which can make text read other than it is.
+/// character, a bidirectional mark, override or isolate (U+200E, U+200F,
+/// U+061C, U+202A–U+202E, U+2066–U+2069), which can make text read other
+/// than it is, a line or paragraph separator (U+2028, U+2029) or a
+/// zero-width no-break space (U+FEFF).
 fn is_hazard(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200E}'
+                | '\u{200F}'
+                | '\u{061C}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{FEFF}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// `s` made safe for a terminal or a text report: every control character
@@ -325,6 +338,11 @@ mod tests {
             "a\\u{1b}[31mb\\u{202e}c\\u{2066}d\ne"
         );
         assert_eq!(terminal_safe("a\nb\rc", false), "a\\u{a}b\\u{d}c");
+        // Bidi marks, separators and the zero-width no-break space too.
+        assert_eq!(
+            terminal_safe("a\u{200f}b\u{61c}c\u{2028}d\u{feff}", true),
+            "a\\u{200f}b\\u{61c}c\\u{2028}d\\u{feff}"
+        );
     }
 
     #[test]
