@@ -297,21 +297,69 @@ fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
     Ok(tmp)
 }
 
-/// Rename a finished temporary file over its target.
+/// Where output named `path` really goes. A FIFO, a device or a socket
+/// (`/dev/stdout`, `>(gzip)`) is written to directly: it cannot be replaced
+/// and a reader may be waiting on it. A symlink is followed, so the file it
+/// points to is replaced and the link kept. Anything else is written whole
+/// or not at all, through a temporary file beside it.
+enum Target {
+    Direct(PathBuf),
+    Replace(PathBuf),
+}
+
+fn target(path: &Path) -> Target {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() && !m.is_dir() => Target::Direct(path.to_path_buf()),
+        Ok(_) => Target::Replace(path.canonicalize().unwrap_or_else(|_| path.to_path_buf())),
+        Err(_) => Target::Replace(path.to_path_buf()),
+    }
+}
+
+/// Rename a finished temporary file over its target, with the target's
+/// permissions if it had some (a new file gets 0644, not the temporary
+/// file's 0600).
 fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
     let at = tmp.path().to_path_buf();
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    let perms = match std::fs::metadata(path) {
+        Ok(m) => Some(m.permissions()),
+        Err(_) => new_file_permissions(),
+    };
+    if let Some(p) = perms {
+        let _ = tmp.as_file().set_permissions(p);
+    }
     let done = tmp.persist(path).map_err(|e| Error::io(path, e.error));
     temps().retain(|p| *p != at);
     done.map(|_| ())
 }
 
+/// A new output file's permissions: readable by all, as most tools make them.
+#[cfg(unix)]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    None
+}
+
 /// Write a file whole or not at all: into a temporary file beside it, then
-/// renamed over the target.
+/// renamed over the target (a FIFO or device is written directly).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let mut tmp = temp_beside(path)?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    persist(tmp, path)
+    match target(path) {
+        Target::Direct(p) => std::fs::OpenOptions::new()
+            .write(true)
+            .open(&p)
+            .and_then(|mut f| f.write_all(bytes))
+            .map_err(|e| Error::io(path, e)),
+        Target::Replace(p) => {
+            let mut tmp = temp_beside(&p)?;
+            tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+            persist(tmp, &p)
+        }
+    }
 }
 
 /// The scenario files `bloc test` looks at: named files, and the `.yaml`
@@ -478,32 +526,60 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
 /// replaces it only when complete: readers never see half a file, and an
 /// interrupted run leaves the old file (or none).
 struct StreamFile {
+    /// As the user named it, for messages.
     path: PathBuf,
-    tmp: std::io::BufWriter<tempfile::NamedTempFile>,
+    out: Stream,
+}
+
+enum Stream {
+    /// Into a temporary file, renamed over `to` when complete.
+    Temp {
+        to: PathBuf,
+        w: std::io::BufWriter<tempfile::NamedTempFile>,
+    },
+    /// Straight into a FIFO or a device.
+    Direct(std::io::BufWriter<std::fs::File>),
 }
 
 impl StreamFile {
     fn create(path: &Path) -> Result<StreamFile, Error> {
-        let tmp = temp_beside(path)?;
+        let out = match target(path) {
+            Target::Direct(p) => Stream::Direct(std::io::BufWriter::new(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&p)
+                    .map_err(|e| Error::io(path, e))?,
+            )),
+            Target::Replace(p) => Stream::Temp {
+                w: std::io::BufWriter::new(temp_beside(&p)?),
+                to: p,
+            },
+        };
         Ok(StreamFile {
             path: path.to_path_buf(),
-            tmp: std::io::BufWriter::new(tmp),
+            out,
         })
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.tmp
-            .write_all(bytes)
-            .map_err(|e| Error::io(&self.path, e))
+        match &mut self.out {
+            Stream::Temp { w, .. } => w.write_all(bytes),
+            Stream::Direct(w) => w.write_all(bytes),
+        }
+        .map_err(|e| Error::io(&self.path, e))
     }
 
     fn finish(self) -> Result<(), Error> {
         let path = self.path;
-        let tmp = self
-            .tmp
-            .into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))?;
-        persist(tmp, &path)
+        match self.out {
+            Stream::Temp { to, w } => {
+                let tmp = w
+                    .into_inner()
+                    .map_err(|e| Error::io(&path, e.into_error()))?;
+                persist(tmp, &to)
+            }
+            Stream::Direct(mut w) => w.flush().map_err(|e| Error::io(&path, e)),
+        }
     }
 }
 

@@ -1286,3 +1286,76 @@ fn review_of_issue_10_mended() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("verdicts in a summary of 10 runs"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn outputs_follow_symlinks_write_through_fifos_and_keep_permissions() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let f = Fixture::new();
+    // A symlink: the file it points to is replaced, the link kept.
+    f.write("real.json", "{}");
+    std::os::unix::fs::symlink("real.json", f.path("link.json")).unwrap();
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/mongolia.yaml",
+        "--runs",
+        "3",
+        "--out",
+        "link.json",
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        std::fs::symlink_metadata(f.path("link.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let real = std::fs::read_to_string(f.path("real.json")).unwrap();
+    assert!(real.starts_with("{\"bloc_aggregate\""), "{real}");
+    // A new file is readable by all, an existing one keeps its mode.
+    let mode = |p: &str| std::fs::metadata(f.path(p)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("real.json"), 0o644);
+    std::fs::set_permissions(f.path("real.json"), std::fs::Permissions::from_mode(0o640)).unwrap();
+    f.bloc(&[
+        "run",
+        "scenarios/mongolia.yaml",
+        "--runs",
+        "3",
+        "--out",
+        "link.json",
+        "--quiet",
+    ]);
+    assert_eq!(mode("real.json"), 0o640);
+    // A FIFO is written through, not replaced by a regular file.
+    let fifo = f.path("pipe");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = std::thread::spawn({
+        let fifo = fifo.clone();
+        move || std::fs::read_to_string(fifo).unwrap()
+    });
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/mongolia.yaml",
+        "--runs",
+        "3",
+        "--trace",
+        "pipe",
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let got = reader.join().unwrap();
+    assert!(got.starts_with("{\"scenario\""), "{got}");
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+}
