@@ -1082,6 +1082,39 @@ fn files_starting(dir: &std::path::Path, prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// Start a long run writing `target` through `flag`, and wait until its
+/// temporary file exists.
+#[cfg(unix)]
+fn long_run_writing(f: &Fixture, flag: &str, target: &str) -> std::process::Child {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
+        .args([
+            "run",
+            "scenarios/taiwan-crisis.yaml",
+            "--runs",
+            "5000000",
+            "--threads",
+            "1",
+            "--quiet",
+            flag,
+            target,
+        ])
+        .current_dir(f.dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let prefix = format!(".bloc-tmp-{target}-");
+    while files_starting(f.dir.path(), &prefix).is_empty() {
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "no temporary file appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child
+}
+
 /// Issue 10 (11): SIGTERM or SIGINT during a run removes its temporary
 /// files and leaves the targets as they were.
 #[cfg(unix)]
@@ -1090,31 +1123,7 @@ fn temporary_files_are_removed_on_sigterm_and_sigint() {
     for signal in ["-TERM", "-INT"] {
         let f = Fixture::new();
         f.write("trace.json", "old");
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
-            .args([
-                "run",
-                "scenarios/taiwan-crisis.yaml",
-                "--runs",
-                "5000000",
-                "--threads",
-                "1",
-                "--quiet",
-                "--trace",
-                "trace.json",
-            ])
-            .current_dir(f.dir.path())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let started = std::time::Instant::now();
-        while files_starting(f.dir.path(), ".bloc-tmp-trace.json-").is_empty() {
-            assert!(
-                started.elapsed().as_secs() < 10,
-                "no temporary file appeared"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        let child = long_run_writing(&f, "--trace", "trace.json");
         std::thread::sleep(std::time::Duration::from_millis(200));
         let status = std::process::Command::new("kill")
             .args([signal, &child.id().to_string()])
@@ -1141,31 +1150,7 @@ fn temporary_files_are_removed_on_sigterm_and_sigint() {
 #[test]
 fn a_temporary_file_left_by_sigkill_is_removed_by_the_next_run() {
     let f = Fixture::new();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
-        .args([
-            "run",
-            "scenarios/taiwan-crisis.yaml",
-            "--runs",
-            "5000000",
-            "--threads",
-            "1",
-            "--quiet",
-            "--runs-csv",
-            "runs.csv",
-        ])
-        .current_dir(f.dir.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = std::time::Instant::now();
-    while files_starting(f.dir.path(), ".bloc-tmp-runs.csv-").is_empty() {
-        assert!(
-            started.elapsed().as_secs() < 10,
-            "no temporary file appeared"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let mut child = long_run_writing(&f, "--runs-csv", "runs.csv");
     child.kill().unwrap();
     child.wait().unwrap();
     let left = files_starting(f.dir.path(), ".bloc-tmp-runs.csv-");
