@@ -475,6 +475,47 @@ impl Matrix {
         out
     }
 
+    /// World-file relations (`ties:` of each pair with data), each with its
+    /// provenance: ties are the metric rescaled to [0, 1] (`(S + 1) / 2`
+    /// for the S score, the share itself for agreement), so 0.5 is
+    /// indifference. `command` is the command line that regenerates them.
+    pub fn to_relations(&self, command: &str) -> String {
+        let mut out = format!(
+            "  # Ties from UN General Assembly roll calls {}–{} (Voeten, Strezhnev & Bailey;\n  # data/unga/SOURCE.md): {}. Regenerate with\n  #   {command}\n",
+            self.from,
+            self.to,
+            match self.metric {
+                Metric::S => "Signorino & Ritter's S score, rescaled as ties = (S + 1) / 2",
+                Metric::Agreement => "the share of identical votes",
+            }
+        );
+        let n = self.states.len();
+        for i in 0..n {
+            for j in i + 1..n {
+                let Some(v) = self.cells[i][j] else {
+                    continue;
+                };
+                let ties = match self.metric {
+                    Metric::S => (v + 1.0) / 2.0,
+                    Metric::Agreement => v,
+                };
+                out.push_str(&format!(
+                    "  - {{from: {}, to: {}, ties: {:.3}, mutual: true}}   # {} {:.3} over {} roll calls\n",
+                    self.states[i],
+                    self.states[j],
+                    round3(ties),
+                    self.metric.name(),
+                    round3(v),
+                    self.shared[i][j]
+                ));
+            }
+        }
+        for w in &self.warnings {
+            out.push_str(&format!("  # not from the data: {w}\n"));
+        }
+        out
+    }
+
     /// One JSON document: the window, metric, states, the matrix (null where
     /// empty) and the shared roll calls of each pair (a state's own votes on
     /// the diagonal).

@@ -1068,6 +1068,9 @@ enum MatrixFormat {
     Csv,
     /// One JSON document with the shared roll calls of each pair.
     Json,
+    /// World-file `relations:` lines (ties rescaled to [0, 1]) with their
+    /// provenance in comments, to paste into a world.
+    Relations,
 }
 
 fn affinity_command(a: AffinityArgs) -> Result<String, Error> {
@@ -1079,11 +1082,20 @@ fn affinity_command(a: AffinityArgs) -> Result<String, Error> {
         min_votes: a.min_votes,
     };
     let m = crate::affinity::compute(&a.data_dir, &opts)?;
+    let opts = &opts;
     for w in &m.warnings {
         eprintln!("warning: {w}");
     }
     Ok(match a.format {
         MatrixFormat::Csv => m.to_csv(),
         MatrixFormat::Json => m.to_json(),
+        MatrixFormat::Relations => m.to_relations(&format!(
+            "bloc affinity {} --from {} --to {} --states {} --metric {} --format relations",
+            a.data_dir.display(),
+            opts.from,
+            opts.to,
+            opts.states.join(","),
+            opts.metric.name()
+        )),
     })
 }

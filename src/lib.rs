@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod ensemble;
 pub mod events;
 pub mod experiment;
+pub mod interest;
 pub mod plan;
 pub mod proposal;
 pub mod record;

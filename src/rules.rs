@@ -15,6 +15,8 @@ use rhai::{
 };
 
 use crate::diagnostic::{Diagnostic, Error, SourceFile, Span};
+use crate::events::Event;
+use crate::interest::{Interest, Weights};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, Obligation, Party, World};
 
@@ -32,6 +34,10 @@ thread_local! {
     /// The world as it stands while an event is being decided. Set by
     /// [`WorldView::enter`]; the query functions read it.
     static VIEW: RefCell<Option<Arc<World>>> = const { RefCell::new(None) };
+    /// The event being decided, for the decision model's functions
+    /// (`utilities`, `terms`); set by [`WorldView::deciding`].
+    static EVENT: RefCell<Option<Event>> = const { RefCell::new(None) };
+    static MODEL_HANDLER: Arc<str> = Arc::from("decision model (docs/model.md)");
 }
 
 /// Makes a world visible to the query functions for as long as it lives.
@@ -42,12 +48,108 @@ impl WorldView {
         VIEW.with(|v| *v.borrow_mut() = Some(Arc::clone(world)));
         WorldView(())
     }
+
+    /// The world and the event its actors are deciding on.
+    pub fn deciding(world: &Arc<World>, ev: &Event) -> WorldView {
+        EVENT.with(|e| *e.borrow_mut() = Some(ev.clone()));
+        WorldView::enter(world)
+    }
 }
 
 impl Drop for WorldView {
     fn drop(&mut self) {
         VIEW.with(|v| *v.borrow_mut() = None);
+        EVENT.with(|e| *e.borrow_mut() = None);
     }
+}
+
+/// The event being decided and the deciding actor named in `ev.actor`.
+fn with_event<T>(ev: &Map, f: impl FnOnce(&World, &Event, ActorId) -> Result<T, String>) -> Rr<T> {
+    with_world(|w| {
+        EVENT.with(|e| {
+            let e = e.borrow();
+            let Some(event) = e.as_ref() else {
+                return Err("the decision model's functions work only inside an event handler".into());
+            };
+            let actor = ev
+                .get("actor")
+                .and_then(|a| a.clone().into_immutable_string().ok())
+                .ok_or("the event map has no `actor`: pass the handler's `ev`")?;
+            f(w, event, actor_of(w, &actor)?)
+        })
+    })
+}
+
+/// Weights from a script's map `#{security: 0.9}` over `base`.
+fn weights_from(base: Weights, over: &Map) -> Result<Weights, String> {
+    let mut w = base;
+    for (k, v) in over {
+        let i = Interest::parse(k).ok_or_else(|| {
+            let names: Vec<&str> = Interest::ALL.iter().map(|i| i.name()).collect();
+            format!("`{k}` is not an interest; interests: {}", names.join(", "))
+        })?;
+        let x = v
+            .as_float()
+            .or_else(|_| v.as_int().map(|n| n as f64))
+            .map_err(|_| format!("the weight of `{k}` is not a number"))?;
+        if !x.is_finite() {
+            return Err(format!("the weight of `{k}` is not finite"));
+        }
+        w.set(i, x);
+    }
+    Ok(w)
+}
+
+/// The decision model's functions (docs/model.md).
+fn register_model(engine: &mut Engine) {
+    fn utilities(w: &World, ev: &Event, me: ActorId, weights: Weights) -> Map {
+        let a = crate::interest::assess(w, ev, me, &weights);
+        a.labels
+            .into_iter()
+            .zip(a.utilities)
+            .map(|(l, u)| (l.into(), Dynamic::from(u)))
+            .collect()
+    }
+    engine.register_fn("utilities", |ev: Map| -> Rr<Map> {
+        with_event(&ev, |w, e, me| Ok(utilities(w, e, me, Weights::of(w, me))))
+    });
+    engine.register_fn("utilities", |ev: Map, over: Map| -> Rr<Map> {
+        with_event(&ev, |w, e, me| Ok(utilities(w, e, me, weights_from(Weights::of(w, me), &over)?)))
+    });
+    engine.register_fn("terms", |ev: Map| -> Rr<Map> {
+        with_event(&ev, |w, e, me| {
+            let a = crate::interest::assess(w, e, me, &Weights::of(w, me));
+            Ok(a.labels
+                .into_iter()
+                .zip(a.terms)
+                .map(|(l, t)| {
+                    let m: Map = Interest::ALL
+                        .iter()
+                        .map(|i| (i.name().into(), Dynamic::from(t.get(*i))))
+                        .collect();
+                    (l.into(), Dynamic::from(m))
+                })
+                .collect())
+        })
+    });
+    // The model's whole decision, to adjust: #{scores, forbid, why}.
+    engine.register_fn("model", |ev: Map| -> Rr<Map> {
+        with_event(&ev, |w, e, me| {
+            let weights = Weights::of(w, me);
+            let why = crate::interest::assess(w, e, me, &weights).rationale(&weights);
+            let mut m = Map::new();
+            m.insert("scores".into(), Dynamic::from(utilities(w, e, me, weights)));
+            m.insert("forbid".into(), Dynamic::from(Map::new()));
+            m.insert("why".into(), Dynamic::from(why));
+            Ok(m)
+        })
+    });
+    engine.register_fn("interest", |a: &str, name: &str| -> Rr<f64> {
+        with_world(|w| {
+            let i = Interest::parse(name).ok_or_else(|| format!("`{name}` is not an interest"))?;
+            Ok(Weights::of(w, actor_of(w, a)?).get(i))
+        })
+    });
 }
 
 type Rr<T> = Result<T, Box<EvalAltResult>>;
@@ -169,6 +271,18 @@ fn register_queries(engine: &mut Engine) {
     });
     engine.register_fn("is_suspended", |a: &str, org: &str| -> Rr<bool> {
         with_world(|w| Ok(w.org(org_of(w, org)?).suspended.contains(&actor_of(w, a)?)))
+    });
+    engine.register_fn("organizations", || -> Rr<Array> {
+        with_world(|w| Ok(ids(w.orgs.iter().map(|o| o.id.clone()))))
+    });
+    // The state `a` fears most (Walt's most threatening power), "" if none.
+    engine.register_fn("main_threat", |a: &str| -> Rr<ImmutableString> {
+        with_world(|w| {
+            let me = actor_of(w, a)?;
+            Ok(crate::interest::feud(w, me, |_| false)
+                .map_or("", |(x, _)| w.name(x))
+                .into())
+        })
     });
     engine.register_fn("actors", || -> Rr<Array> {
         with_world(|w| Ok(ids(w.actors.iter().map(|a| a.id.clone()))))
@@ -389,6 +503,7 @@ fn build_engine(resolver: RulesResolver, forensic: bool) -> Engine {
         });
     }
     register_queries(&mut engine);
+    register_model(&mut engine);
     if forensic {
         #[allow(deprecated)] // volatile, not deprecated: used only to locate a runaway script
         engine.register_debugger(
@@ -784,11 +899,25 @@ impl RuleBook {
         ctx: &CallContext,
     ) -> Result<Ballot, Box<Diagnostic>> {
         let Some((s, name)) = self.handler(actor, ctx.kind) else {
+            // No script handles it: the decision model answers natively.
+            let native = VIEW.with(|v| {
+                EVENT.with(|e| {
+                    let (v, e) = (v.borrow(), e.borrow());
+                    let (w, ev) = (v.as_deref()?, e.as_ref()?);
+                    let weights = Weights::of(w, actor);
+                    let a = crate::interest::assess(w, ev, actor, &weights);
+                    Some((a.utilities.clone(), a.rationale(&weights)))
+                })
+            });
+            let (scores, rationale) = native.unwrap_or_else(|| {
+                let why = format!("no rule handles `{}`: all options equal", ctx.kind);
+                (vec![0.0; options.len()], why)
+            });
             return Ok(Ballot {
-                scores: vec![0.0; options.len()],
+                scores,
                 forbidden: vec![None; options.len()],
-                rationale: format!("no rule handles `{}`: all options equal", ctx.kind),
-                handler: "(none)".into(),
+                rationale,
+                handler: MODEL_HANDLER.with(Arc::clone),
                 log: Vec::new(),
             });
         };

@@ -228,7 +228,7 @@ fn decide_event(
     if !options.is_empty() && !deciders.is_empty() {
         // Built once per event; each decider gets a copy with its own id.
         let facts = plan.rules.prepare(&ev.facts(world, &options));
-        let _view = WorldView::enter(world);
+        let _view = WorldView::deciding(world, ev);
         for actor in deciders {
             let ctx = CallContext {
                 actor: world.name(actor),

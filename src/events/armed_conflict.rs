@@ -5,6 +5,7 @@
 //! does not).
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, Support, count};
+use crate::interest::{self, Interest, Level, Terms};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, World};
 
@@ -112,6 +113,44 @@ impl Kind for ArmedConflict {
             b.insert(w.name(*a).to_string(), Value::from(w.name(*side)));
         }
         m.insert("backers".into(), Value::Map(b));
+    }
+
+    /// A third party weighs each side: threat, ties and expectations of
+    /// the side with its committed backers, the stakes of taking on the
+    /// other side, a defence duty toward the defender, and the cost of
+    /// backing a use of force; or it stays out, sends monitors, condemns.
+    fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        let (a, d) = (self.attacker, self.defender);
+        let side_of = |x: ActorId| -> Vec<ActorId> {
+            let mut v = vec![x];
+            v.extend(self.backers.iter().filter(|(_, s)| *s == x).map(|(b, _)| *b));
+            v
+        };
+        let take = |x: ActorId, level| {
+            let other = if x == a { d } else { a };
+            interest::side(w, me, &side_of(x), &side_of(other), level, x == a)
+        };
+        match c {
+            Choice::Military(x) => take(x, Level::MILITARY),
+            Choice::Arms(x) => take(x, Level::ARMS),
+            Choice::Diplomatic(x) => take(x, Level::DIPLOMATIC),
+            Choice::Neutrality => interest::aloof(w, me, &[a, d]),
+            // Peacekeepers: standing with third parties, some exposure.
+            Choice::Monitors => interest::aloof(w, me, &[a, d])
+                .scaled(0.5)
+                .with(Interest::Image, 0.5)
+                .with(Interest::Entrapment, -0.2 * interest::stakes(w, &[a, d])),
+            // Condemning a use of force defends the norm of territorial
+            // integrity and earns standing, at the cost of the attacker.
+            Choice::Condemnation => Terms::ZERO
+                .with(Interest::Territory, 0.5)
+                .with(Interest::Image, 0.5)
+                .with(Interest::Security, w.threat.get(me, a))
+                .with(Interest::Affinity, -interest::affinity(w, me, a))
+                .with(Interest::Abandonment, -w.expectation.get(me, a))
+                .with(Interest::Autonomy, -0.5),
+            _ => Terms::ZERO,
+        }
     }
 
     fn outcome(&self, w: &World, votes: &[(ActorId, Choice)]) -> String {

@@ -6,6 +6,7 @@ use super::{
     Act, Choice, EventKind, Forbidden, Input, Kind, KindSpec, count, name_or_empty, org_or_empty,
     passes,
 };
+use crate::interest::{self, Interest, Terms};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, DecisionRule, OrgId, World};
 
@@ -89,6 +90,37 @@ impl Kind for Backing {
                 by: "world: a request aimed at the decider".into(),
                 reason: format!("{} will not back a cause against itself", w.name(actor)),
             });
+        }
+    }
+
+    /// Endorsing a partner's cause: ties and what one counts on from it,
+    /// any duty of a shared treaty, the state the cause is aimed at
+    /// (threat from it, ties with it); recognising a break-away territory
+    /// offends territorial integrity (§IV: "a sacred cow") and most third
+    /// states. Rejecting it costs the partner's trust.
+    fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        let r = self.requester;
+        let mut endorse = Terms::ZERO
+            .with(Interest::Affinity, interest::affinity(w, me, r))
+            .with(Interest::Abandonment, w.expectation.get(me, r))
+            .with(Interest::Duty, interest::bond(w, me, r, self.against, false))
+            .with(Interest::Autonomy, -0.25);
+        if let Some(x) = self.against {
+            endorse = endorse
+                .with(Interest::Security, w.threat.get(me, x) - w.threat.get(me, r))
+                .with(Interest::Affinity, -interest::affinity(w, me, x));
+        }
+        let secession = if self.recognition.is_some() { 1.0 } else { 0.0 };
+        match c {
+            Choice::Endorse => endorse
+                .with(Interest::Territory, -secession)
+                .with(Interest::Image, -0.5 * secession),
+            Choice::Abstain => interest::aloof(w, me, &[r]).scaled(0.5),
+            Choice::Reject => Terms::ZERO
+                .with(Interest::Abandonment, -w.expectation.get(me, r))
+                .with(Interest::Affinity, -0.5 * endorse.get(Interest::Affinity))
+                .with(Interest::Territory, 0.5 * secession),
+            _ => Terms::ZERO,
         }
     }
 

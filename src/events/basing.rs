@@ -1,6 +1,7 @@
 //! `basing_request`: a state asks a host for a base (or to reopen one).
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, count};
+use crate::interest::{self, Interest, Terms};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, Base, World};
 
@@ -31,6 +32,19 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
     }))
 }
 
+/// How much `me`'s fellow members (in any organization) fear `user`, on
+/// average: the standing a host loses with them by letting `user` in.
+pub(super) fn partners_wary(w: &World, me: ActorId, user: ActorId) -> f64 {
+    let mut partners: Vec<ActorId> = w
+        .memberships(me)
+        .flat_map(|o| o.members.iter().copied())
+        .filter(|p| *p != me && *p != user)
+        .collect();
+    partners.sort_unstable();
+    partners.dedup();
+    interest::mean_over(&partners, me, |p| w.threat.get(p, user))
+}
+
 impl Kind for BasingRequest {
     fn name(&self) -> &str {
         SPEC.name
@@ -48,6 +62,22 @@ impl Kind for BasingRequest {
         m.insert("base".into(), Value::from(self.base.as_str()));
         m.insert("user".into(), Value::from(w.name(self.user)));
         m.insert("host".into(), Value::from(w.name(self.host)));
+    }
+
+    /// Hosting a foreign base: ties with and reliance on its user, against
+    /// threat from it, foreign forces on one's soil (autonomy), and the
+    /// standing lost with partners who feel threatened by the user.
+    fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        if c != Choice::Grant {
+            return Terms::ZERO;
+        }
+        let u = self.user;
+        Terms::ZERO
+            .with(Interest::Affinity, interest::affinity(w, me, u))
+            .with(Interest::Abandonment, w.expectation.get(me, u))
+            .with(Interest::Security, -w.threat.get(me, u))
+            .with(Interest::Autonomy, -0.5)
+            .with(Interest::Image, -partners_wary(w, me, u))
     }
 
     fn outcome(&self, _w: &World, votes: &[(ActorId, Choice)]) -> String {

@@ -5,6 +5,7 @@
 //! casus foederis.
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, Support, count, names};
+use crate::interest::{self, Interest, Level, Terms};
 use crate::value::Fields;
 use crate::world::{ActorId, World};
 
@@ -78,6 +79,23 @@ impl Kind for Clash {
     /// The side more deciders backed; `mediated` when at least as many
     /// mediate as back either side, or both sides are backed equally;
     /// `isolated` when nobody did anything.
+    /// No agreed aggressor: words for one side, or mediation (standing
+    /// with both), or staying out.
+    fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        let [a, b] = self.sides;
+        match c {
+            Choice::Diplomatic(x) => {
+                let other = if x == a { b } else { a };
+                interest::side(w, me, &[x], &[other], Level::DIPLOMATIC, false)
+            }
+            Choice::Mediate => interest::aloof(w, me, &[a, b])
+                .scaled(0.5)
+                .with(Interest::Image, 0.5),
+            Choice::Neutrality => interest::aloof(w, me, &[a, b]),
+            _ => Terms::ZERO,
+        }
+    }
+
     fn outcome(&self, w: &World, votes: &[(ActorId, Choice)]) -> String {
         let [a, b] = self.sides;
         let (na, nb) = (

@@ -4,6 +4,7 @@
 //! solidarity and resolve, not the casus foederis.
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, Support};
+use crate::interest::{self, Level, Terms};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, World};
 
@@ -90,6 +91,22 @@ impl Kind for Crisis {
     }
 
     /// Which side drew more support (a show of force counts double).
+    /// Like a war's third party, with a show of force for the heaviest
+    /// option; backing the state that presses costs standing (coercion).
+    fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        let (s, t) = (self.state, self.target);
+        let take = |x: ActorId, level| {
+            let other = if x == s { t } else { s };
+            interest::side(w, me, &[x], &[other], level, x == s)
+        };
+        match c {
+            Choice::ShowOfForce(x) => take(x, Level::SHOW_OF_FORCE),
+            Choice::Diplomatic(x) => take(x, Level::DIPLOMATIC),
+            Choice::StayOut => interest::aloof(w, me, &[s, t]),
+            _ => Terms::ZERO,
+        }
+    }
+
     fn outcome(&self, w: &World, votes: &[(ActorId, Choice)]) -> String {
         let (s, t) = (
             self.weight(votes, self.state),

@@ -5,6 +5,7 @@
 use super::{
     Act, Choice, EventKind, Input, Kind, KindSpec, Scope, Theme, count, name_or_empty, passes,
 };
+use crate::interest::{self, Interest, Terms};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, OrgId, World};
 
@@ -40,6 +41,51 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
     }))
 }
 
+/// A common text of `org` (a declaration, a statement). Internal themes
+/// serve regime security; a text against a state balances the threat from
+/// it at the price of ties with it and of standing with third parties (the
+/// SCO's "not directed against other States", §IV). Adopting shows
+/// partners solidarity; blocking a consensus text isolates its author in an
+/// organization it values (`<org>_priority`); dissociating, less so.
+pub(super) fn text(
+    w: &World,
+    me: ActorId,
+    org: OrgId,
+    theme: Theme,
+    against: Option<ActorId>,
+    c: Choice,
+) -> Terms {
+    let o = w.org(org);
+    let solidarity = interest::mean_over(&o.members, me, |m| w.expectation.get(me, m));
+    let priority = interest::attribute(w, me, &format!("{}_priority", o.id.to_lowercase()));
+    match c {
+        Choice::Adopt => {
+            let t = Terms::ZERO.with(Interest::Abandonment, 0.5 * solidarity);
+            match (theme, against) {
+                (_, Some(x)) => t
+                    .with(Interest::Security, w.threat.get(me, x))
+                    .with(Interest::Affinity, -interest::affinity(w, me, x))
+                    .with(Interest::Image, -1.0)
+                    .with(Interest::Autonomy, -0.25),
+                (Theme::External, None) => t
+                    .with(Interest::Security, interest::outside_threat(w, me, |x| o.is_member(x)))
+                    .with(Interest::Image, -0.5)
+                    .with(Interest::Autonomy, -0.25),
+                (Theme::Internal, None) => t.with(Interest::Regime, 0.5),
+            }
+        }
+        Choice::Block => Terms::ZERO
+            .with(Interest::Image, -priority)
+            .with(Interest::Abandonment, -solidarity)
+            .with(Interest::Autonomy, 0.5),
+        Choice::Dissociate => Terms::ZERO
+            .with(Interest::Image, -0.5 * priority)
+            .with(Interest::Abandonment, -0.5 * solidarity)
+            .with(Interest::Autonomy, 0.25),
+        _ => Terms::ZERO,
+    }
+}
+
 impl Kind for Declaration {
     fn name(&self) -> &str {
         SPEC.name
@@ -58,6 +104,10 @@ impl Kind for Declaration {
         m.insert("text".into(), Value::from(self.text.as_str()));
         m.insert("theme".into(), Value::from(self.theme.name()));
         m.insert("against".into(), name_or_empty(w, self.against));
+    }
+
+    fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        text(w, me, self.org, self.theme, self.against, c)
     }
 
     fn outcome(&self, w: &World, votes: &[(ActorId, Choice)]) -> String {

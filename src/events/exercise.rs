@@ -5,6 +5,7 @@
 use super::{
     Act, Choice, EventKind, Input, Kind, KindSpec, Scope, Theme, count, names, org_or_empty,
 };
+use crate::interest::{self, Interest, Terms};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, OrgId, World};
 
@@ -66,6 +67,44 @@ impl Kind for JointExercise {
         m.insert("org".into(), org_or_empty(w, self.org));
         m.insert("theme".into(), Value::from(self.theme.name()));
         m.insert("participants".into(), names(w, deciders));
+    }
+
+    /// Drills against the "three evils" serve regime security (§II); drills
+    /// aimed outward balance the strongest outside threat but brand the
+    /// participants and risk entrapment (§IV). Both show partners they can
+    /// be counted on and carry the organization's duty.
+    fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        let group: Vec<ActorId> = match (&self.participants, self.org) {
+            (Some(p), _) => p.clone(),
+            (None, Some(o)) => w.org(o).members.clone(),
+            (None, None) => vec![],
+        };
+        let inside = |x: ActorId| group.contains(&x) || x == me;
+        let solidarity = interest::mean_over(&group, me, |x| w.expectation.get(me, x));
+        let duty = interest::mean_over(&group, me, |x| interest::bond(w, me, x, None, false));
+        let base = Terms::ZERO
+            .with(Interest::Abandonment, solidarity)
+            .with(Interest::Duty, duty);
+        let take_part = match self.theme {
+            Theme::Internal => base
+                .with(Interest::Regime, 1.0)
+                .with(Interest::Autonomy, -0.25),
+            Theme::External => {
+                let foe = interest::feud(w, me, inside);
+                base.with(Interest::Security, foe.map_or(0.0, |(_, t)| t))
+                    .with(Interest::Image, -1.0)
+                    .with(
+                        Interest::Entrapment,
+                        -0.5 * foe.map_or(0.5, |(f, _)| interest::stakes(w, &[f])),
+                    )
+                    .with(Interest::Autonomy, -0.5)
+            }
+        };
+        match c {
+            Choice::Participate => take_part,
+            Choice::Observe => take_part.scaled(0.3).with(Interest::Autonomy, 0.25),
+            _ => Terms::ZERO,
+        }
     }
 
     fn outcome(&self, _w: &World, votes: &[(ActorId, Choice)]) -> String {

@@ -5,6 +5,7 @@
 //! together in 2017), and no applicant votes on another.
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, count, passes};
+use crate::interest::{self, Interest, Terms};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, OrgId, Status, World};
 
@@ -124,6 +125,43 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
     }))
 }
 
+/// Admitting `newcomers` to `org`, for a member `me`: ties with them and
+/// what one counts on from them, against the threat they pose and the feud
+/// each would bring in. A common enemy is welcome (balance of threat), but
+/// the group is branded against it (image: §3.4, the "rogue states'
+/// union") and may be drawn into the feud (entrapment, more so the more its
+/// treaty binds and the stronger the enemy). An observer brings in less.
+pub(super) fn admission(
+    w: &World,
+    me: ActorId,
+    org: OrgId,
+    newcomers: &[ActorId],
+    status: Status,
+) -> Terms {
+    let o = w.org(org);
+    let inside = |x: ActorId| o.is_member(x) || newcomers.contains(&x);
+    let bind = o.strongest_obligation().map_or(0.0, |b| b.strength());
+    let weight = if status == Status::Member { 1.0 } else { 0.5 };
+    let mut t = Terms::ZERO;
+    for &n in newcomers {
+        t = t
+            .with(Interest::Affinity, interest::affinity(w, me, n))
+            .with(Interest::Abandonment, w.expectation.get(me, n))
+            .with(Interest::Security, -w.threat.get(me, n));
+        if let Some((foe, feud)) = interest::feud(w, n, inside) {
+            t = t
+                .with(Interest::Security, weight * feud * w.threat.get(me, foe))
+                .with(Interest::Affinity, -weight * feud * interest::affinity(w, me, foe))
+                .with(Interest::Image, -weight * feud)
+                .with(
+                    Interest::Entrapment,
+                    -weight * feud * bind.max(0.2) * interest::stakes(w, &[foe]),
+                );
+        }
+    }
+    t
+}
+
 impl Kind for Membership {
     fn name(&self) -> &str {
         SPEC.name
@@ -144,6 +182,13 @@ impl Kind for Membership {
         m.insert("applicants".into(), super::names(w, &self.applicants));
         m.insert("org".into(), Value::from(w.org(self.org).id.as_str()));
         m.insert("status".into(), Value::from(self.status.name()));
+    }
+
+    fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        if c != Choice::Approve {
+            return Terms::ZERO;
+        }
+        admission(w, me, self.org, &self.applicants, self.status)
     }
 
     fn outcome(&self, w: &World, votes: &[(ActorId, Choice)]) -> String {

@@ -9,6 +9,7 @@
 //! Which actors decide is computed from the world at the time of the event
 //! (an admitted member votes on the next application).
 
+use crate::interest::Terms;
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, DecisionRule, OrgId, World};
 
@@ -305,6 +306,12 @@ pub trait Kind: std::fmt::Debug + Send + Sync {
         _options: &[Choice],
         _out: &mut [Option<Forbidden>],
     ) {
+    }
+    /// The interest terms of choosing `c`, for `me`: the decision model's
+    /// reading of this kind (docs/model.md). A kind without terms leaves
+    /// every option equal.
+    fn terms(&self, _w: &World, _me: ActorId, _c: Choice) -> Terms {
+        Terms::ZERO
     }
     /// The outcome, given each decider's choice.
     fn outcome(&self, w: &World, votes: &[(ActorId, Choice)]) -> String;

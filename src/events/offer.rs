@@ -1,7 +1,8 @@
 //! `membership_offer`: the members offer a state a seat; they vote and the
 //! invitee accepts or declines (Mongolia, §3.4).
 
-use super::membership::{not_yet_member, status};
+use super::membership::{admission, not_yet_member, status};
+use crate::interest::{self, Interest, Terms};
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, passes};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, OrgId, Status, World};
@@ -57,6 +58,28 @@ impl Kind for Offer {
         m.insert("invitee".into(), Value::from(w.name(self.invitee)));
         m.insert("org".into(), Value::from(w.org(self.org).id.as_str()));
         m.insert("status".into(), Value::from(self.status.name()));
+    }
+
+    /// Members weigh the invitee as an applicant; the invitee weighs the
+    /// freedom an outsider keeps (§3.4: Mongolia's choice) against its ties
+    /// with the members and the value it puts on the organization
+    /// (`<org>_priority`, e.g. `sco_priority`).
+    fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        if c != Choice::Approve {
+            return Terms::ZERO;
+        }
+        if me != self.invitee {
+            return admission(w, me, self.org, &[self.invitee], self.status);
+        }
+        let o = w.org(self.org);
+        let bind = o.strongest_obligation().map_or(0.0, |b| b.strength());
+        let priority = interest::attribute(w, me, &format!("{}_priority", o.id.to_lowercase()));
+        Terms::ZERO
+            .with(Interest::Autonomy, -(0.5 + bind))
+            .with(Interest::Image, priority - 0.5)
+            .with(Interest::Affinity, interest::mean_over(&o.members, me, |m| interest::affinity(w, me, m)))
+            .with(Interest::Abandonment, interest::mean_over(&o.members, me, |m| w.expectation.get(me, m)))
+            .with(Interest::Security, -interest::mean_over(&o.members, me, |m| w.threat.get(me, m)))
     }
 
     fn outcome(&self, w: &World, votes: &[(ActorId, Choice)]) -> String {

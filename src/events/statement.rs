@@ -6,6 +6,7 @@
 //! for older scenarios.
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, Scope, Theme, count, name_or_empty};
+use crate::interest::Terms;
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, DecisionRule, OrgId, World};
 
@@ -97,6 +98,10 @@ impl Kind for Statement {
         m.insert("text".into(), Value::from(self.text.as_str()));
         m.insert("theme".into(), Value::from(self.theme.name()));
         m.insert("against".into(), name_or_empty(w, self.against));
+    }
+
+    fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        super::declaration::text(w, me, self.org, self.theme, self.against, c)
     }
 
     fn outcome(&self, _w: &World, votes: &[(ActorId, Choice)]) -> String {

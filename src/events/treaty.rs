@@ -3,6 +3,7 @@
 //! (the SCO defence clause, §IV). Exclusivity clauses of the world (CSTO
 //! Art. 1) forbid members to sign a military pact with outsiders.
 
+use crate::interest::{self, Interest, Terms};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, Obligation, OrgId, Treaty, World};
 
@@ -115,6 +116,30 @@ impl Kind for TreatyProposal {
                 ),
             });
         }
+    }
+
+    /// Signing binds in proportion to the obligation: protection against
+    /// the strongest outside threat and partners one can count on, against
+    /// freedom of action, the partners' own feuds (entrapment) and, for a
+    /// military pact, the suspicion of third parties (§3.1).
+    fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        if c != Choice::Sign {
+            return Terms::ZERO;
+        }
+        let parties = self.parties(w);
+        let s = self.obligation.strength();
+        let inside = |x: ActorId| parties.contains(&x) || x == me;
+        let feuds = interest::mean_over(&parties, me, |p| {
+            interest::feud(w, p, inside).map_or(0.0, |(f, t)| t * interest::stakes(w, &[f]))
+        });
+        let military = if self.obligation.is_military() { 1.0 } else { 0.0 };
+        Terms::ZERO
+            .with(Interest::Security, s * interest::outside_threat(w, me, inside))
+            .with(Interest::Abandonment, s * interest::mean_over(&parties, me, |p| w.expectation.get(me, p)))
+            .with(Interest::Affinity, interest::mean_over(&parties, me, |p| interest::affinity(w, me, p)))
+            .with(Interest::Entrapment, -s * feuds)
+            .with(Interest::Autonomy, -s)
+            .with(Interest::Image, -0.5 * military)
     }
 
     fn outcome(&self, _w: &World, votes: &[(ActorId, Choice)]) -> String {

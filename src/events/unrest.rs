@@ -6,6 +6,7 @@
 //! monitors, or decline.
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, Scope, Theme, count, org_or_empty};
+use crate::interest::{self, Interest, Terms};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, OrgId, World};
 
@@ -79,6 +80,30 @@ impl Kind for Unrest {
         m.insert("state".into(), Value::from(w.name(self.state)));
         m.insert("org".into(), org_or_empty(w, self.request));
         m.insert("requested".into(), Value::Bool(self.request.is_some()));
+    }
+
+    /// Forces for a partner's government: regime security (fear of colour
+    /// revolutions, §II), ties and reliance, a defence pledge, against the
+    /// risk of entrapment in another's civil strife and, uninvited, the
+    /// norm of non-interference (SCO Charter, §II).
+    fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        let s = self.state;
+        let invited = self.request.is_some();
+        match c {
+            Choice::Deploy => Terms::ZERO
+                .with(Interest::Regime, 1.0)
+                .with(Interest::Affinity, interest::affinity(w, me, s))
+                .with(Interest::Abandonment, w.expectation.get(me, s))
+                .with(Interest::Duty, if invited { interest::bond(w, me, s, None, true) } else { 0.0 })
+                .with(Interest::Entrapment, -0.6)
+                .with(Interest::Autonomy, if invited { -0.25 } else { -1.0 }),
+            Choice::Monitors => Terms::ZERO
+                .with(Interest::Regime, 0.3)
+                .with(Interest::Image, 0.3)
+                .with(Interest::Entrapment, -0.2)
+                .with(Interest::Autonomy, -0.1),
+            _ => Terms::ZERO,
+        }
     }
 
     fn outcome(&self, _w: &World, votes: &[(ActorId, Choice)]) -> String {

@@ -6,6 +6,7 @@
 //! expectation of support from those who vote for it.
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, Theme, count, name_or_empty};
+use crate::interest::{self, Interest, Terms};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, OrgId, World};
 
@@ -98,6 +99,41 @@ impl Kind for Vote {
         m.insert("against".into(), name_or_empty(w, self.against));
         m.insert("sponsor".into(), name_or_empty(w, self.sponsor));
         m.insert("theme".into(), Value::from(self.theme.name()));
+    }
+
+    /// A resolution: ties with and reliance on its sponsor, threat from and
+    /// ties with the state it censures; a balancer abstains (Modelski:
+    /// voting together is not an alliance). The censured state and the
+    /// sponsor vote their own cause (image).
+    fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        let mut yes = Terms::ZERO;
+        if let Some(s) = self.sponsor {
+            yes = if s == me {
+                yes.with(Interest::Image, 1.0)
+            } else {
+                yes.with(Interest::Affinity, interest::affinity(w, me, s))
+                    .with(Interest::Abandonment, w.expectation.get(me, s))
+            };
+        }
+        if let Some(x) = self.against {
+            yes = if x == me {
+                yes.with(Interest::Image, -1.0)
+                    .with(Interest::Security, -1.0)
+            } else {
+                yes.with(Interest::Security, w.threat.get(me, x))
+                    .with(Interest::Affinity, -interest::affinity(w, me, x))
+                    .with(Interest::Abandonment, -w.expectation.get(me, x))
+            };
+        }
+        match c {
+            Choice::Yes => yes,
+            Choice::No => yes.scaled(-1.0),
+            Choice::Abstain => Terms::ZERO.with(Interest::Autonomy, 0.5),
+            Choice::Absent => Terms::ZERO
+                .with(Interest::Autonomy, 0.25)
+                .with(Interest::Image, -0.25),
+            _ => Terms::ZERO,
+        }
     }
 
     fn outcome(&self, _w: &World, votes: &[(ActorId, Choice)]) -> String {

@@ -3,6 +3,7 @@
 //! closed K2, Kyrgyzstan kept Manas).
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, count, name_or_empty, org_or_empty};
+use crate::interest::{self, Interest, Terms};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, OrgId, World};
 
@@ -98,6 +99,28 @@ impl Kind for WithdrawalDemand {
         m.insert("user".into(), Value::from(w.name(self.user)));
         m.insert("demander".into(), name_or_empty(w, self.demander));
         m.insert("org".into(), org_or_empty(w, self.org));
+    }
+
+    /// Closing a base: threat from its user and sovereignty restored, ties
+    /// with the demanders and the standing regained with wary partners,
+    /// against ties with and reliance on the user.
+    fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        if c != Choice::Grant {
+            return Terms::ZERO;
+        }
+        let u = self.user;
+        let mut t = Terms::ZERO
+            .with(Interest::Security, w.threat.get(me, u))
+            .with(Interest::Affinity, -interest::affinity(w, me, u))
+            .with(Interest::Abandonment, -w.expectation.get(me, u))
+            .with(Interest::Autonomy, 0.5)
+            .with(Interest::Image, super::basing::partners_wary(w, me, u));
+        if let Some(d) = self.demander.filter(|d| *d != me) {
+            t = t
+                .with(Interest::Affinity, interest::affinity(w, me, d))
+                .with(Interest::Abandonment, w.expectation.get(me, d));
+        }
+        t
     }
 
     fn outcome(&self, w: &World, votes: &[(ActorId, Choice)]) -> String {

@@ -93,6 +93,9 @@ pub(super) struct RawActor {
     pub(super) rules: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) attributes: Keyed<Spanned<RawNumber>>,
+    /// The decision model's weights (docs/model.md), one per interest.
+    #[serde(default)]
+    pub(super) interests: Keyed<Spanned<RawNumber>>,
 }
 
 /// A number, or a distribution drawn once per run (docs/scenarios.md).

@@ -9,6 +9,7 @@ use serde_saphyr::Spanned;
 use crate::diagnostic::{Diagnostic, Error, SourceFile};
 use crate::plan::limits::MAX_ACTORS;
 use crate::uncertainty::Sample;
+use crate::interest::Interest;
 use crate::world::{
     Actor, Base, DecisionRule, Dynamics, Obligation, Organization, Param, Relation, SecurityTie,
     Status, Structure, Treaty, World,
@@ -153,6 +154,33 @@ pub(super) fn add_sections(
         c.id(k, "actor");
         for (name, _) in &a.attributes.0 {
             c.id(name, "attribute");
+            if Interest::parse(&name.value).is_some() {
+                c.error(
+                    str_span(name),
+                    format!("`{}` is an interest: give its weight under `interests:`", name.value),
+                    "an interest weight",
+                );
+            }
+        }
+        for (name, _) in &a.interests.0 {
+            if Interest::parse(&name.value).is_none() {
+                let names: Vec<&str> = Interest::ALL.iter().map(|i| i.name()).collect();
+                let near = names
+                    .iter()
+                    .map(|n| (strsim::jaro_winkler(n, &name.value.to_lowercase()), n))
+                    .filter(|(score, _)| *score > 0.8)
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                let note = match near {
+                    Some((_, n)) => format!("did you mean `{n}`?"),
+                    None => format!("interests: {} (docs/model.md)", names.join(", ")),
+                };
+                c.error_with_note(
+                    str_span(name),
+                    format!("`{}` is not an interest of the decision model", name.value),
+                    "unknown interest",
+                    note,
+                );
+            }
         }
         if taken(world, &k.value) || pending.contains(k.value.as_str()) {
             let what = if world.org_id(&k.value).is_some() {
@@ -173,7 +201,7 @@ pub(super) fn add_sections(
         }
         let mut attributes = BTreeMap::new();
         let me = world.actors.len() + added.len();
-        for (name, v) in &a.attributes.0 {
+        for (name, v) in a.attributes.0.iter().chain(&a.interests.0) {
             let (x, dist) = c.number(v, &format!("attribute `{}` of `{}`", name.value, k.value));
             attributes.insert(name.value.clone(), x);
             if let Some(dist) = dist {

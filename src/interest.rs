@@ -1,0 +1,400 @@
+//! The decision model (docs/model.md): every option of every event kind is
+//! scored from the same nine named interests. An event kind maps each of its
+//! options onto interest *terms* (numbers read from the world: threat, ties,
+//! expectations, capabilities, obligations) in its own module
+//! ([`crate::events::Kind::terms`]); an actor's *weights* (its world file's
+//! `interests:`) say how much each interest counts for it; an option's
+//! utility is the weighted sum. Rule scripts read the same numbers
+//! (`utilities(ev)`, `terms(ev)`, `interest(actor, name)`) and may adjust or
+//! override them.
+
+use crate::events::Event;
+use crate::world::{ActorId, Obligation, World};
+
+/// The interests every option is scored on, with the theory each comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interest {
+    /// Balance against the most threatening power (Walt 1987).
+    Security,
+    /// Fear of being abandoned by those one counts on (Snyder 1984): stand
+    /// by them to keep them.
+    Abandonment,
+    /// Fear of being dragged into another's fight (Snyder 1984), in
+    /// proportion to the commitment and the strength of the enemy taken on.
+    Entrapment,
+    /// Freedom of action and non-interference (multi-vector balancing, §3.3;
+    /// the SCO Charter's non-interference, §II).
+    Autonomy,
+    /// Regime security against unrest, separatism and extremism (the "three
+    /// evils", §II; fear of colour revolutions).
+    Regime,
+    /// Territorial integrity: no change of borders by force or secession
+    /// (§IV: "a sacred cow").
+    Territory,
+    /// Affinity with each side (ties: UN General Assembly voting, Signorino
+    /// & Ritter's S score, or set by hand where the data lacks a state).
+    Affinity,
+    /// Status and image with third parties and within one's organizations
+    /// (§3.1 China's "non-threatening image"; §3.4 the "rogue states' union").
+    Image,
+    /// Treaty duty: the obligation's strength times its credibility.
+    Duty,
+}
+
+pub const COUNT: usize = 9;
+
+impl Interest {
+    pub const ALL: [Interest; COUNT] = [
+        Interest::Security,
+        Interest::Abandonment,
+        Interest::Entrapment,
+        Interest::Autonomy,
+        Interest::Regime,
+        Interest::Territory,
+        Interest::Affinity,
+        Interest::Image,
+        Interest::Duty,
+    ];
+
+    /// The weight of an interest a world file does not give for a state.
+    pub const NEUTRAL: f64 = 0.5;
+
+    /// Its name in world files (`interests:`) and scripts.
+    pub fn name(self) -> &'static str {
+        match self {
+            Interest::Security => "security",
+            Interest::Abandonment => "abandonment",
+            Interest::Entrapment => "entrapment",
+            Interest::Autonomy => "autonomy",
+            Interest::Regime => "regime",
+            Interest::Territory => "territory",
+            Interest::Affinity => "affinity",
+            Interest::Image => "image",
+            Interest::Duty => "duty",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Interest> {
+        Interest::ALL.into_iter().find(|i| i.name() == s)
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// An option's interest terms, before weighting: how far the option serves
+/// (positive) or harms (negative) each interest.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Terms(pub [f64; COUNT]);
+
+impl Terms {
+    pub const ZERO: Terms = Terms([0.0; COUNT]);
+
+    pub fn get(&self, i: Interest) -> f64 {
+        self.0[i.index()]
+    }
+
+    /// Add `x` to interest `i`.
+    pub fn with(mut self, i: Interest, x: f64) -> Terms {
+        self.0[i.index()] += x;
+        self
+    }
+
+    pub fn scaled(self, k: f64) -> Terms {
+        Terms(self.0.map(|x| x * k))
+    }
+
+    pub fn plus(self, o: Terms) -> Terms {
+        let mut t = self;
+        for (a, b) in t.0.iter_mut().zip(o.0) {
+            *a += b;
+        }
+        t
+    }
+
+    /// The weighted sum.
+    pub fn utility(&self, w: &Weights) -> f64 {
+        self.0.iter().zip(w.0).map(|(t, w)| t * w).sum()
+    }
+}
+
+/// An actor's weights, one per interest.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights(pub [f64; COUNT]);
+
+impl Weights {
+    /// `a`'s weights from its world file's `interests:`, [`Interest::NEUTRAL`]
+    /// where it gives none.
+    pub fn of(w: &World, a: ActorId) -> Weights {
+        let attrs = &w.actor(a).attributes;
+        Weights(Interest::ALL.map(|i| attrs.get(i.name()).copied().unwrap_or(Interest::NEUTRAL)))
+    }
+
+    pub fn get(&self, i: Interest) -> f64 {
+        self.0[i.index()]
+    }
+
+    pub fn set(&mut self, i: Interest, x: f64) {
+        self.0[i.index()] = x;
+    }
+}
+
+/// How far an option commits its author to a side: `commit` is how much it
+/// sides (alignment), `exposure` how much it risks being drawn into the
+/// fight (entrapment).
+#[derive(Debug, Clone, Copy)]
+pub struct Level {
+    pub commit: f64,
+    pub exposure: f64,
+    /// The share of a defence duty this level discharges.
+    pub duty: f64,
+}
+
+impl Level {
+    pub const MILITARY: Level = Level {
+        commit: 1.0,
+        exposure: 1.0,
+        duty: 1.0,
+    };
+    pub const ARMS: Level = Level {
+        commit: 0.7,
+        exposure: 0.4,
+        duty: 0.6,
+    };
+    /// Military pressure short of war (a crisis).
+    pub const SHOW_OF_FORCE: Level = Level {
+        commit: 0.7,
+        exposure: 0.6,
+        duty: 0.6,
+    };
+    pub const DIPLOMATIC: Level = Level {
+        commit: 0.5,
+        exposure: 0.05,
+        duty: 0.3,
+    };
+}
+
+/// An attribute of `a` that is not an interest weight (capability), or
+/// neutral.
+pub fn attribute(w: &World, a: ActorId, name: &str) -> f64 {
+    w.actor(a)
+        .attributes
+        .get(name)
+        .copied()
+        .unwrap_or(Interest::NEUTRAL)
+}
+
+/// Ties above indifference: ties are in [0, 1] with 0.5 the S score of 0
+/// (neither agreeing nor disagreeing more than chance).
+pub fn affinity(w: &World, me: ActorId, x: ActorId) -> f64 {
+    w.ties.get(me, x) - 0.5
+}
+
+/// The most a side's members score on `f`.
+fn most(side: &[ActorId], f: impl Fn(ActorId) -> f64) -> f64 {
+    side.iter().map(|a| f(*a)).fold(f64::NEG_INFINITY, f64::max).max(0.0)
+}
+
+/// What taking on `side` risks: its strongest member's capability, from
+/// 0.5 (a minor state) to 1.5 (the strongest).
+pub fn stakes(w: &World, side: &[ActorId]) -> f64 {
+    0.5 + most(side, |a| attribute(w, a, "capability"))
+}
+
+/// The duty `me` owes `x` against `y`: the strongest obligation of an
+/// organization or treaty binding both (`me` active in it) that `y` is not
+/// party to, times its credibility. `defence_only`: only defence or
+/// offence pledges count (a call to arms); else any obligation (a call for
+/// words).
+pub fn bond(w: &World, me: ActorId, x: ActorId, y: Option<ActorId>, defence_only: bool) -> f64 {
+    let counts = |o: Obligation| !defence_only || o.is_military();
+    let mut best: f64 = 0.0;
+    for org in &w.orgs {
+        let inside = |a: ActorId| org.is_member(a);
+        if !inside(me) || !inside(x) || org.suspended.contains(&me) || y.is_some_and(inside) {
+            continue;
+        }
+        for o in org.obligations.iter().copied().filter(|o| counts(*o)) {
+            best = best.max(o.strength() * org_credibility(org.structure.share()));
+        }
+    }
+    for t in &w.treaties {
+        let party = |a: ActorId| t.parties.contains(&a);
+        if party(me) && party(x) && !y.is_some_and(party) && counts(t.obligation) {
+            best = best.max(t.obligation.strength() * TREATY_CREDIBILITY);
+        }
+    }
+    best
+}
+
+/// A pledge backed by an integrated command, headquarters, forces, training
+/// and procurement is believed (§IV: what NATO and the CSTO have and the SCO
+/// lacks): credibility from 0.5 (none) to 1 (all five).
+pub fn org_credibility(structure_share: f64) -> f64 {
+    0.5 + 0.5 * structure_share
+}
+
+/// A bilateral treaty's credibility: the world records no structure for it.
+pub const TREATY_CREDIBILITY: f64 = 0.75;
+
+/// Giving `level` of support to side `x` (its first member the principal)
+/// against side `y`. `x_used_force`: `x` started the fight (backing a use of
+/// force costs standing with third parties: UN Charter Art. 2(4)).
+pub fn side(
+    w: &World,
+    me: ActorId,
+    x: &[ActorId],
+    y: &[ActorId],
+    level: Level,
+    x_used_force: bool,
+) -> Terms {
+    let threat = |side: &[ActorId]| most(side, |a| w.threat.get(me, a));
+    let ties = |side: &[ActorId]| most(side, |a| w.ties.get(me, a));
+    let expect = |side: &[ActorId]| most(side, |a| w.expectation.get(me, a));
+    let s = level.commit;
+    // A call to arms binds by defence pledges; a call for words by any.
+    let duty = bond(w, me, x[0], y.first().copied(), true).max(if level.exposure < 0.1 {
+        bond(w, me, x[0], y.first().copied(), false)
+    } else {
+        0.0
+    });
+    let duty = if x_used_force { 0.0 } else { level.duty * duty };
+    Terms::ZERO
+        .with(Interest::Security, s * (threat(y) - threat(x)))
+        .with(Interest::Affinity, s * (ties(x) - ties(y)))
+        .with(Interest::Abandonment, s * (expect(x) - expect(y)))
+        .with(Interest::Entrapment, -level.exposure * stakes(w, y))
+        .with(Interest::Autonomy, -s)
+        .with(Interest::Image, if x_used_force { -s } else { 0.0 })
+        .with(Interest::Duty, duty)
+}
+
+/// Staying out of a fight between `parties`: freedom of action kept, at the
+/// price of disappointing the party one counts on most.
+pub fn aloof(w: &World, me: ActorId, parties: &[ActorId]) -> Terms {
+    let expect = most(parties, |a| w.expectation.get(me, a));
+    Terms::ZERO
+        .with(Interest::Autonomy, 0.5)
+        .with(Interest::Abandonment, -0.5 * expect)
+}
+
+/// The strongest threat `a` perceives from a state outside `inside`, and
+/// that state: the feud `a` brings into a group.
+pub fn feud(w: &World, a: ActorId, inside: impl Fn(ActorId) -> bool) -> Option<(ActorId, f64)> {
+    (0..w.actors.len())
+        .filter(|x| *x != a && !inside(*x))
+        .map(|x| (x, w.threat.get(a, x)))
+        .filter(|(_, t)| *t > 0.0)
+        .max_by(|p, q| p.1.total_cmp(&q.1).then(q.0.cmp(&p.0)))
+}
+
+/// The mean of `f` over `xs` without `me`; 0 when none.
+pub fn mean_over(xs: &[ActorId], me: ActorId, f: impl Fn(ActorId) -> f64) -> f64 {
+    let v: Vec<f64> = xs.iter().filter(|a| **a != me).map(|a| f(*a)).collect();
+    if v.is_empty() {
+        0.0
+    } else {
+        v.iter().sum::<f64>() / v.len() as f64
+    }
+}
+
+/// The strongest threat `me` perceives from outside `inside` (what a
+/// collective act against outsiders balances).
+pub fn outside_threat(w: &World, me: ActorId, inside: impl Fn(ActorId) -> bool) -> f64 {
+    feud(w, me, inside).map_or(0.0, |(_, t)| t)
+}
+
+/// The decision model's reading of an event for one actor: each option's
+/// label, terms and utility, in the event's option order.
+pub struct Assessment {
+    pub labels: Vec<String>,
+    pub terms: Vec<Terms>,
+    pub utilities: Vec<f64>,
+}
+
+pub fn assess(w: &World, ev: &Event, me: ActorId, weights: &Weights) -> Assessment {
+    let choices = ev.choices(w);
+    let terms: Vec<Terms> = choices
+        .iter()
+        .map(|c| ev.kind.kind().terms(w, me, *c))
+        .collect();
+    Assessment {
+        labels: ev.labels(w, &choices),
+        utilities: terms.iter().map(|t| t.utility(weights)).collect(),
+        terms,
+    }
+}
+
+impl Assessment {
+    /// `model: neutrality best (autonomy +0.45, abandonment -0.12)`.
+    pub fn rationale(&self, weights: &Weights) -> String {
+        let best = (0..self.utilities.len())
+            .max_by(|a, b| self.utilities[*a].total_cmp(&self.utilities[*b]).then(b.cmp(a)));
+        match best {
+            Some(i) if self.terms.iter().any(|t| *t != Terms::ZERO) => format!(
+                "interests: {} best ({})",
+                self.labels[i],
+                strongest(&self.terms[i], weights)
+            ),
+            _ => "no interest at stake: all options equal".into(),
+        }
+    }
+}
+
+/// The two interests that weigh most in an option's utility, as
+/// `security +0.32, duty +0.60`.
+pub fn strongest(t: &Terms, w: &Weights) -> String {
+    let mut parts: Vec<(Interest, f64)> = Interest::ALL
+        .into_iter()
+        .map(|i| (i, t.get(i) * w.get(i)))
+        .filter(|(_, x)| x.abs() >= 0.005)
+        .collect();
+    parts.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    let shown: Vec<String> = parts
+        .iter()
+        .take(2)
+        .map(|(i, x)| format!("{} {:+.2}", i.name(), x))
+        .collect();
+    if shown.is_empty() {
+        "no interest at stake".into()
+    } else {
+        shown.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for i in Interest::ALL {
+            assert_eq!(Interest::parse(i.name()), Some(i));
+        }
+        assert_eq!(Interest::parse("risk_aversion"), None);
+    }
+
+    #[test]
+    fn utility_is_the_weighted_sum() {
+        let t = Terms::ZERO
+            .with(Interest::Security, 1.0)
+            .with(Interest::Duty, -2.0);
+        let mut w = Weights([0.5; COUNT]);
+        w.set(Interest::Duty, 0.25);
+        assert!((t.utility(&w) - 0.0).abs() < 1e-12);
+        w.set(Interest::Security, 1.0);
+        assert!((t.utility(&w) - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn strongest_names_the_two_heaviest_terms() {
+        let t = Terms::ZERO
+            .with(Interest::Security, 0.1)
+            .with(Interest::Duty, 1.0)
+            .with(Interest::Image, -0.6);
+        let w = Weights([1.0; COUNT]);
+        assert_eq!(strongest(&t, &w), "duty +1.00, image -0.60");
+        assert_eq!(strongest(&Terms::ZERO, &w), "no interest at stake");
+    }
+}
