@@ -185,10 +185,10 @@ pub fn attribute(w: &World, a: ActorId, name: &str) -> f64 {
         .unwrap_or(Interest::NEUTRAL)
 }
 
-/// Ties above indifference: ties are in [0, 1] with 0.5 the S score of 0
-/// (neither agreeing nor disagreeing more than chance).
+/// Affinity on the S score's scale, from -1 to 1: ties are in [0, 1] with
+/// 0.5 the S score of 0 (neither agreeing nor disagreeing more than chance).
 pub fn affinity(w: &World, me: ActorId, x: ActorId) -> f64 {
-    w.ties.get(me, x) - 0.5
+    2.0 * w.ties.get(me, x) - 1.0
 }
 
 /// The most a side's members score on `f`.
@@ -202,13 +202,19 @@ pub fn stakes(w: &World, side: &[ActorId]) -> f64 {
     0.5 + most(side, |a| attribute(w, a, "capability"))
 }
 
-/// The duty `me` owes `x` against `y`: the strongest obligation of an
-/// organization or treaty binding both (`me` active in it) that `y` is not
-/// party to, times its credibility. `defence_only`: only defence or
-/// offence pledges count (a call to arms); else any obligation (a call for
-/// words).
-pub fn bond(w: &World, me: ActorId, x: ActorId, y: Option<ActorId>, defence_only: bool) -> f64 {
-    let counts = |o: Obligation| !defence_only || o.is_military();
+/// What an obligation pledges: force (defence, offence), or words and
+/// restraint (consultation, non-aggression, neutrality).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pledge {
+    Force,
+    Words,
+}
+
+/// The duty `me` owes `x` against `y`: the strongest obligation of the
+/// `pledge`'s kind in an organization or treaty binding both (`me` active in
+/// it) that `y` is not party to, times its credibility.
+pub fn bond(w: &World, me: ActorId, x: ActorId, y: Option<ActorId>, pledge: Pledge) -> f64 {
+    let counts = |o: Obligation| o.is_military() == (pledge == Pledge::Force);
     let mut best: f64 = 0.0;
     for org in &w.orgs {
         let inside = |a: ActorId| org.is_member(a);
@@ -228,6 +234,11 @@ pub fn bond(w: &World, me: ActorId, x: ActorId, y: Option<ActorId>, defence_only
     best
 }
 
+/// Any duty `me` owes `x` (against `y`): a defence pledge implies words too.
+pub fn any_bond(w: &World, me: ActorId, x: ActorId, y: Option<ActorId>) -> f64 {
+    bond(w, me, x, y, Pledge::Force).max(bond(w, me, x, y, Pledge::Words))
+}
+
 /// A pledge backed by an integrated command, headquarters, forces, training
 /// and procurement is believed (§IV: what NATO and the CSTO have and the SCO
 /// lacks): credibility from 0.5 (none) to 1 (all five).
@@ -238,45 +249,63 @@ pub fn org_credibility(structure_share: f64) -> f64 {
 /// A bilateral treaty's credibility: the world records no structure for it.
 pub const TREATY_CREDIBILITY: f64 = 0.75;
 
+/// Who started a fight, from the side supported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// It used force first: backing it costs standing with third parties
+    /// (UN Charter Art. 2(4)), and no defence pledge obliges to it.
+    Attacker,
+    /// It was attacked: backing it defends territorial integrity.
+    Defender,
+    /// No agreed aggressor (a clash).
+    Neither,
+}
+
 /// Giving `level` of support to side `x` (its first member the principal)
-/// against side `y`. `x_used_force`: `x` started the fight (backing a use of
-/// force costs standing with third parties: UN Charter Art. 2(4)).
-pub fn side(
-    w: &World,
-    me: ActorId,
-    x: &[ActorId],
-    y: &[ActorId],
-    level: Level,
-    x_used_force: bool,
-) -> Terms {
+/// against side `y`; `role` is `x`'s.
+pub fn side(w: &World, me: ActorId, x: &[ActorId], y: &[ActorId], level: Level, role: Role) -> Terms {
     let threat = |side: &[ActorId]| most(side, |a| w.threat.get(me, a));
     let ties = |side: &[ActorId]| most(side, |a| w.ties.get(me, a));
     let expect = |side: &[ActorId]| most(side, |a| w.expectation.get(me, a));
     let s = level.commit;
-    // A call to arms binds by defence pledges; a call for words by any.
-    let duty = bond(w, me, x[0], y.first().copied(), true).max(if level.exposure < 0.1 {
-        bond(w, me, x[0], y.first().copied(), false)
-    } else {
+    // A defence pledge is honoured by military support (+1) and breached by
+    // anything less (down to -1 for staying out); a pledge of words is
+    // honoured by any support.
+    let foe = y.first().copied();
+    let pledged = if role == Role::Attacker {
         0.0
-    });
-    let duty = if x_used_force { 0.0 } else { level.duty * duty };
+    } else {
+        bond(w, me, x[0], foe, Pledge::Force)
+    };
+    // A pledge of consultation binds whoever started the fight; a defence
+    // pledge only toward the attacked (the casus foederis).
+    let duty = pledged * (2.0 * level.duty - 1.0) + bond(w, me, x[0], foe, Pledge::Words);
     Terms::ZERO
         .with(Interest::Security, s * (threat(y) - threat(x)))
-        .with(Interest::Affinity, s * (ties(x) - ties(y)))
+        // On the S score's scale (twice the difference in ties).
+        .with(Interest::Affinity, s * 2.0 * (ties(x) - ties(y)))
         .with(Interest::Abandonment, s * (expect(x) - expect(y)))
         .with(Interest::Entrapment, -level.exposure * stakes(w, y))
-        .with(Interest::Autonomy, -s)
-        .with(Interest::Image, if x_used_force { -s } else { 0.0 })
+        // Siding gives up freedom of action, unless a pledge already did.
+        .with(Interest::Autonomy, -s * (1.0 - pledged))
+        .with(Interest::Image, if role == Role::Attacker { -s } else { 0.0 })
+        .with(Interest::Territory, if role == Role::Defender { 0.5 * s } else { 0.0 })
         .with(Interest::Duty, duty)
 }
 
-/// Staying out of a fight between `parties`: freedom of action kept, at the
-/// price of disappointing the party one counts on most.
-pub fn aloof(w: &World, me: ActorId, parties: &[ActorId]) -> Terms {
-    let expect = most(parties, |a| w.expectation.get(me, a));
+/// Staying out of a fight between two parties: freedom of action kept, at
+/// the price of disappointing the party one counts on most and of breaching
+/// a defence pledge to a party that did not start it (`attacked`).
+pub fn aloof(w: &World, me: ActorId, parties: [ActorId; 2], attacked: Option<ActorId>) -> Terms {
+    let expect = most(&parties, |a| w.expectation.get(me, a));
+    let breach = attacked.map_or(0.0, |d| {
+        let other = if d == parties[0] { parties[1] } else { parties[0] };
+        bond(w, me, d, Some(other), Pledge::Force)
+    });
     Terms::ZERO
         .with(Interest::Autonomy, 0.5)
         .with(Interest::Abandonment, -0.5 * expect)
+        .with(Interest::Duty, -breach)
 }
 
 /// The strongest threat `a` perceives from a state outside `inside`, and

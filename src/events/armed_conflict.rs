@@ -5,7 +5,7 @@
 //! does not).
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, Support, count};
-use crate::interest::{self, Interest, Level, Terms};
+use crate::interest::{self, Interest, Level, Role, Terms};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, World};
 
@@ -128,27 +128,23 @@ impl Kind for ArmedConflict {
         };
         let take = |x: ActorId, level| {
             let other = if x == a { d } else { a };
-            interest::side(w, me, &side_of(x), &side_of(other), level, x == a)
+            let role = if x == a { Role::Attacker } else { Role::Defender };
+            interest::side(w, me, &side_of(x), &side_of(other), level, role)
         };
         match c {
             Choice::Military(x) => take(x, Level::MILITARY),
             Choice::Arms(x) => take(x, Level::ARMS),
             Choice::Diplomatic(x) => take(x, Level::DIPLOMATIC),
-            Choice::Neutrality => interest::aloof(w, me, &[a, d]),
-            // Peacekeepers: standing with third parties, some exposure.
-            Choice::Monitors => interest::aloof(w, me, &[a, d])
+            Choice::Neutrality => interest::aloof(w, me, [a, d], Some(d)),
+            // Peacekeepers: some standing with third parties, real exposure.
+            Choice::Monitors => interest::aloof(w, me, [a, d], Some(d))
                 .scaled(0.5)
-                .with(Interest::Image, 0.5)
-                .with(Interest::Entrapment, -0.2 * interest::stakes(w, &[a, d])),
-            // Condemning a use of force defends the norm of territorial
-            // integrity and earns standing, at the cost of the attacker.
-            Choice::Condemnation => Terms::ZERO
-                .with(Interest::Territory, 0.5)
-                .with(Interest::Image, 0.5)
-                .with(Interest::Security, w.threat.get(me, a))
-                .with(Interest::Affinity, -interest::affinity(w, me, a))
-                .with(Interest::Abandonment, -w.expectation.get(me, a))
-                .with(Interest::Autonomy, -0.5),
+                .with(Interest::Image, 0.25)
+                .with(Interest::Entrapment, -0.3 * interest::stakes(w, &[a, d])),
+            // Condemning the attacker takes the defender's side in words and
+            // upholds the UN Charter's ban on force (Art. 2(4)), which earns
+            // standing.
+            Choice::Condemnation => take(d, Level::DIPLOMATIC).with(Interest::Image, 0.25),
             _ => Terms::ZERO,
         }
     }

@@ -103,19 +103,30 @@ impl Kind for Backing {
         let mut endorse = Terms::ZERO
             .with(Interest::Affinity, interest::affinity(w, me, r))
             .with(Interest::Abandonment, w.expectation.get(me, r))
-            .with(Interest::Duty, interest::bond(w, me, r, self.against, false))
+            .with(Interest::Duty, interest::any_bond(w, me, r, self.against))
             .with(Interest::Autonomy, -0.25);
-        if let Some(x) = self.against {
-            endorse = endorse
-                .with(Interest::Security, w.threat.get(me, x) - w.threat.get(me, r))
-                .with(Interest::Affinity, -interest::affinity(w, me, x));
+        match self.against {
+            // A cause against oneself: the world forbids endorsing it.
+            Some(x) if x == me => {
+                endorse = endorse.with(Interest::Security, -1.0);
+            }
+            // A cause against a third state weighs that state as a war's
+            // other side does: threat from it, ties with it, what one counts
+            // on from it.
+            Some(x) => {
+                endorse = endorse
+                    .with(Interest::Security, w.threat.get(me, x) - w.threat.get(me, r))
+                    .with(Interest::Affinity, -interest::affinity(w, me, x))
+                    .with(Interest::Abandonment, -w.expectation.get(me, x));
+            }
+            None => {}
         }
         let secession = if self.recognition.is_some() { 1.0 } else { 0.0 };
         match c {
             Choice::Endorse => endorse
                 .with(Interest::Territory, -secession)
                 .with(Interest::Image, -0.5 * secession),
-            Choice::Abstain => interest::aloof(w, me, &[r]).scaled(0.5),
+            Choice::Abstain => Terms::ZERO.with(Interest::Autonomy, 0.25).with(Interest::Abandonment, -0.25 * w.expectation.get(me, r)),
             Choice::Reject => Terms::ZERO
                 .with(Interest::Abandonment, -w.expectation.get(me, r))
                 .with(Interest::Affinity, -0.5 * endorse.get(Interest::Affinity))

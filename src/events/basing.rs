@@ -32,6 +32,16 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
     }))
 }
 
+/// +0.5 if `user` belongs to none of `me`'s organizations (a base of an
+/// outside power diversifies its partners), else -0.5.
+pub(super) fn diversifies(w: &World, me: ActorId, user: ActorId) -> f64 {
+    if w.memberships(me).any(|o| o.is_member(user)) {
+        -0.5
+    } else {
+        0.5
+    }
+}
+
 /// How much `me`'s fellow members (in any organization) fear `user`, on
 /// average: the standing a host loses with them by letting `user` in.
 pub(super) fn partners_wary(w: &World, me: ActorId, user: ActorId) -> f64 {
@@ -65,8 +75,11 @@ impl Kind for BasingRequest {
     }
 
     /// Hosting a foreign base: ties with and reliance on its user, against
-    /// threat from it, foreign forces on one's soil (autonomy), and the
-    /// standing lost with partners who feel threatened by the user.
+    /// threat from it and the standing lost with partners who feel
+    /// threatened by the user. A base of a power outside one's own
+    /// organizations diversifies one's partners (§3.3: multi-vector
+    /// balancing, Manas beside Kant); one more of a partner's deepens
+    /// dependence on it.
     fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
         if c != Choice::Grant {
             return Terms::ZERO;
@@ -76,7 +89,7 @@ impl Kind for BasingRequest {
             .with(Interest::Affinity, interest::affinity(w, me, u))
             .with(Interest::Abandonment, w.expectation.get(me, u))
             .with(Interest::Security, -w.threat.get(me, u))
-            .with(Interest::Autonomy, -0.5)
+            .with(Interest::Autonomy, diversifies(w, me, u))
             .with(Interest::Image, -partners_wary(w, me, u))
     }
 

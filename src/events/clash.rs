@@ -5,7 +5,7 @@
 //! casus foederis.
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, Support, count, names};
-use crate::interest::{self, Interest, Level, Terms};
+use crate::interest::{self, Interest, Level, Role, Terms};
 use crate::value::Fields;
 use crate::world::{ActorId, World};
 
@@ -86,12 +86,12 @@ impl Kind for Clash {
         match c {
             Choice::Diplomatic(x) => {
                 let other = if x == a { b } else { a };
-                interest::side(w, me, &[x], &[other], Level::DIPLOMATIC, false)
+                interest::side(w, me, &[x], &[other], Level::DIPLOMATIC, Role::Neither)
             }
-            Choice::Mediate => interest::aloof(w, me, &[a, b])
+            Choice::Mediate => interest::aloof(w, me, [a, b], None)
                 .scaled(0.5)
                 .with(Interest::Image, 0.5),
-            Choice::Neutrality => interest::aloof(w, me, &[a, b]),
+            Choice::Neutrality => interest::aloof(w, me, [a, b], None),
             _ => Terms::ZERO,
         }
     }

@@ -4,7 +4,7 @@
 //! solidarity and resolve, not the casus foederis.
 
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, Support};
-use crate::interest::{self, Level, Terms};
+use crate::interest::{self, Level, Role, Terms};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, World};
 
@@ -97,12 +97,13 @@ impl Kind for Crisis {
         let (s, t) = (self.state, self.target);
         let take = |x: ActorId, level| {
             let other = if x == s { t } else { s };
-            interest::side(w, me, &[x], &[other], level, x == s)
+            let role = if x == s { Role::Attacker } else { Role::Defender };
+            interest::side(w, me, &[x], &[other], level, role)
         };
         match c {
             Choice::ShowOfForce(x) => take(x, Level::SHOW_OF_FORCE),
             Choice::Diplomatic(x) => take(x, Level::DIPLOMATIC),
-            Choice::StayOut => interest::aloof(w, me, &[s, t]),
+            Choice::StayOut => interest::aloof(w, me, [s, t], Some(t)),
             _ => Terms::ZERO,
         }
     }

@@ -46,7 +46,8 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
 /// it at the price of ties with it and of standing with third parties (the
 /// SCO's "not directed against other States", §IV). Adopting shows
 /// partners solidarity; blocking a consensus text isolates its author in an
-/// organization it values (`<org>_priority`); dissociating, less so.
+/// organization it values (`<org>_priority`) and disappoints the partners
+/// it counts on; dissociating, half as much.
 pub(super) fn text(
     w: &World,
     me: ActorId,
@@ -58,6 +59,8 @@ pub(super) fn text(
     let o = w.org(org);
     let solidarity = interest::mean_over(&o.members, me, |m| w.expectation.get(me, m));
     let priority = interest::attribute(w, me, &format!("{}_priority", o.id.to_lowercase()));
+    // A declaration binds no one (§3.3: Kyrgyzstan signed at Astana and
+    // kept Manas): adopting costs no freedom of action, only standing.
     match c {
         Choice::Adopt => {
             let t = Terms::ZERO.with(Interest::Abandonment, 0.5 * solidarity);
@@ -65,23 +68,19 @@ pub(super) fn text(
                 (_, Some(x)) => t
                     .with(Interest::Security, w.threat.get(me, x))
                     .with(Interest::Affinity, -interest::affinity(w, me, x))
-                    .with(Interest::Image, -1.0)
-                    .with(Interest::Autonomy, -0.25),
+                    .with(Interest::Image, -0.5),
                 (Theme::External, None) => t
                     .with(Interest::Security, interest::outside_threat(w, me, |x| o.is_member(x)))
-                    .with(Interest::Image, -0.5)
-                    .with(Interest::Autonomy, -0.25),
+                    .with(Interest::Image, -0.25),
                 (Theme::Internal, None) => t.with(Interest::Regime, 0.5),
             }
         }
         Choice::Block => Terms::ZERO
             .with(Interest::Image, -priority)
-            .with(Interest::Abandonment, -solidarity)
-            .with(Interest::Autonomy, 0.5),
+            .with(Interest::Abandonment, -solidarity),
         Choice::Dissociate => Terms::ZERO
             .with(Interest::Image, -0.5 * priority)
-            .with(Interest::Abandonment, -0.5 * solidarity)
-            .with(Interest::Autonomy, 0.25),
+            .with(Interest::Abandonment, -0.5 * solidarity),
         _ => Terms::ZERO,
     }
 }

@@ -81,7 +81,7 @@ impl Kind for JointExercise {
         };
         let inside = |x: ActorId| group.contains(&x) || x == me;
         let solidarity = interest::mean_over(&group, me, |x| w.expectation.get(me, x));
-        let duty = interest::mean_over(&group, me, |x| interest::bond(w, me, x, None, false));
+        let duty = interest::mean_over(&group, me, |x| interest::any_bond(w, me, x, None));
         let base = Terms::ZERO
             .with(Interest::Abandonment, solidarity)
             .with(Interest::Duty, duty);

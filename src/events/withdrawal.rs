@@ -101,9 +101,10 @@ impl Kind for WithdrawalDemand {
         m.insert("org".into(), org_or_empty(w, self.org));
     }
 
-    /// Closing a base: threat from its user and sovereignty restored, ties
-    /// with the demanders and the standing regained with wary partners,
-    /// against ties with and reliance on the user.
+    /// Closing a base: threat from its user, ties with the demanders and
+    /// the standing regained with wary partners, against ties with and
+    /// reliance on the user and, for an outside power's base, the
+    /// counterweight it gave (§3.3: multi-vector balancing).
     fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
         if c != Choice::Grant {
             return Terms::ZERO;
@@ -113,7 +114,7 @@ impl Kind for WithdrawalDemand {
             .with(Interest::Security, w.threat.get(me, u))
             .with(Interest::Affinity, -interest::affinity(w, me, u))
             .with(Interest::Abandonment, -w.expectation.get(me, u))
-            .with(Interest::Autonomy, 0.5)
+            .with(Interest::Autonomy, -super::basing::diversifies(w, me, u))
             .with(Interest::Image, super::basing::partners_wary(w, me, u));
         if let Some(d) = self.demander.filter(|d| *d != me) {
             t = t
