@@ -193,7 +193,10 @@ pub fn affinity(w: &World, me: ActorId, x: ActorId) -> f64 {
 
 /// The most a side's members score on `f`.
 fn most(side: &[ActorId], f: impl Fn(ActorId) -> f64) -> f64 {
-    side.iter().map(|a| f(*a)).fold(f64::NEG_INFINITY, f64::max).max(0.0)
+    side.iter()
+        .map(|a| f(*a))
+        .fold(f64::NEG_INFINITY, f64::max)
+        .max(0.0)
 }
 
 /// What taking on `side` risks: its strongest member's capability, from
@@ -263,7 +266,14 @@ pub enum Role {
 
 /// Giving `level` of support to side `x` (its first member the principal)
 /// against side `y`; `role` is `x`'s.
-pub fn side(w: &World, me: ActorId, x: &[ActorId], y: &[ActorId], level: Level, role: Role) -> Terms {
+pub fn side(
+    w: &World,
+    me: ActorId,
+    x: &[ActorId],
+    y: &[ActorId],
+    level: Level,
+    role: Role,
+) -> Terms {
     let threat = |side: &[ActorId]| most(side, |a| w.threat.get(me, a));
     let ties = |side: &[ActorId]| most(side, |a| w.ties.get(me, a));
     let expect = |side: &[ActorId]| most(side, |a| w.expectation.get(me, a));
@@ -288,8 +298,14 @@ pub fn side(w: &World, me: ActorId, x: &[ActorId], y: &[ActorId], level: Level, 
         .with(Interest::Entrapment, -level.exposure * stakes(w, y))
         // Siding gives up freedom of action, unless a pledge already did.
         .with(Interest::Autonomy, -s * (1.0 - pledged))
-        .with(Interest::Image, if role == Role::Attacker { -s } else { 0.0 })
-        .with(Interest::Territory, if role == Role::Defender { 0.5 * s } else { 0.0 })
+        .with(
+            Interest::Image,
+            if role == Role::Attacker { -s } else { 0.0 },
+        )
+        .with(
+            Interest::Territory,
+            if role == Role::Defender { 0.5 * s } else { 0.0 },
+        )
         .with(Interest::Duty, duty)
 }
 
@@ -299,7 +315,11 @@ pub fn side(w: &World, me: ActorId, x: &[ActorId], y: &[ActorId], level: Level, 
 pub fn aloof(w: &World, me: ActorId, parties: [ActorId; 2], attacked: Option<ActorId>) -> Terms {
     let expect = most(&parties, |a| w.expectation.get(me, a));
     let breach = attacked.map_or(0.0, |d| {
-        let other = if d == parties[0] { parties[1] } else { parties[0] };
+        let other = if d == parties[0] {
+            parties[1]
+        } else {
+            parties[0]
+        };
         bond(w, me, d, Some(other), Pledge::Force)
     });
     Terms::ZERO
@@ -358,8 +378,11 @@ pub fn assess(w: &World, ev: &Event, me: ActorId, weights: &Weights) -> Assessme
 impl Assessment {
     /// `model: neutrality best (autonomy +0.45, abandonment -0.12)`.
     pub fn rationale(&self, weights: &Weights) -> String {
-        let best = (0..self.utilities.len())
-            .max_by(|a, b| self.utilities[*a].total_cmp(&self.utilities[*b]).then(b.cmp(a)));
+        let best = (0..self.utilities.len()).max_by(|a, b| {
+            self.utilities[*a]
+                .total_cmp(&self.utilities[*b])
+                .then(b.cmp(a))
+        });
         match best {
             Some(i) if self.terms.iter().any(|t| *t != Terms::ZERO) => format!(
                 "interests: {} best ({})",

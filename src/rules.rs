@@ -69,7 +69,9 @@ fn with_event<T>(ev: &Map, f: impl FnOnce(&World, &Event, ActorId) -> Result<T, 
         EVENT.with(|e| {
             let e = e.borrow();
             let Some(event) = e.as_ref() else {
-                return Err("the decision model's functions work only inside an event handler".into());
+                return Err(
+                    "the decision model's functions work only inside an event handler".into(),
+                );
             };
             let actor = ev
                 .get("actor")
@@ -114,7 +116,14 @@ fn register_model(engine: &mut Engine) {
         with_event(&ev, |w, e, me| Ok(utilities(w, e, me, Weights::of(w, me))))
     });
     engine.register_fn("utilities", |ev: Map, over: Map| -> Rr<Map> {
-        with_event(&ev, |w, e, me| Ok(utilities(w, e, me, weights_from(Weights::of(w, me), &over)?)))
+        with_event(&ev, |w, e, me| {
+            Ok(utilities(
+                w,
+                e,
+                me,
+                weights_from(Weights::of(w, me), &over)?,
+            ))
+        })
     });
     engine.register_fn("terms", |ev: Map| -> Rr<Map> {
         with_event(&ev, |w, e, me| {

@@ -65,7 +65,7 @@ fn sco_is_an_alignment_in_the_baseline() {
         near["threshold"].as_f64().unwrap(),
     );
     assert!((mean - thr - gap).abs() < 1e-9, "{near}");
-    assert!(gap.abs() <= 0.15, "the nearest test is near: {near}");
+    assert!(gap.abs() <= 0.25, "the nearest test is near: {near}");
     assert!(
         sco["verdict_shares"]["alignment"].as_f64().unwrap() >= 0.8,
         "{sco:#}"
@@ -265,7 +265,11 @@ fn trace_file_is_written_whole_with_every_decision() {
         9,
         "military, arms, diplomatic for each side; monitors, neutrality, condemnation"
     );
-    assert!(rus["rationale"].as_str().unwrap().contains("§IV"));
+    // Russia's script leaves wars to the decision model, which names the
+    // interests that weighed most.
+    let why = rus["rationale"].as_str().unwrap();
+    assert!(why.starts_with("interests: "), "{why}");
+    assert_eq!(rus["handler"], "decision model (docs/model.md)");
     let p: f64 = rus["options"]
         .as_array()
         .unwrap()

@@ -8,7 +8,9 @@ use common::{Fixture, repo};
 
 use bloc::{LoadOptions, Summary, experiment, load, simulate};
 
-/// A shipped scenario (from `dir`), with world overrides.
+/// A shipped scenario (from `dir`), with world overrides. Directions are
+/// measured where choices are not saturated: at the shipped temperature a
+/// clear preference is taken in every run, and no change of weight shows.
 fn plan(dir: &std::path::Path, name: &str, set: &[(&str, f64)], runs: u32) -> bloc::Plan {
     let opts = LoadOptions {
         runs: Some(runs),
@@ -16,8 +18,13 @@ fn plan(dir: &std::path::Path, name: &str, set: &[(&str, f64)], runs: u32) -> bl
         overrides: set.iter().map(|(p, v)| (p.to_string(), *v)).collect(),
         ..LoadOptions::default()
     };
-    load(&dir.join("scenarios").join(name), &opts).unwrap_or_else(|e| panic!("{e}"))
+    let mut p = load(&dir.join("scenarios").join(name), &opts).unwrap_or_else(|e| panic!("{e}"));
+    p.temperature = TEMPERATURE;
+    p
 }
+
+/// Softmax temperature of the direction tests.
+const TEMPERATURE: f64 = 0.4;
 
 fn summary(dir: &std::path::Path, name: &str, set: &[(&str, f64)]) -> Summary {
     simulate(&plan(dir, name, set, 400)).unwrap_or_else(|e| panic!("{e}"))
@@ -47,16 +54,8 @@ fn snyder_more_fear_of_entrapment_means_less_military_support() {
     // Azerbaijan attacks Armenia; Belarus (generic rules) weighs its CSTO
     // pledge against the risk of being dragged into the war.
     let root = repo();
-    let calm = summary(
-        &root,
-        "beyond-2008.yaml",
-        &[("actors.BLR.risk_aversion", 0.2)],
-    );
-    let fearful = summary(
-        &root,
-        "beyond-2008.yaml",
-        &[("actors.BLR.risk_aversion", 1.0)],
-    );
+    let calm = summary(&root, "beyond-2008.yaml", &[("actors.BLR.entrapment", 0.2)]);
+    let fearful = summary(&root, "beyond-2008.yaml", &[("actors.BLR.entrapment", 1.0)]);
     let opt = "military_support:ARM";
     moves(
         share(&calm, "armenia-attacked", "BLR", opt),
@@ -121,21 +120,13 @@ fn regime_security_drives_deployments_against_unrest() {
     // Kazakhstan asks the CSTO for forces; Belarus fears colour revolutions
     // more or less.
     let root = repo();
-    let low = summary(
-        &root,
-        "beyond-2008.yaml",
-        &[("actors.BLR.regime_security", 0.1)],
-    );
-    let high = summary(
-        &root,
-        "beyond-2008.yaml",
-        &[("actors.BLR.regime_security", 1.0)],
-    );
+    let low = summary(&root, "beyond-2008.yaml", &[("actors.BLR.regime", 0.1)]);
+    let high = summary(&root, "beyond-2008.yaml", &[("actors.BLR.regime", 1.0)]);
     moves(
         share(&low, "kazakh-unrest", "BLR", "deploy"),
         share(&high, "kazakh-unrest", "BLR", "deploy"),
         true,
-        0.2,
+        0.1,
         "Belarus's deployments to Kazakhstan",
     );
 }
@@ -167,11 +158,18 @@ fn a_member_that_values_the_organization_less_blocks_its_statements_more() {
 #[test]
 fn without_an_exclusivity_clause_those_it_bound_may_sign() {
     // CSTO Art. 1 forbids its members a pact with outsiders; take the
-    // clause out of the world and Kazakhstan signs the SCO defence clause
+    // clause out of the world and its members sign the SCO defence clause
     // in some runs.
+    let bound = ["KAZ", "UZB", "KGZ", "TJK", "RUS"];
+    let signed = |s: &Summary| -> f64 {
+        bound
+            .iter()
+            .map(|a| share(s, "sco-defence-clause", a, "sign"))
+            .sum()
+    };
     let f = Fixture::new();
     let with = summary(f.dir.path(), "defence-pact.yaml", &[]);
-    assert_eq!(share(&with, "sco-defence-clause", "KAZ", "sign"), 0.0);
+    assert_eq!(signed(&with), 0.0);
     f.edit(
         "scenarios/worlds/sco-2008.yaml",
         "    exclusive: true             # Art. 1",
@@ -180,9 +178,9 @@ fn without_an_exclusivity_clause_those_it_bound_may_sign() {
     let without = summary(f.dir.path(), "defence-pact.yaml", &[]);
     moves(
         0.0,
-        share(&without, "sco-defence-clause", "KAZ", "sign"),
+        signed(&without),
         true,
         0.02,
-        "Kazakhstan's signature",
+        "the CSTO members' signatures",
     );
 }

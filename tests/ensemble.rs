@@ -172,7 +172,7 @@ fn runs_csv_has_one_row_per_run_with_sampled_values() {
     f.edit(
         "scenarios/taiwan-crisis.yaml",
         "runs: 200\n",
-        "runs: 200\noverrides:\n  - {path: actors.RUS.risk_aversion, value: {uniform: [0.2, 0.9]}}\n  - {path: relations.RUS.CHN.ties, value: {normal: {mean: 0.55, sd: 0.1}}}\n",
+        "runs: 200\noverrides:\n  - {path: actors.RUS.entrapment, value: {uniform: [0.2, 0.9]}}\n  - {path: relations.RUS.CHN.ties, value: {normal: {mean: 0.55, sd: 0.1}}}\n",
     );
     let report = ok(f.bloc(&[
         "run",
@@ -189,8 +189,7 @@ fn runs_csv_has_one_row_per_run_with_sampled_values() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 51, "{csv}");
     assert!(
-        lines[0]
-            .starts_with("seed,run,actors.RUS.risk_aversion,relations.RUS.CHN.ties,SCO.verdict,")
+        lines[0].starts_with("seed,run,actors.RUS.entrapment,relations.RUS.CHN.ties,SCO.verdict,")
     );
     let risk: Vec<f64> = lines[1..]
         .iter()
@@ -203,7 +202,7 @@ fn runs_csv_has_one_row_per_run_with_sampled_values() {
     }
     // The report says what was sampled.
     let doc: serde_json::Value = serde_json::from_str(&report).unwrap();
-    assert_eq!(doc["sampled"][0]["path"], "actors.RUS.risk_aversion");
+    assert_eq!(doc["sampled"][0]["path"], "actors.RUS.entrapment");
     assert_eq!(doc["sampled"][0]["distribution"], "uniform(0.2, 0.9)");
     let mean = doc["sampled"][0]["drawn"]["mean"].as_f64().unwrap();
     assert!((0.4..0.7).contains(&mean), "{mean}");
@@ -215,12 +214,12 @@ fn a_bad_distribution_is_an_error_with_its_position() {
     f.edit(
         "scenarios/taiwan-crisis.yaml",
         "runs: 200\n",
-        "runs: 200\noverrides:\n  - {path: actors.RUS.risk_aversion, value: {uniform: [0.9, 0.2]}}\n",
+        "runs: 200\noverrides:\n  - {path: actors.RUS.entrapment, value: {uniform: [0.9, 0.2]}}\n",
     );
     let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("the lower bound is above the upper"), "{err}");
-    assert!(err.contains("scenarios/taiwan-crisis.yaml:16:45"), "{err}");
+    assert!(err.contains("scenarios/taiwan-crisis.yaml:16:42"), "{err}");
 }
 
 #[test]
@@ -266,15 +265,14 @@ fn until_ci_stops_when_every_verdict_share_is_tight_enough() {
 fn a_failing_run_is_reported_with_its_seed_and_index_whatever_the_threads() {
     let f = Fixture::new();
     // Fails only in runs where the drawn attribute is high.
-    f.edit(
+    f.append(
         "rules/russia.rhai",
-        "fn on_armed_conflict(ev) {",
-        "fn on_armed_conflict(ev) {\n    if attr(\"RUS\", \"risk_aversion\") > 0.8 { throw \"too risky\"; }",
+        "fn on_armed_conflict(ev) {\n    if attr(\"RUS\", \"entrapment\") > 0.8 { throw \"too risky\"; }\n    model(ev)\n}",
     );
     f.edit(
         "scenarios/taiwan-crisis.yaml",
         "runs: 200\n",
-        "runs: 200\noverrides:\n  - {path: actors.RUS.risk_aversion, value: {uniform: [0.0, 1.0]}}\n",
+        "runs: 200\noverrides:\n  - {path: actors.RUS.entrapment, value: {uniform: [0.0, 1.0]}}\n",
     );
     let mut errs = Vec::new();
     for t in ["1", "2"] {
@@ -296,7 +294,7 @@ fn sweep_writes_one_row_per_point_and_a_sensitivity_summary() {
         "--vary",
         "relations.RUS.CHN.ties=0.2:0.8:0.3",
         "--vary",
-        "actors.RUS.risk_aversion=0.2:0.6:0.4",
+        "actors.RUS.entrapment=0.2:0.6:0.4",
         "--runs",
         "40",
         "--out",
@@ -307,7 +305,7 @@ fn sweep_writes_one_row_per_point_and_a_sensitivity_summary() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 1 + 3 * 2, "{csv}");
     assert!(
-        lines[0].starts_with("point,relations.RUS.CHN.ties,actors.RUS.risk_aversion,SCO.alliance,")
+        lines[0].starts_with("point,relations.RUS.CHN.ties,actors.RUS.entrapment,SCO.alliance,")
     );
     assert!(lines[1].starts_with("0,0.2,0.2,"), "{}", lines[1]);
     assert!(lines[6].starts_with("5,0.8,0.6,"), "{}", lines[6]);
@@ -356,7 +354,7 @@ fn sweep_over_the_point_cap_is_refused_before_anything_runs() {
         f.bloc(&args)
     };
     // Two fine ranges: each allowed, their grid 25 million points.
-    let (code, _, err) = sweep(&["--vary", "actors.RUS.risk_aversion=0:1:0.0002"]);
+    let (code, _, err) = sweep(&["--vary", "actors.RUS.entrapment=0:1:0.0002"]);
     assert_eq!(code, 2, "{err}");
     assert_eq!(
         err,

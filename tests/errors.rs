@@ -498,18 +498,21 @@ fn review_of_issue_8_mended() {
 #[test]
 fn proposed_votes_in_an_organization_and_unrest_with_a_request_run() {
     let f = Fixture::new();
-    std::fs::write(
-        f.path("rules/usa.rhai"),
-        std::fs::read_to_string(f.path("rules/usa.rhai")).unwrap()
-            + "\nfn propose(me) { if me.turn == 1 { return #{ kind: \"vote\", id: \"nv\", forum: \"NATO\", resolution: \"r\", against: \"RUS\" }; } () }\n",
-    )
-    .unwrap();
-    std::fs::write(
-        f.path("rules/kazakhstan.rhai"),
-        std::fs::read_to_string(f.path("rules/kazakhstan.rhai")).unwrap()
-            + "\nfn propose(me) { if me.turn == 1 { return #{ kind: \"unrest\", id: \"ku\", request: #{ org: \"CSTO\" } }; } () }\n",
-    )
-    .unwrap();
+    f.write(
+        "rules/usa.rhai",
+        "fn propose(me) { if me.turn == 1 { return #{ kind: \"vote\", id: \"nv\", forum: \"NATO\", resolution: \"r\", against: \"RUS\" }; } () }\n",
+    );
+    f.write(
+        "rules/kazakhstan.rhai",
+        "fn propose(me) { if me.turn == 1 { return #{ kind: \"unrest\", id: \"ku\", request: #{ org: \"CSTO\" } }; } () }\n",
+    );
+    for (name, script) in [("United States", "usa"), ("Kazakhstan", "kazakhstan")] {
+        f.edit(
+            "scenarios/worlds/sco-2008.yaml",
+            &format!("    name: {name}\n"),
+            &format!("    name: {name}\n    rules: {script}\n"),
+        );
+    }
     f.write(
         "scenarios/case.yaml",
         "name: p\nworld: worlds/sco-2008.yaml\nseed: 1\nturns: 2\ngroups: [{org: SCO}]\ntimeline: []\nexpect:\n  - {claim: a, proposal: nv, actor: USA, choice: \"yes\", at_least: 0.9}\n  - {claim: b, proposal: ku, outcome: intervention, at_least: 0.0}\n",
@@ -1182,7 +1185,7 @@ fn an_actor_naming_a_missing_script_is_positioned_in_the_world() {
     let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.starts_with("error: no rule script `rules/rusia.rhai` for actor `RUS`\n  --> scenarios/worlds/sco-2008.yaml:61:12\n"),
+        err.starts_with("error: no rule script `rules/rusia.rhai` for actor `RUS`\n  --> scenarios/worlds/sco-2008.yaml:76:12\n"),
         "{err}"
     );
 }
@@ -1197,7 +1200,7 @@ fn review_of_issue_10_mended() {
     )
     .unwrap();
     std::fs::write(
-        f.path("rules/mongolia.rhai"),
+        f.path("rules/iran.rhai"),
         "import \"lib/a\" as a;\nfn decide(ev) { #{ scores: #{} } }\n",
     )
     .unwrap();
@@ -1210,7 +1213,7 @@ fn review_of_issue_10_mended() {
     let f = Fixture::new();
     f.edit(
         "scenarios/worlds/sco-2008.yaml",
-        "    rules: mongolia",
+        "    rules: iran",
         "    rules: ../../outside",
     );
     f.write("scenarios/case.yaml", &format!("{HEAD}timeline: []\n"));

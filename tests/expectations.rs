@@ -29,10 +29,9 @@ fn every_shipped_claim_passes() {
 #[test]
 fn russia_backing_china_militarily_fails_the_taiwan_claim() {
     let f = Fixture::new();
-    f.edit(
+    f.append(
         "rules/russia.rhai",
-        "s[\"military_support:CHN\"] = -1.0 - entrapment - attr(ev.actor, \"risk_aversion\");",
-        "s[\"military_support:CHN\"] = 5.0;",
+        "fn on_armed_conflict(ev) { let d = model(ev); d.scores[\"military_support:CHN\"] = 5.0; d }",
     );
     let (code, out, _) = f.bloc(&["test", "scenarios/taiwan-crisis.yaml"]);
     assert_eq!(code, 4, "{out}");
@@ -52,9 +51,11 @@ fn russia_backing_china_militarily_fails_the_taiwan_claim() {
 #[test]
 fn china_endorsing_recognition_fails_the_georgia_claim() {
     let f = Fixture::new();
-    // Drop the hard constraint and make endorsement attractive.
-    f.edit("rules/china.rhai", "forbid.endorse = ", "let dropped = ");
-    f.edit("rules/china.rhai", "s.abstain = 0.4;", "s.endorse = 3.0;");
+    // Make endorsement attractive, against China's territorial interest.
+    f.append(
+        "rules/china.rhai",
+        "fn on_backing_request(ev) { let d = model(ev); d.scores.endorse = 3.0; d }",
+    );
     let (code, out, _) = f.bloc(&["test", "scenarios/georgia-2008.yaml"]);
     assert_eq!(code, 4, "{out}");
     assert!(
@@ -141,8 +142,8 @@ fn proposals_are_bounded_per_actor_and_turn() {
     );
     f.edit(
         "scenarios/baseline-2008.yaml",
-        "temperature: 0.25\n",
-        "temperature: 0.25\nmax_proposals: 2\n",
+        "temperature: 0.1\n",
+        "temperature: 0.1\nmax_proposals: 2\n",
     );
     let (code, _, err) = f.bloc(&[
         "run",
@@ -171,8 +172,8 @@ fn an_invalid_proposal_names_the_script_actor_and_turn() {
     let f = Fixture::new();
     f.edit(
         "rules/iran.rhai",
-        "org: \"SCO\", status: \"member\"",
-        "org: \"SOC\", status: \"member\"",
+        "id: id, org: org, status: \"member\"",
+        "id: id, org: \"SOC\", status: \"member\"",
     );
     let (code, _, err) = f.bloc(&["run", "scenarios/rising-threat.yaml", "--runs", "1"]);
     assert_eq!(code, 1, "{err}");

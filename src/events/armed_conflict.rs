@@ -123,12 +123,21 @@ impl Kind for ArmedConflict {
         let (a, d) = (self.attacker, self.defender);
         let side_of = |x: ActorId| -> Vec<ActorId> {
             let mut v = vec![x];
-            v.extend(self.backers.iter().filter(|(_, s)| *s == x).map(|(b, _)| *b));
+            v.extend(
+                self.backers
+                    .iter()
+                    .filter(|(_, s)| *s == x)
+                    .map(|(b, _)| *b),
+            );
             v
         };
         let take = |x: ActorId, level| {
             let other = if x == a { d } else { a };
-            let role = if x == a { Role::Attacker } else { Role::Defender };
+            let role = if x == a {
+                Role::Attacker
+            } else {
+                Role::Defender
+            };
             interest::side(w, me, &side_of(x), &side_of(other), level, role)
         };
         match c {

@@ -115,7 +115,10 @@ impl Kind for Backing {
             // on from it.
             Some(x) => {
                 endorse = endorse
-                    .with(Interest::Security, w.threat.get(me, x) - w.threat.get(me, r))
+                    .with(
+                        Interest::Security,
+                        w.threat.get(me, x) - w.threat.get(me, r),
+                    )
                     .with(Interest::Affinity, -interest::affinity(w, me, x))
                     .with(Interest::Abandonment, -w.expectation.get(me, x));
             }
@@ -126,7 +129,9 @@ impl Kind for Backing {
             Choice::Endorse => endorse
                 .with(Interest::Territory, -secession)
                 .with(Interest::Image, -0.5 * secession),
-            Choice::Abstain => Terms::ZERO.with(Interest::Autonomy, 0.25).with(Interest::Abandonment, -0.25 * w.expectation.get(me, r)),
+            Choice::Abstain => Terms::ZERO
+                .with(Interest::Autonomy, 0.25)
+                .with(Interest::Abandonment, -0.25 * w.expectation.get(me, r)),
             Choice::Reject => Terms::ZERO
                 .with(Interest::Abandonment, -w.expectation.get(me, r))
                 .with(Interest::Affinity, -0.5 * endorse.get(Interest::Affinity))

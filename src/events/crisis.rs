@@ -97,7 +97,11 @@ impl Kind for Crisis {
         let (s, t) = (self.state, self.target);
         let take = |x: ActorId, level| {
             let other = if x == s { t } else { s };
-            let role = if x == s { Role::Attacker } else { Role::Defender };
+            let role = if x == s {
+                Role::Attacker
+            } else {
+                Role::Defender
+            };
             interest::side(w, me, &[x], &[other], level, role)
         };
         match c {

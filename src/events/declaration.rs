@@ -70,7 +70,10 @@ pub(super) fn text(
                     .with(Interest::Affinity, -interest::affinity(w, me, x))
                     .with(Interest::Image, -0.5),
                 (Theme::External, None) => t
-                    .with(Interest::Security, interest::outside_threat(w, me, |x| o.is_member(x)))
+                    .with(
+                        Interest::Security,
+                        interest::outside_threat(w, me, |x| o.is_member(x)),
+                    )
                     .with(Interest::Image, -0.25),
                 (Theme::Internal, None) => t.with(Interest::Regime, 0.5),
             }

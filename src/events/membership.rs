@@ -152,7 +152,10 @@ pub(super) fn admission(
         if let Some((foe, feud)) = interest::feud(w, n, inside) {
             t = t
                 .with(Interest::Security, weight * feud * w.threat.get(me, foe))
-                .with(Interest::Affinity, -weight * feud * interest::affinity(w, me, foe))
+                .with(
+                    Interest::Affinity,
+                    -weight * feud * interest::affinity(w, me, foe),
+                )
                 .with(Interest::Image, -weight * feud)
                 .with(
                     Interest::Entrapment,

@@ -2,8 +2,8 @@
 //! invitee accepts or declines (Mongolia, §3.4).
 
 use super::membership::{admission, not_yet_member, status};
-use crate::interest::{self, Interest, Terms};
 use super::{Act, Choice, EventKind, Input, Kind, KindSpec, passes};
+use crate::interest::{self, Interest, Terms};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, OrgId, Status, World};
 
@@ -77,9 +77,18 @@ impl Kind for Offer {
         Terms::ZERO
             .with(Interest::Autonomy, -(0.5 + bind))
             .with(Interest::Image, priority - 0.5)
-            .with(Interest::Affinity, interest::mean_over(&o.members, me, |m| interest::affinity(w, me, m)))
-            .with(Interest::Abandonment, interest::mean_over(&o.members, me, |m| w.expectation.get(me, m)))
-            .with(Interest::Security, -interest::mean_over(&o.members, me, |m| w.threat.get(me, m)))
+            .with(
+                Interest::Affinity,
+                interest::mean_over(&o.members, me, |m| interest::affinity(w, me, m)),
+            )
+            .with(
+                Interest::Abandonment,
+                interest::mean_over(&o.members, me, |m| w.expectation.get(me, m)),
+            )
+            .with(
+                Interest::Security,
+                -interest::mean_over(&o.members, me, |m| w.threat.get(me, m)),
+            )
     }
 
     fn outcome(&self, w: &World, votes: &[(ActorId, Choice)]) -> String {

@@ -132,11 +132,24 @@ impl Kind for TreatyProposal {
         let feuds = interest::mean_over(&parties, me, |p| {
             interest::feud(w, p, inside).map_or(0.0, |(f, t)| t * interest::stakes(w, &[f]))
         });
-        let military = if self.obligation.is_military() { 1.0 } else { 0.0 };
+        let military = if self.obligation.is_military() {
+            1.0
+        } else {
+            0.0
+        };
         Terms::ZERO
-            .with(Interest::Security, s * interest::outside_threat(w, me, inside))
-            .with(Interest::Abandonment, s * interest::mean_over(&parties, me, |p| w.expectation.get(me, p)))
-            .with(Interest::Affinity, interest::mean_over(&parties, me, |p| interest::affinity(w, me, p)))
+            .with(
+                Interest::Security,
+                s * interest::outside_threat(w, me, inside),
+            )
+            .with(
+                Interest::Abandonment,
+                s * interest::mean_over(&parties, me, |p| w.expectation.get(me, p)),
+            )
+            .with(
+                Interest::Affinity,
+                interest::mean_over(&parties, me, |p| interest::affinity(w, me, p)),
+            )
             .with(Interest::Entrapment, -s * feuds)
             .with(Interest::Autonomy, -s)
             .with(Interest::Image, -0.5 * military)

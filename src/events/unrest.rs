@@ -94,7 +94,14 @@ impl Kind for Unrest {
                 .with(Interest::Regime, 1.0)
                 .with(Interest::Affinity, interest::affinity(w, me, s))
                 .with(Interest::Abandonment, w.expectation.get(me, s))
-                .with(Interest::Duty, if invited { interest::bond(w, me, s, None, interest::Pledge::Force) } else { 0.0 })
+                .with(
+                    Interest::Duty,
+                    if invited {
+                        interest::bond(w, me, s, None, interest::Pledge::Force)
+                    } else {
+                        0.0
+                    },
+                )
                 .with(Interest::Entrapment, -0.6)
                 .with(Interest::Autonomy, if invited { -0.25 } else { -1.0 }),
             Choice::Monitors => Terms::ZERO

@@ -7,9 +7,9 @@ use std::path::Path;
 use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Diagnostic, Error, SourceFile};
+use crate::interest::Interest;
 use crate::plan::limits::MAX_ACTORS;
 use crate::uncertainty::Sample;
-use crate::interest::Interest;
 use crate::world::{
     Actor, Base, DecisionRule, Dynamics, Obligation, Organization, Param, Relation, SecurityTie,
     Status, Structure, Treaty, World,
@@ -157,7 +157,10 @@ pub(super) fn add_sections(
             if Interest::parse(&name.value).is_some() {
                 c.error(
                     str_span(name),
-                    format!("`{}` is an interest: give its weight under `interests:`", name.value),
+                    format!(
+                        "`{}` is an interest: give its weight under `interests:`",
+                        name.value
+                    ),
                     "an interest weight",
                 );
             }

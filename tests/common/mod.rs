@@ -48,6 +48,12 @@ impl Fixture {
         std::fs::write(self.path(rel), text).unwrap();
     }
 
+    /// Add `text` at the end of a fixture file (a handler to a script).
+    pub fn append(&self, rel: &str, text: &str) {
+        let old = std::fs::read_to_string(self.path(rel)).unwrap();
+        self.write(rel, &format!("{old}\n{text}\n"));
+    }
+
     /// Replace `from` with `to` in a fixture file; panics if `from` is not
     /// there, so a test never runs on an edit that silently did nothing.
     pub fn edit(&self, rel: &str, from: &str, to: &str) {
