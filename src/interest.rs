@@ -383,13 +383,33 @@ impl Assessment {
                 .total_cmp(&self.utilities[*b])
                 .then(b.cmp(a))
         });
-        match best {
-            Some(i) if self.terms.iter().any(|t| *t != Terms::ZERO) => format!(
+        let Some(i) = best.filter(|_| self.terms.iter().any(|t| *t != Terms::ZERO)) else {
+            return "no interest at stake: all options equal".into();
+        };
+        if self.terms[i] != Terms::ZERO {
+            return format!(
                 "interests: {} best ({})",
                 self.labels[i],
                 strongest(&self.terms[i], weights)
+            );
+        }
+        // The status quo is best: say what the strongest alternative costs.
+        let next = (0..self.utilities.len())
+            .filter(|j| *j != i && self.terms[*j] != Terms::ZERO)
+            .max_by(|a, b| {
+                self.utilities[*a]
+                    .total_cmp(&self.utilities[*b])
+                    .then(b.cmp(a))
+            });
+        match next {
+            Some(j) => format!(
+                "interests: {} best; {} would weigh {:+.2} ({})",
+                self.labels[i],
+                self.labels[j],
+                self.utilities[j],
+                strongest(&self.terms[j], weights)
             ),
-            _ => "no interest at stake: all options equal".into(),
+            None => format!("interests: {} best", self.labels[i]),
         }
     }
 }
@@ -418,6 +438,103 @@ pub fn strongest(t: &Terms, w: &Weights) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::{ArmedConflict, Choice, EventKind};
+    use crate::world::{DecisionRule, Obligation, tiny};
+
+    /// D attacks A; B and C decide. ORG = {A, B, C}.
+    fn war() -> Event {
+        Event {
+            id: "war".into(),
+            turn: 1,
+            description: String::new(),
+            kind: EventKind::ArmedConflict(ArmedConflict {
+                attacker: 3,
+                defender: 0,
+                backers: vec![],
+                deciders: None,
+            }),
+            proposal: None,
+        }
+    }
+
+    fn utility_of(w: &World, ev: &Event, me: ActorId, c: Choice) -> f64 {
+        ev.kind.kind().terms(w, me, c).utility(&Weights::of(w, me))
+    }
+
+    #[test]
+    fn a_defence_pledge_is_honoured_by_arms_and_breached_by_standing_aside() {
+        let mut w = tiny(DecisionRule::Consensus);
+        let ev = war();
+        let before = ev.kind.kind().terms(&w, 1, Choice::Military(0));
+        assert_eq!(before.get(Interest::Duty), 0.0, "no pledge yet");
+        w.orgs[0].obligations.push(Obligation::Defence);
+        let t = |c| ev.kind.kind().terms(&w, 1, c);
+        // Credibility 0.5 without any integrated structure.
+        assert!((t(Choice::Military(0)).get(Interest::Duty) - 0.5).abs() < 1e-12);
+        assert!(
+            t(Choice::Diplomatic(0)).get(Interest::Duty) < 0.0,
+            "words breach it"
+        );
+        assert!((t(Choice::Neutrality).get(Interest::Duty) + 0.5).abs() < 1e-12);
+        assert_eq!(
+            t(Choice::Military(3)).get(Interest::Duty),
+            0.0,
+            "none to the attacker"
+        );
+        // A pledge already made spares freedom of action, as far as it is
+        // believed: half here.
+        assert_eq!(before.get(Interest::Autonomy), -1.0);
+        assert_eq!(t(Choice::Military(0)).get(Interest::Autonomy), -0.5);
+    }
+
+    #[test]
+    fn threat_and_ties_pull_toward_a_side() {
+        let mut w = tiny(DecisionRule::Consensus);
+        let ev = war();
+        let dip = |w: &World| utility_of(w, &ev, 2, Choice::Diplomatic(0));
+        let base = dip(&w);
+        w.threat.set(2, 3, 0.9); // C fears the attacker: balance against it (Walt)
+        let feared = dip(&w);
+        assert!(feared > base, "{base} -> {feared}");
+        w.ties.set(2, 3, 0.95); // and likes it: affinity pulls the other way
+        assert!(dip(&w) < feared);
+    }
+
+    #[test]
+    fn weights_come_from_the_world_with_a_neutral_default() {
+        let mut w = tiny(DecisionRule::Consensus);
+        let mut a = w.actor(1).clone();
+        a.attributes.insert("entrapment".into(), 0.9);
+        std::sync::Arc::make_mut(&mut w.actors)[1] = a;
+        let k = Weights::of(&w, 1);
+        assert_eq!(k.get(Interest::Entrapment), 0.9);
+        assert_eq!(k.get(Interest::Security), Interest::NEUTRAL);
+        // More fear of entrapment, less appetite for military support.
+        let ev = war();
+        assert!(
+            utility_of(&w, &ev, 1, Choice::Military(0))
+                < utility_of(&w, &ev, 2, Choice::Military(0))
+        );
+    }
+
+    #[test]
+    fn the_rationale_names_the_best_option_and_what_weighed() {
+        let w = tiny(DecisionRule::Consensus);
+        let ev = war();
+        let k = Weights::of(&w, 1);
+        let a = assess(&w, &ev, 1, &k);
+        assert_eq!(a.labels.len(), a.utilities.len());
+        let why = a.rationale(&k);
+        assert!(why.starts_with("interests: "), "{why}");
+        let best = a
+            .utilities
+            .iter()
+            .enumerate()
+            .max_by(|x, y| x.1.total_cmp(y.1))
+            .unwrap()
+            .0;
+        assert!(why.contains(&a.labels[best]), "{why}");
+    }
 
     #[test]
     fn names_round_trip() {

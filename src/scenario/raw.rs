@@ -390,8 +390,10 @@ pub(super) fn default_runs() -> Spanned<u32> {
     Spanned::new(100, Location::UNKNOWN, Location::UNKNOWN)
 }
 
+/// Noise in the decision model's utility units (docs/model.md): an option
+/// 0.1 below the best is chosen 1/e as often.
 pub(super) fn default_temperature() -> Spanned<f64> {
-    Spanned::new(0.25, Location::UNKNOWN, Location::UNKNOWN)
+    Spanned::new(0.1, Location::UNKNOWN, Location::UNKNOWN)
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,224 @@
+//! The decision model (docs/model.md) as users meet it: actors without a
+//! handler are decided natively, scripts read and adjust the same numbers,
+//! world files give interest weights with checked names, ties come from UN
+//! votes, and no shipped rule script names a state.
+
+mod common;
+use common::{Fixture, repo};
+
+use serde_json::Value;
+
+fn trace(f: &Fixture, scenario: &str) -> Value {
+    let (code, _, err) = f.bloc(&["run", scenario, "--runs", "1", "--trace", "t.json"]);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&std::fs::read_to_string(f.path("t.json")).unwrap()).unwrap()
+}
+
+fn decision<'a>(t: &'a Value, event: &str, actor: &str) -> &'a Value {
+    t["runs"][0]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"] == event)
+        .and_then(|e| {
+            e["decisions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["actor"] == actor)
+        })
+        .unwrap_or_else(|| panic!("{actor} did not decide on {event}"))
+}
+
+#[test]
+fn actors_without_a_handler_are_decided_by_the_model() {
+    let f = Fixture::new();
+    let t = trace(&f, "scenarios/taiwan-crisis.yaml");
+    for actor in ["RUS", "KAZ", "IND"] {
+        let d = decision(&t, "taiwan-strait", actor);
+        assert_eq!(d["handler"], "decision model (docs/model.md)", "{d}");
+        let why = d["rationale"].as_str().unwrap();
+        assert!(why.starts_with("interests: "), "{why}");
+    }
+}
+
+#[test]
+fn a_script_reads_the_same_utilities_and_may_reweigh_them() {
+    let f = Fixture::new();
+    // Russia's war handler: the model's scores, checked against utilities()
+    // and terms(), then with no fear of entrapment at all.
+    f.append(
+        "rules/russia.rhai",
+        r#"fn on_armed_conflict(ev) {
+    let d = model(ev);
+    let u = utilities(ev);
+    let t = terms(ev);
+    for o in ev.options {
+        if d.scores[o] != u[o] { throw "model and utilities differ on " + o; }
+        let sum = 0.0;
+        for k in t[o].keys() { sum += interest(ev.actor, k) * t[o][k]; }
+        if (sum - u[o]).abs() > 1e-9 { throw "terms do not add up on " + o; }
+    }
+    let bold = utilities(ev, #{ entrapment: 0.0 });
+    if bold["military_support:CHN"] <= u["military_support:CHN"] { throw "entrapment did not weigh"; }
+    d.why = "checked";
+    d
+}"#,
+    );
+    let t = trace(&f, "scenarios/taiwan-crisis.yaml");
+    assert_eq!(decision(&t, "taiwan-strait", "RUS")["rationale"], "checked");
+}
+
+#[test]
+fn a_weight_that_is_no_interest_is_an_error_naming_the_script() {
+    let f = Fixture::new();
+    f.append(
+        "rules/russia.rhai",
+        "fn on_armed_conflict(ev) { let u = utilities(ev, #{ entrapmnet: 0.0 }); model(ev) }",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("`entrapmnet` is not an interest"), "{err}");
+    assert!(err.contains("--> rules/russia.rhai:"), "{err}");
+    assert!(err.contains("actor `RUS`"), "{err}");
+}
+
+#[test]
+fn interest_names_in_a_world_are_checked_where_they_are_written() {
+    let f = Fixture::new();
+    f.edit(
+        "scenarios/worlds/sco-2008.yaml",
+        "      entrapment: 0.6  ",
+        "      entrapmen: 0.6   ",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`entrapmen` is not an interest of the decision model"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `entrapment`?"), "{err}");
+    assert!(err.contains("--> scenarios/worlds/sco-2008.yaml:"), "{err}");
+
+    let f = Fixture::new();
+    f.edit(
+        "scenarios/worlds/sco-2008.yaml",
+        "{capability: 0.8, sco_priority: 0.45,",
+        "{capability: 0.8, security: 0.1, sco_priority: 0.45,",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`security` is an interest: give its weight under `interests:`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_weight_moves_decisions_from_the_command_line() {
+    let f = Fixture::new();
+    let share = |set: &str| -> f64 {
+        let (code, out, err) = f.bloc(&[
+            "run",
+            "scenarios/csto-defends-kyrgyzstan.yaml",
+            "--runs",
+            "200",
+            "--set",
+            set,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let doc: Value = serde_json::from_str(&out).unwrap();
+        doc["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["id"] == "CSTO")
+            .unwrap()["indicators"]["casus_foederis"]
+            .as_f64()
+            .unwrap()
+    };
+    // The CSTO's pledge honoured less when its members weigh duty less.
+    let dutiful = share("actors.KAZ.duty=1.0");
+    let careless = share("actors.KAZ.duty=0.0");
+    assert!(dutiful > careless, "{dutiful} vs {careless}");
+}
+
+#[test]
+fn affinity_writes_world_relations_with_their_provenance() {
+    let (code, out, err) = {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
+            .args([
+                "affinity",
+                repo().join("data/unga").to_str().unwrap(),
+                "--from",
+                "1992",
+                "--to",
+                "2008",
+                "--states",
+                "CHN,RUS,USA",
+                "--format",
+                "relations",
+            ])
+            .output()
+            .unwrap();
+        (
+            o.status.code().unwrap(),
+            String::from_utf8(o.stdout).unwrap(),
+            String::from_utf8(o.stderr).unwrap(),
+        )
+    };
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Signorino & Ritter's S score, rescaled as ties = (S + 1) / 2"));
+    assert!(out.contains("--states CHN,RUS,USA --metric s --format relations"));
+    // The shipped world carries the same numbers.
+    let world = std::fs::read_to_string(repo().join("scenarios/worlds/sco-2008.yaml")).unwrap();
+    for line in out.lines().filter(|l| l.trim_start().starts_with("- {")) {
+        let pair = &line[..line.find(", ties").unwrap()];
+        let ties = &line[line.find("ties: ").unwrap()..line.find(", mutual").unwrap()];
+        let shipped = world
+            .lines()
+            .find(|l| l.starts_with(pair))
+            .unwrap_or_else(|| panic!("{pair} not in the world"));
+        assert!(shipped.contains(ties), "{line} vs {shipped}");
+    }
+}
+
+#[test]
+fn no_shipped_rule_script_names_a_state() {
+    let world = std::fs::read_to_string(repo().join("scenarios/worlds/sco-2008.yaml")).unwrap();
+    let mut states = Vec::new();
+    let mut inside = false;
+    for line in world.lines() {
+        if line.starts_with("actors:") {
+            inside = true;
+        } else if !line.starts_with(' ') && !line.is_empty() && !line.starts_with('#') {
+            inside = false;
+        } else if inside && line.len() > 3 && line.starts_with("  ") && !line.starts_with("   ") {
+            states.push(line.trim().trim_end_matches(':').to_string());
+        }
+    }
+    assert!(states.len() >= 10, "{states:?}");
+    let mut stack = vec![repo().join("rules")];
+    let mut hits = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rhai") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                for (i, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap();
+                    for s in &states {
+                        if code.contains(&format!("\"{s}\"")) {
+                            hits.push(format!("{}:{}: {s}", p.display(), i + 1));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(hits.is_empty(), "rule scripts name states: {hits:#?}");
+}
