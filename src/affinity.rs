@@ -21,6 +21,15 @@ pub enum Metric {
     S,
     /// The share of shared roll calls on which both cast the same vote.
     Agreement,
+    /// The S score double-centred over every state that voted in the
+    /// window: S(a, b) − mean S(a, ·) − mean S(b, ·) + the mean of all, how
+    /// much more alike two states vote than their habits predict. Raw S
+    /// scores rank the isolated (the United States, whose votes on the
+    /// Middle East and Cuba set it against most members) far from
+    /// everyone, its allies included; centring compares each pair with
+    /// what each state does with the world at large, as the first step of
+    /// classical scaling (Torgerson 1952) does.
+    Relative,
 }
 
 impl Metric {
@@ -28,6 +37,7 @@ impl Metric {
         match self {
             Metric::S => "s",
             Metric::Agreement => "agreement",
+            Metric::Relative => "relative",
         }
     }
 }
@@ -38,7 +48,10 @@ impl FromStr for Metric {
         match s {
             "s" => Ok(Metric::S),
             "agreement" => Ok(Metric::Agreement),
-            _ => Err(format!("`{s}` is not a metric: use s or agreement")),
+            "relative" => Ok(Metric::Relative),
+            _ => Err(format!(
+                "`{s}` is not a metric: use s, agreement or relative"
+            )),
         }
     }
 }
@@ -107,7 +120,7 @@ pub fn score(a: &[(u32, Vote)], b: &[(u32, Vote)], metric: Metric) -> (Option<f6
     }
     let value = match metric {
         // mean|a − b| = halves / (2n); S = 1 − 2 · that.
-        Metric::S => 1.0 - halves as f64 / f64::from(n),
+        Metric::S | Metric::Relative => 1.0 - halves as f64 / f64::from(n),
         Metric::Agreement => f64::from(same) / f64::from(n),
     };
     (Some(value), n)
@@ -120,8 +133,56 @@ pub fn compute(dir: &Path, opts: &Options) -> Result<Matrix, Error> {
     let years = read_roll_calls(&rc_path, open(&rc_path)?)?;
     let votes_path = dir.join("votes.csv.gz");
     let gz = flate2::read::GzDecoder::new(open(&votes_path)?);
-    let profiles = read_votes(&votes_path, gz, &years, &codes, opts)?;
-    Ok(matrix(opts, profiles))
+    let all = read_votes(&votes_path, gz, &years, opts)?;
+    let profiles: Vec<Vec<(u32, Vote)>> = codes
+        .iter()
+        .map(|c| all.get(*c).cloned().unwrap_or_default())
+        .collect();
+    let mut m = matrix(opts, &profiles);
+    if opts.metric == Metric::Relative {
+        centre(&mut m, &profiles, &all);
+    }
+    Ok(m)
+}
+
+/// States with fewer votes in the window do not count in the means.
+const CENTRING_MIN_VOTES: usize = 100;
+
+/// Double-centre the S scores of `m` over every state with at least
+/// [`CENTRING_MIN_VOTES`] votes in the window (docs/data.md).
+fn centre(m: &mut Matrix, profiles: &[Vec<(u32, Vote)>], all: &HashMap<String, Vec<(u32, Vote)>>) {
+    let mut everyone: Vec<&Vec<(u32, Vote)>> = all
+        .iter()
+        .filter(|(_, p)| p.len() >= CENTRING_MIN_VOTES)
+        .map(|(_, p)| p)
+        .collect();
+    // HashMap order is arbitrary: sort for a deterministic sum.
+    everyone.sort();
+    let mean_with = |p: &[(u32, Vote)]| -> Option<f64> {
+        let v: Vec<f64> = everyone
+            .iter()
+            .filter(|q| q.as_slice() != p)
+            .filter_map(|q| score(p, q, Metric::S).0)
+            .collect();
+        (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+    };
+    let means: Vec<Option<f64>> = everyone.iter().map(|p| mean_with(p)).collect();
+    let known: Vec<f64> = means.iter().flatten().copied().collect();
+    if known.is_empty() {
+        return;
+    }
+    let grand = known.iter().sum::<f64>() / known.len() as f64;
+    let row: Vec<Option<f64>> = profiles.iter().map(|p| mean_with(p)).collect();
+    let n = m.states.len();
+    for i in 0..n {
+        for j in 0..n {
+            // A state's affinity with itself is not a relation: left empty.
+            m.cells[i][j] = match (m.cells[i][j], row[i], row[j]) {
+                (Some(s), Some(a), Some(b)) if i != j => Some(s - a - b + grand),
+                _ => None,
+            };
+        }
+    }
 }
 
 fn open(path: &Path) -> Result<std::fs::File, Error> {
@@ -323,18 +384,18 @@ fn parse_date(d: &str) -> Option<i32> {
     d[..4].parse().ok()
 }
 
-/// Each state's votes in the window, sorted by roll call.
+/// Every state's votes in the window by its two-letter code, sorted by
+/// roll call.
 fn read_votes<R: Read>(
     path: &Path,
     input: R,
     years: &HashMap<u32, i32>,
-    codes: &[&str],
     opts: &Options,
-) -> Result<Vec<Vec<(u32, Vote)>>, Error> {
+) -> Result<HashMap<String, Vec<(u32, Vote)>>, Error> {
     let mut r = reader(input);
     let ([rcid, code, vote], width) = columns(&mut r, path, ["rcid", "country_code", "vote"])?;
     let mut rec = csv::StringRecord::new();
-    let mut profiles = vec![Vec::new(); codes.len()];
+    let mut profiles: HashMap<String, Vec<(u32, Vote)>> = HashMap::new();
     while let Some(row) = next_record(&mut r, &mut rec, path)? {
         let at = At { path, row };
         let id = field(&rec, &at, width, rcid)?;
@@ -363,18 +424,17 @@ fn read_votes<R: Read>(
         // States without a code (the Federal Republic of Germany, the Yemen
         // Arab Republic, Zanzibar) cannot be asked for: skip them.
         let c = field(&rec, &at, width, code)?;
-        if let Some(k) = codes.iter().position(|x| *x == c) {
-            profiles[k].push((id, v));
+        if !c.is_empty() {
+            profiles.entry(c.to_string()).or_default().push((id, v));
         }
     }
-    for (k, p) in profiles.iter_mut().enumerate() {
+    for (c, p) in profiles.iter_mut() {
         p.sort_unstable();
         if let Some(w) = p.windows(2).find(|w| w[0].0 == w[1].0) {
+            let name = codes::alpha3(c).map_or(String::new(), |s| format!("{s} "));
             return Err(Error::one(Diagnostic::new(format!(
-                "{}: {} ({}) has two votes on roll call {}",
+                "{}: {name}({c}) has two votes on roll call {}",
                 path.display(),
-                opts.states[k],
-                codes[k],
                 w[0].0
             ))));
         }
@@ -382,7 +442,7 @@ fn read_votes<R: Read>(
     Ok(profiles)
 }
 
-fn matrix(opts: &Options, profiles: Vec<Vec<(u32, Vote)>>) -> Matrix {
+fn matrix(opts: &Options, profiles: &[Vec<(u32, Vote)>]) -> Matrix {
     let n = opts.states.len();
     let mut cells = vec![vec![None; n]; n];
     let mut shared = vec![vec![0; n]; n];
@@ -480,14 +540,18 @@ impl Matrix {
     /// for the S score, the share itself for agreement), so 0.5 is
     /// indifference. `command` is the command line that regenerates them.
     pub fn to_relations(&self, command: &str) -> String {
-        let mut out = format!(
-            "  # Ties from UN General Assembly roll calls {}–{} (Voeten, Strezhnev & Bailey;\n  # data/unga/SOURCE.md): {}. Regenerate with\n  #   {command}\n",
-            self.from,
-            self.to,
-            match self.metric {
-                Metric::S => "Signorino & Ritter's S score, rescaled as ties = (S + 1) / 2",
-                Metric::Agreement => "the share of identical votes",
+        let how = match self.metric {
+            Metric::S => "Signorino & Ritter's S score, rescaled as ties = (S + 1) / 2.",
+            Metric::Agreement => "the share of identical votes.",
+            Metric::Relative => {
+                "Signorino & Ritter's S score double-centred over every UN member\n  \
+                 # voting in the window (docs/data.md), ties = 0.5 + relative S, in [0, 1]."
             }
+        };
+        let mut out = format!(
+            "  # Ties from UN General Assembly roll calls {}–{} (Voeten, Strezhnev &\n  \
+             # Bailey; data/unga/SOURCE.md): {how}\n  # Regenerate with\n  #   {command}\n",
+            self.from, self.to,
         );
         let n = self.states.len();
         for i in 0..n {
@@ -498,6 +562,7 @@ impl Matrix {
                 let ties = match self.metric {
                     Metric::S => (v + 1.0) / 2.0,
                     Metric::Agreement => v,
+                    Metric::Relative => (0.5 + v).clamp(0.0, 1.0),
                 };
                 out.push_str(&format!(
                     "  - {{from: {}, to: {}, ties: {:.3}, mutual: true}}   # {} {:.3} over {} roll calls\n",

@@ -42,6 +42,10 @@ pub struct Claim {
     pub text: String,
     /// Why the model should show it: the seed's section or a public fact.
     pub why: String,
+    /// Why the general model does not reproduce the claim, when it is a
+    /// known failure (`known:`): reported, not counted as a failure, and an
+    /// error once it passes, so that the note cannot go stale.
+    pub known: Option<String>,
     pub subject: Subject,
     pub at_least: Option<f64>,
     pub at_most: Option<f64>,

@@ -1,6 +1,7 @@
 //! `backing_request`: a state asks others (an organization's members, or a
-//! list) to back its cause, possibly the recognition of a break-away
-//! territory (Georgia 2008, §IV) or a cause against a third state.
+//! list) to back its cause: the recognition of a break-away territory
+//! (Georgia 2008, §IV), its own claim to a contested territory (one China,
+//! §3.1), or a cause against a third state.
 
 use super::{
     Act, Choice, EventKind, Forbidden, Input, Kind, KindSpec, count, name_or_empty, org_or_empty,
@@ -13,8 +14,15 @@ use crate::world::{ActorId, DecisionRule, OrgId, World};
 pub const SPEC: KindSpec = KindSpec {
     name: "backing_request",
     required: &["requester", "issue"],
-    optional: &["recognition", "against", "org", "deciders"],
-    proposal: Some(&["issue", "recognition", "against", "org", "deciders"]),
+    optional: &["recognition", "integrity", "against", "org", "deciders"],
+    proposal: Some(&[
+        "issue",
+        "recognition",
+        "integrity",
+        "against",
+        "org",
+        "deciders",
+    ]),
     proposal_required: &["issue"],
     outcomes: &["backed", "not backed"],
     options: &["endorse", "abstain", "reject"],
@@ -26,6 +34,9 @@ pub struct Backing {
     pub requester: ActorId,
     pub issue: String,
     pub recognition: Option<String>,
+    /// The territory whose place within the requester the cause upholds
+    /// (Taiwan for one China): backing it defends territorial integrity.
+    pub integrity: Option<String>,
     /// The state the backing is sought against (Uzbekistan against
     /// Tajikistan's dam), if any.
     pub against: Option<ActorId>,
@@ -38,6 +49,7 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
     Some(EventKind::Backing(Backing {
         issue: inp.text("issue").unwrap_or_default(),
         recognition: inp.text("recognition"),
+        integrity: inp.text("integrity"),
         against: inp.actor("against"),
         org: inp.org("org"),
         deciders: inp.actors("deciders"),
@@ -71,6 +83,10 @@ impl Kind for Backing {
         m.insert(
             "recognition".into(),
             Value::from(self.recognition.as_deref().unwrap_or("")),
+        );
+        m.insert(
+            "integrity".into(),
+            Value::from(self.integrity.as_deref().unwrap_or("")),
         );
         m.insert("org".into(), org_or_empty(w, self.org));
     }
@@ -124,10 +140,14 @@ impl Kind for Backing {
             }
             None => {}
         }
+        // Recognising a secession offends territorial integrity (§IV: "a
+        // sacred cow") and most third states; upholding a state's claim to
+        // its territory defends it (one China in every SCO declaration).
         let secession = if self.recognition.is_some() { 1.0 } else { 0.0 };
+        let integrity = if self.integrity.is_some() { 1.0 } else { 0.0 };
         match c {
             Choice::Endorse => endorse
-                .with(Interest::Territory, -secession)
+                .with(Interest::Territory, integrity - secession)
                 .with(Interest::Image, -0.5 * secession),
             Choice::Abstain => Terms::ZERO
                 .with(Interest::Autonomy, 0.25)
@@ -135,7 +155,7 @@ impl Kind for Backing {
             Choice::Reject => Terms::ZERO
                 .with(Interest::Abandonment, -w.expectation.get(me, r))
                 .with(Interest::Affinity, -0.5 * endorse.get(Interest::Affinity))
-                .with(Interest::Territory, 0.5 * secession),
+                .with(Interest::Territory, 0.5 * (secession - integrity)),
             _ => Terms::ZERO,
         }
     }

@@ -130,7 +130,9 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
 /// each would bring in. A common enemy is welcome (balance of threat), but
 /// the group is branded against it (image: §3.4, the "rogue states'
 /// union") and may be drawn into the feud (entrapment, more so the more its
-/// treaty binds and the stronger the enemy). An observer brings in less.
+/// treaty binds and the stronger the enemy). An organization a member
+/// values (`<org>_priority`) gains weight by enlarging. An observer brings
+/// in half as much, a dialogue partner a quarter.
 pub(super) fn admission(
     w: &World,
     me: ActorId,
@@ -141,8 +143,14 @@ pub(super) fn admission(
     let o = w.org(org);
     let inside = |x: ActorId| o.is_member(x) || newcomers.contains(&x);
     let bind = o.strongest_obligation().map_or(0.0, |b| b.strength());
-    let weight = if status == Status::Member { 1.0 } else { 0.5 };
-    let mut t = Terms::ZERO;
+    let weight = match status {
+        Status::Member => 1.0,
+        Status::Observer => 0.5,
+        Status::DialoguePartner => 0.25,
+    };
+    // An organization a member values gains weight by enlarging.
+    let priority = interest::attribute(w, me, &format!("{}_priority", o.id.to_lowercase()));
+    let mut t = Terms::ZERO.with(Interest::Image, 0.25 * weight * priority);
     for &n in newcomers {
         t = t
             .with(Interest::Affinity, interest::affinity(w, me, n))

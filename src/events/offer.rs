@@ -65,11 +65,23 @@ impl Kind for Offer {
     /// with the members and the value it puts on the organization
     /// (`<org>_priority`, e.g. `sco_priority`).
     fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
+        if me != self.invitee {
+            // The organization made the offer: a member that opposes it
+            // blocks its own organization's act (like a veto of a text).
+            return match c {
+                Choice::Approve => admission(w, me, self.org, &[self.invitee], self.status),
+                _ => super::declaration::text(
+                    w,
+                    me,
+                    self.org,
+                    super::Theme::Internal,
+                    None,
+                    Choice::Block,
+                ),
+            };
+        }
         if c != Choice::Approve {
             return Terms::ZERO;
-        }
-        if me != self.invitee {
-            return admission(w, me, self.org, &[self.invitee], self.status);
         }
         let o = w.org(self.org);
         let bind = o.strongest_obligation().map_or(0.0, |b| b.strength());

@@ -13,8 +13,8 @@ use crate::world::{ActorId, OrgId, World};
 pub const SPEC: KindSpec = KindSpec {
     name: "vote",
     required: &["forum", "resolution"],
-    optional: &["against", "sponsor", "theme", "deciders"],
-    proposal: Some(&["forum", "resolution", "against", "theme"]),
+    optional: &["against", "sponsor", "theme", "integrity", "deciders"],
+    proposal: Some(&["forum", "resolution", "against", "theme", "integrity"]),
     proposal_required: &["forum", "resolution"],
     outcomes: &["adopted", "rejected"],
     options: &["yes", "no", "abstain", "absent"],
@@ -37,6 +37,9 @@ pub struct Vote {
     pub against: Option<ActorId>,
     pub sponsor: Option<ActorId>,
     pub theme: Theme,
+    /// The territory whose place within a state the resolution upholds
+    /// (Crimea, 2014): a vote on territorial integrity.
+    pub integrity: Option<String>,
     pub deciders: Option<Vec<ActorId>>,
 }
 
@@ -65,6 +68,7 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
     Some(EventKind::Vote(Vote {
         forum: forum?,
         resolution: inp.text("resolution").unwrap_or_default(),
+        integrity: inp.text("integrity"),
         against,
         sponsor,
         theme: super::Theme::parse(inp),
@@ -124,6 +128,11 @@ impl Kind for Vote {
                     .with(Interest::Affinity, -interest::affinity(w, me, x))
                     .with(Interest::Abandonment, -w.expectation.get(me, x))
             };
+        }
+        // A resolution upholding a state's territorial integrity engages
+        // the norm itself (§IV: "a sacred cow"), whoever sponsors it.
+        if self.integrity.is_some() {
+            yes = yes.with(Interest::Territory, 0.5);
         }
         match c {
             Choice::Yes => yes,

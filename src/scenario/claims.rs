@@ -267,6 +267,7 @@ pub(super) fn claim(
     Some(Claim {
         text,
         why: r.why.clone().unwrap_or_default(),
+        known: r.known.clone().filter(|k| !k.trim().is_empty()),
         subject,
         at_least,
         at_most,

@@ -371,6 +371,8 @@ pub(super) struct RawAmend {
 pub(super) struct RawClaim {
     pub(super) claim: Option<String>,
     pub(super) why: Option<String>,
+    /// Why the general model does not reproduce it (a known failure).
+    pub(super) known: Option<String>,
     pub(super) group: Option<Spanned<String>>,
     pub(super) verdict: Option<Spanned<String>>,
     pub(super) turn: Option<Spanned<u32>>,
@@ -483,6 +485,7 @@ pub(super) struct RawEvent {
     pub(super) requester: Option<Spanned<String>>,
     pub(super) issue: Option<Spanned<String>>,
     pub(super) recognition: Option<Spanned<String>>,
+    pub(super) integrity: Option<Spanned<String>>,
     pub(super) name: Option<Spanned<String>>,
     pub(super) participants: Option<SpannedIds>,
     pub(super) theme: Option<Spanned<String>>,
@@ -531,6 +534,7 @@ impl RawEvent {
             "requester" => self.requester.as_ref(),
             "issue" => self.issue.as_ref(),
             "recognition" => self.recognition.as_ref(),
+            "integrity" => self.integrity.as_ref(),
             "name" => self.name.as_ref(),
             "theme" => self.theme.as_ref(),
             "proposer" => self.proposer.as_ref(),
@@ -584,6 +588,7 @@ impl RawEvent {
             loc("requester", &self.requester),
             loc("issue", &self.issue),
             loc("recognition", &self.recognition),
+            loc("integrity", &self.integrity),
             loc("name", &self.name),
             loc("participants", &self.participants),
             loc("theme", &self.theme),
