@@ -248,3 +248,32 @@ fn at_least_two_thirds_of_the_shipped_claims_are_informative() {
     let (k, n): (usize, usize) = (words[1].parse().unwrap(), words[3].parse().unwrap());
     assert!(3 * k >= 2 * n, "{line}");
 }
+
+#[test]
+fn a_known_failure_is_reported_with_its_reason_and_an_unexpected_pass_fails() {
+    let f = Fixture::new();
+    // A claim the model does not reproduce, marked as such: reported, with
+    // its reason, and the run still passes.
+    f.edit(
+        "scenarios/taiwan-crisis.yaml",
+        "  - claim: Kazakhstan stays neutral\n",
+        "  - claim: Kazakhstan fights for China\n    event: taiwan-strait\n    actor: KAZ\n    choice: military_support:CHN\n    at_least: 0.5\n    known: the model's Kazakhstan balances\n  - claim: Kazakhstan stays neutral\n",
+    );
+    let (code, out, _) = f.bloc(&["test", "scenarios/taiwan-crisis.yaml"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("  known Kazakhstan fights for China: 0.0%"), "{out}");
+    assert!(out.contains("known failure: the model's Kazakhstan balances"), "{out}");
+    assert!(out.contains("known failures: 2 ("), "{out}");
+    assert!(last_line(&out).ends_with(" 0 failed"), "{out}");
+
+    // Marked as known yet passing: the note is stale, and that fails.
+    f.edit(
+        "scenarios/taiwan-crisis.yaml",
+        "    choice: military_support:CHN\n    at_least: 0.5\n",
+        "    choice: military_support:CHN\n    at_most: 0.5\n",
+    );
+    let (code, out, _) = f.bloc(&["test", "scenarios/taiwan-crisis.yaml"]);
+    assert_eq!(code, 4, "{out}");
+    assert!(out.contains("FAIL  Kazakhstan fights for China"), "{out}");
+    assert!(out.contains("remove its `known:`"), "{out}");
+}
