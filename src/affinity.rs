@@ -634,6 +634,32 @@ mod tests {
     }
 
     #[test]
+    fn relative_s_is_double_centred_over_every_voter() {
+        // Three voters on 100+ roll calls: X and Y always agree, Z always
+        // votes the opposite way. Raw S: X-Y 1, X-Z -1, Y-Z -1.
+        let n = CENTRING_MIN_VOTES as u32;
+        let yes: Vec<(u32, Vote)> = (0..n).map(|i| (i, 2)).collect();
+        let no: Vec<(u32, Vote)> = (0..n).map(|i| (i, 0)).collect();
+        let all: HashMap<String, Vec<(u32, Vote)>> = [
+            ("RU".to_string(), yes.clone()),
+            ("US".to_string(), yes.clone()),
+            ("CN".to_string(), no.clone()),
+        ]
+        .into();
+        let o = opts(&["RUS", "USA", "CHN"], Metric::Relative);
+        let profiles = vec![yes.clone(), yes, no];
+        let mut m = matrix(&o, &profiles);
+        centre(&mut m, &profiles, &all);
+        // Row means: X (1 - 1) / 2 = 0, Y 0, Z -1; grand mean -1/3.
+        // X-Y: 1 - 0 - 0 - 1/3 = 2/3; X-Z: -1 - 0 + 1 - 1/3 = -1/3.
+        let at = |i: usize, j: usize| m.cells[i][j].unwrap();
+        assert!((at(0, 1) - 2.0 / 3.0).abs() < 1e-12, "{:?}", m.cells);
+        assert!((at(0, 2) + 1.0 / 3.0).abs() < 1e-12, "{:?}", m.cells);
+        assert_eq!(m.cells[0][0], None, "no affinity with oneself");
+        assert_eq!(m.cells[1][2], m.cells[2][1]);
+    }
+
+    #[test]
     fn reads_quoted_commas_and_skips_codeless_rows() {
         let rc = "rcid,session,date,short\n1,55,2000-10-01,\"A, B\"\n2,56,2001-11-02,\"say \"\"no\"\"\"\n3,57,2002-01-01,x\n";
         let years = read_roll_calls(Path::new("roll_calls.csv"), rc.as_bytes()).unwrap();
@@ -641,10 +667,12 @@ mod tests {
         assert_eq!(years[&2], 2001);
         let votes = "rcid,country_code,country,vote\n1,RU,Russia,yes\n1,,Zanzibar,no\n1,US,United States,no\n2,RU,Russia,abstain\n2,US,United States,no\n3,RU,Russia,no\n3,US,United States,no\n";
         let o = opts(&["RUS", "USA"], Metric::S);
-        let p = read_votes(Path::new("v"), votes.as_bytes(), &years, &["RU", "US"], &o).unwrap();
-        // Roll call 3 (2002) is outside 2000–2001.
+        let all = read_votes(Path::new("v"), votes.as_bytes(), &years, &o).unwrap();
+        // Roll call 3 (2002) is outside 2000–2001; Zanzibar has no code.
+        assert_eq!(all.len(), 2);
+        let p = vec![all["RU"].clone(), all["US"].clone()];
         assert_eq!(p, vec![vec![(1, 2), (2, 1)], vec![(1, 0), (2, 0)]]);
-        let m = matrix(&o, p);
+        let m = matrix(&o, &p);
         // |1 − 0| and |0.5 − 0|: mean 0.75, S = −0.5.
         assert_eq!(
             m.to_csv(),
@@ -655,7 +683,7 @@ mod tests {
     #[test]
     fn a_state_without_votes_is_empty_and_warned() {
         let o = opts(&["RUS", "TWN"], Metric::S);
-        let m = matrix(&o, vec![vec![(1, 2)], vec![]]);
+        let m = matrix(&o, &[vec![(1, 2)], vec![]]);
         assert_eq!(m.to_csv(), "state,RUS,TWN\nRUS,1.000,\nTWN,,\n");
         assert_eq!(m.warnings.len(), 1);
         assert!(
@@ -671,7 +699,7 @@ mod tests {
         o.min_votes = 2;
         let m = matrix(
             &o,
-            vec![
+            &[
                 vec![(1, 2), (2, 2)],
                 vec![(1, 2), (2, 0)],
                 vec![(2, 2), (3, 2)],

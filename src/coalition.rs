@@ -378,6 +378,7 @@ mod tests {
             requester,
             issue: "issue".into(),
             recognition: None,
+            integrity: None,
             against: None,
             org: None,
             deciders: None,

@@ -261,8 +261,14 @@ fn a_known_failure_is_reported_with_its_reason_and_an_unexpected_pass_fails() {
     );
     let (code, out, _) = f.bloc(&["test", "scenarios/taiwan-crisis.yaml"]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("  known Kazakhstan fights for China: 0.0%"), "{out}");
-    assert!(out.contains("known failure: the model's Kazakhstan balances"), "{out}");
+    assert!(
+        out.contains("  known Kazakhstan fights for China: 0.0%"),
+        "{out}"
+    );
+    assert!(
+        out.contains("known failure: the model's Kazakhstan balances"),
+        "{out}"
+    );
     assert!(out.contains("known failures: 2 ("), "{out}");
     assert!(last_line(&out).ends_with(" 0 failed"), "{out}");
 

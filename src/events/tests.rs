@@ -169,6 +169,7 @@ fn a_vote_is_adopted_by_more_yes_than_no_and_the_un_is_everyone() {
             against: Some(3),
             sponsor: Some(0),
             theme: Theme::External,
+            integrity: None,
             deciders: None,
         }))
     };
