@@ -140,7 +140,7 @@ pub fn compute(dir: &Path, opts: &Options) -> Result<Matrix, Error> {
         .collect();
     let mut m = matrix(opts, &profiles);
     if opts.metric == Metric::Relative {
-        centre(&mut m, &profiles, &all);
+        centre(&mut m, &codes, &all);
     }
     Ok(m)
 }
@@ -149,30 +149,32 @@ pub fn compute(dir: &Path, opts: &Options) -> Result<Matrix, Error> {
 const CENTRING_MIN_VOTES: usize = 100;
 
 /// Double-centre the S scores of `m` over every state with at least
-/// [`CENTRING_MIN_VOTES`] votes in the window (docs/data.md).
-fn centre(m: &mut Matrix, profiles: &[Vec<(u32, Vote)>], all: &HashMap<String, Vec<(u32, Vote)>>) {
-    let mut everyone: Vec<&Vec<(u32, Vote)>> = all
+/// [`CENTRING_MIN_VOTES`] votes in the window (docs/data.md). `codes` are
+/// the listed states' two-letter codes, in `m`'s order.
+fn centre(m: &mut Matrix, codes: &[&str], all: &HashMap<String, Vec<(u32, Vote)>>) {
+    let mut everyone: Vec<(&str, &Vec<(u32, Vote)>)> = all
         .iter()
         .filter(|(_, p)| p.len() >= CENTRING_MIN_VOTES)
-        .map(|(_, p)| p)
+        .map(|(c, p)| (c.as_str(), p))
         .collect();
     // HashMap order is arbitrary: sort for a deterministic sum.
-    everyone.sort();
-    let mean_with = |p: &[(u32, Vote)]| -> Option<f64> {
+    everyone.sort_by_key(|(c, _)| *c);
+    // The mean S of `code`'s votes with every other voter's.
+    let mean_with = |code: &str| -> Option<f64> {
+        let p = all.get(code)?;
         let v: Vec<f64> = everyone
             .iter()
-            .filter(|q| q.as_slice() != p)
-            .filter_map(|q| score(p, q, Metric::S).0)
+            .filter(|(c, _)| *c != code)
+            .filter_map(|(_, q)| score(p, q, Metric::S).0)
             .collect();
         (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
     };
-    let means: Vec<Option<f64>> = everyone.iter().map(|p| mean_with(p)).collect();
-    let known: Vec<f64> = means.iter().flatten().copied().collect();
+    let known: Vec<f64> = everyone.iter().filter_map(|(c, _)| mean_with(c)).collect();
     if known.is_empty() {
         return;
     }
     let grand = known.iter().sum::<f64>() / known.len() as f64;
-    let row: Vec<Option<f64>> = profiles.iter().map(|p| mean_with(p)).collect();
+    let row: Vec<Option<f64>> = codes.iter().map(|c| mean_with(c)).collect();
     let n = m.states.len();
     for i in 0..n {
         for j in 0..n {
@@ -649,7 +651,7 @@ mod tests {
         let o = opts(&["RUS", "USA", "CHN"], Metric::Relative);
         let profiles = vec![yes.clone(), yes, no];
         let mut m = matrix(&o, &profiles);
-        centre(&mut m, &profiles, &all);
+        centre(&mut m, &["RU", "US", "CN"], &all);
         // Row means: X (1 - 1) / 2 = 0, Y 0, Z -1; grand mean -1/3.
         // X-Y: 1 - 0 - 0 - 1/3 = 2/3; X-Z: -1 - 0 + 1 - 1/3 = -1/3.
         let at = |i: usize, j: usize| m.cells[i][j].unwrap();

@@ -153,11 +153,13 @@ fn affinity_writes_world_relations_with_their_provenance() {
                 "affinity",
                 repo().join("data/unga").to_str().unwrap(),
                 "--from",
-                "1992",
+                "2001",
                 "--to",
                 "2008",
                 "--states",
                 "CHN,RUS,USA",
+                "--metric",
+                "relative",
                 "--format",
                 "relations",
             ])
@@ -170,8 +172,11 @@ fn affinity_writes_world_relations_with_their_provenance() {
         )
     };
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("Signorino & Ritter's S score, rescaled as ties = (S + 1) / 2"));
-    assert!(out.contains("--states CHN,RUS,USA --metric s --format relations"));
+    assert!(
+        out.contains("S score double-centred over every UN member"),
+        "{out}"
+    );
+    assert!(out.contains("--states CHN,RUS,USA --metric relative --format relations"));
     // The shipped world carries the same numbers.
     let world = std::fs::read_to_string(repo().join("scenarios/worlds/sco-2008.yaml")).unwrap();
     for line in out.lines().filter(|l| l.trim_start().starts_with("- {")) {
