@@ -677,7 +677,7 @@ pub fn text_with(s: &Summary, brief: bool) -> String {
     } else if !s.generic_rules.is_empty() {
         let _ = writeln!(
             out,
-            "on the generic rules (no script of their own): {}",
+            "decided by the decision model alone (no script of their own): {}",
             s.generic_rules.join(", ")
         );
     }
