@@ -184,3 +184,24 @@ fn without_an_exclusivity_clause_those_it_bound_may_sign() {
         "the CSTO members' signatures",
     );
 }
+
+#[test]
+fn snyder_a_defence_obligation_makes_a_member_fight_for_an_ally() {
+    // Give the SCO a mutual-defence clause (the counterfactual) and
+    // China, who has no pledge to Kyrgyzstan otherwise, comes to its defence.
+    let f = Fixture::new();
+    let without = summary(f.dir.path(), "csto-defends-kyrgyzstan.yaml", &[]);
+    f.edit(
+        "scenarios/worlds/sco-2008.yaml",
+        "    obligations: [non_aggression, consultation]",
+        "    obligations: [defence, consultation]",
+    );
+    let with = summary(f.dir.path(), "csto-defends-kyrgyzstan.yaml", &[]);
+    moves(
+        share(&without, "batken-incursion", "CHN", "military_support:KGZ"),
+        share(&with, "batken-incursion", "CHN", "military_support:KGZ"),
+        true,
+        0.1,
+        "China's military support for Kyrgyzstan",
+    );
+}
