@@ -140,7 +140,7 @@ pub fn compute(dir: &Path, opts: &Options) -> Result<Matrix, Error> {
         .collect();
     let mut m = matrix(opts, &profiles);
     if opts.metric == Metric::Relative {
-        centre(&mut m, &codes, &all);
+        centre(&mut m, &codes, &all)?;
     }
     Ok(m)
 }
@@ -151,7 +151,11 @@ const CENTRING_MIN_VOTES: usize = 100;
 /// Double-centre the S scores of `m` over every state with at least
 /// [`CENTRING_MIN_VOTES`] votes in the window (docs/data.md). `codes` are
 /// the listed states' two-letter codes, in `m`'s order.
-fn centre(m: &mut Matrix, codes: &[&str], all: &HashMap<String, Vec<(u32, Vote)>>) {
+fn centre(
+    m: &mut Matrix,
+    codes: &[&str],
+    all: &HashMap<String, Vec<(u32, Vote)>>,
+) -> Result<(), Error> {
     let mut everyone: Vec<(&str, &Vec<(u32, Vote)>)> = all
         .iter()
         .filter(|(_, p)| p.len() >= CENTRING_MIN_VOTES)
@@ -170,8 +174,14 @@ fn centre(m: &mut Matrix, codes: &[&str], all: &HashMap<String, Vec<(u32, Vote)>
         (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
     };
     let known: Vec<f64> = everyone.iter().filter_map(|(c, _)| mean_with(c)).collect();
-    if known.is_empty() {
-        return;
+    if known.len() < 2 {
+        return Err(Error::one(
+            Diagnostic::new(format!(
+                "relative S needs the votes of the whole Assembly: fewer than two states cast {CENTRING_MIN_VOTES} votes in {}–{}",
+                m.from, m.to
+            ))
+            .note("widen the window (--from, --to), or use --metric s"),
+        ));
     }
     let grand = known.iter().sum::<f64>() / known.len() as f64;
     let row: Vec<Option<f64>> = codes.iter().map(|c| mean_with(c)).collect();
@@ -185,6 +195,7 @@ fn centre(m: &mut Matrix, codes: &[&str], all: &HashMap<String, Vec<(u32, Vote)>
             };
         }
     }
+    Ok(())
 }
 
 fn open(path: &Path) -> Result<std::fs::File, Error> {
@@ -547,7 +558,7 @@ impl Matrix {
             Metric::Agreement => "the share of identical votes.",
             Metric::Relative => {
                 "Signorino & Ritter's S score double-centred over every UN member\n  \
-                 # voting in the window (docs/data.md), ties = 0.5 + relative S, in [0, 1]."
+                 # with 100 votes in the window (docs/data.md), ties = 0.5 + relative S, in [0, 1]."
             }
         };
         let mut out = format!(
@@ -651,7 +662,7 @@ mod tests {
         let o = opts(&["RUS", "USA", "CHN"], Metric::Relative);
         let profiles = vec![yes.clone(), yes, no];
         let mut m = matrix(&o, &profiles);
-        centre(&mut m, &["RU", "US", "CN"], &all);
+        centre(&mut m, &["RU", "US", "CN"], &all).unwrap();
         // Row means: X (1 - 1) / 2 = 0, Y 0, Z -1; grand mean -1/3.
         // X-Y: 1 - 0 - 0 - 1/3 = 2/3; X-Z: -1 - 0 + 1 - 1/3 = -1/3.
         let at = |i: usize, j: usize| m.cells[i][j].unwrap();

@@ -452,6 +452,9 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
                                 .map_or(String::new(), |x| format!(", {}", claim.fmt(x)));
                             format!(" (uninformative: the null model passes it too{at})")
                         }
+                        // A known failure fails under the rules too: it
+                        // shows nothing either way.
+                        Some(_) if claim.known.is_some() => String::new(),
                         Some(_) => {
                             informative += 1;
                             String::new()
@@ -1108,12 +1111,17 @@ fn affinity_command(a: AffinityArgs) -> Result<String, Error> {
         MatrixFormat::Csv => m.to_csv(),
         MatrixFormat::Json => m.to_json(),
         MatrixFormat::Relations => m.to_relations(&format!(
-            "bloc affinity {} --from {} --to {} --states {} --metric {} --format relations",
+            "bloc affinity {} --from {} --to {} --states {} --metric {}{} --format relations",
             a.data_dir.display(),
             opts.from,
             opts.to,
             opts.states.join(","),
-            opts.metric.name()
+            opts.metric.name(),
+            if opts.min_votes == 1 {
+                String::new()
+            } else {
+                format!(" --min-votes {}", opts.min_votes)
+            }
         )),
     })
 }

@@ -205,41 +205,55 @@ pub fn stakes(w: &World, side: &[ActorId]) -> f64 {
     0.5 + most(side, |a| attribute(w, a, "capability"))
 }
 
-/// What an obligation pledges: force (defence, offence), or words and
-/// restraint (consultation, non-aggression, neutrality).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pledge {
-    Force,
-    Words,
-}
+/// Obligations by what they oblige (ATOP's types, Leeds et al. 2002).
+/// Defence: to fight for an attacked partner (the casus foederis).
+pub const DEFENCE: &[Obligation] = &[Obligation::Defence];
+/// Offence: to fight beside a partner, whoever starts it.
+pub const OFFENCE: &[Obligation] = &[Obligation::Offence];
+/// Consultation: to consult and, at least, to speak for a partner.
+pub const CONSULTATION: &[Obligation] = &[Obligation::Consultation];
+/// Neutrality: not to aid a partner's enemy.
+pub const NEUTRALITY: &[Obligation] = &[Obligation::Neutrality];
+/// Non-aggression: not to take up arms against a partner.
+pub const NON_AGGRESSION: &[Obligation] = &[Obligation::NonAggression];
 
-/// The duty `me` owes `x` against `y`: the strongest obligation of the
-/// `pledge`'s kind in an organization or treaty binding both (`me` active in
-/// it) that `y` is not party to, times its credibility.
-pub fn bond(w: &World, me: ActorId, x: ActorId, y: Option<ActorId>, pledge: Pledge) -> f64 {
-    let counts = |o: Obligation| o.is_military() == (pledge == Pledge::Force);
+/// The duty `me` owes `x` against `y`: the strongest of the obligations
+/// `which` in an organization or treaty binding both (`me` active in it)
+/// that `y` is not party to, times its credibility.
+pub fn bond(w: &World, me: ActorId, x: ActorId, y: Option<ActorId>, which: &[Obligation]) -> f64 {
     let mut best: f64 = 0.0;
     for org in &w.orgs {
         let inside = |a: ActorId| org.is_member(a);
         if !inside(me) || !inside(x) || org.suspended.contains(&me) || y.is_some_and(inside) {
             continue;
         }
-        for o in org.obligations.iter().copied().filter(|o| counts(*o)) {
+        for o in org.obligations.iter().filter(|o| which.contains(o)) {
             best = best.max(o.strength() * org_credibility(org.structure.share()));
         }
     }
     for t in &w.treaties {
         let party = |a: ActorId| t.parties.contains(&a);
-        if party(me) && party(x) && !y.is_some_and(party) && counts(t.obligation) {
+        if party(me) && party(x) && !y.is_some_and(party) && which.contains(&t.obligation) {
             best = best.max(t.obligation.strength() * TREATY_CREDIBILITY);
         }
     }
     best
 }
 
-/// Any duty `me` owes `x` (against `y`): a defence pledge implies words too.
+/// The duty to back `x` at all (a request, an exercise): a pledge of force
+/// or of consultation.
 pub fn any_bond(w: &World, me: ActorId, x: ActorId, y: Option<ActorId>) -> f64 {
-    bond(w, me, x, y, Pledge::Force).max(bond(w, me, x, y, Pledge::Words))
+    bond(
+        w,
+        me,
+        x,
+        y,
+        &[
+            Obligation::Defence,
+            Obligation::Offence,
+            Obligation::Consultation,
+        ],
+    )
 }
 
 /// A pledge backed by an integrated command, headquarters, forces, training
@@ -256,12 +270,18 @@ pub const TREATY_CREDIBILITY: f64 = 0.75;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     /// It used force first: backing it costs standing with third parties
-    /// (UN Charter Art. 2(4)), and no defence pledge obliges to it.
+    /// (UN Charter Art. 2(4)); only an offence pledge obliges to it.
     Attacker,
     /// It was attacked: backing it defends territorial integrity.
     Defender,
     /// No agreed aggressor (a clash).
     Neither,
+    /// It used force over territory third states recognise as its own
+    /// (`claim:`): backing it upholds territorial integrity.
+    Claimant,
+    /// It holds territory third states recognise as the claimant's: backing
+    /// it contests territorial integrity, and no defence pledge covers it.
+    Contester,
 }
 
 /// Giving `level` of support to side `x` (its first member the principal)
@@ -278,18 +298,21 @@ pub fn side(
     let ties = |side: &[ActorId]| most(side, |a| w.ties.get(me, a));
     let expect = |side: &[ActorId]| most(side, |a| w.expectation.get(me, a));
     let s = level.commit;
-    // A defence pledge is honoured by military support (+1) and breached by
-    // anything less (down to -1 for staying out); a pledge of words is
-    // honoured by any support.
-    let foe = y.first().copied();
-    let pledged = if role == Role::Attacker {
-        0.0
-    } else {
-        bond(w, me, x[0], foe, Pledge::Force)
+    let (x0, foe) = (x[0], y.first().copied());
+    // A pledge of force to `x` (defence toward the attacked, offence toward
+    // anyone) is honoured by military support (+1) and breached by less
+    // (down to -1 for staying out); consultation by any support. Neutrality
+    // and non-aggression pledges to `y` forbid aiding its enemy and taking
+    // up arms against it: a breach (Leeds et al. 2002).
+    let pledged = match role {
+        Role::Attacker | Role::Contester => bond(w, me, x0, foe, OFFENCE),
+        _ => bond(w, me, x0, foe, DEFENCE).max(bond(w, me, x0, foe, OFFENCE)),
     };
-    // A pledge of consultation binds whoever started the fight; a defence
-    // pledge only toward the attacked (the casus foederis).
-    let duty = pledged * (2.0 * level.duty - 1.0) + bond(w, me, x[0], foe, Pledge::Words);
+    let restraint = foe.map_or(0.0, |f| {
+        let armed = if level.exposure >= 0.4 { 1.0 } else { 0.0 };
+        s * bond(w, me, f, Some(x0), NEUTRALITY) + armed * bond(w, me, f, Some(x0), NON_AGGRESSION)
+    });
+    let duty = pledged * (2.0 * level.duty - 1.0) + bond(w, me, x0, foe, CONSULTATION) - restraint;
     Terms::ZERO
         .with(Interest::Security, s * (threat(y) - threat(x)))
         // On the S score's scale (twice the difference in ties).
@@ -304,7 +327,11 @@ pub fn side(
         )
         .with(
             Interest::Territory,
-            if role == Role::Defender { 0.5 * s } else { 0.0 },
+            match role {
+                Role::Defender | Role::Claimant => 0.5 * s,
+                Role::Contester => -0.5 * s,
+                Role::Attacker | Role::Neither => 0.0,
+            },
         )
         .with(Interest::Duty, duty)
 }
@@ -320,7 +347,7 @@ pub fn aloof(w: &World, me: ActorId, parties: [ActorId; 2], attacked: Option<Act
         } else {
             parties[0]
         };
-        bond(w, me, d, Some(other), Pledge::Force)
+        bond(w, me, d, Some(other), DEFENCE)
     });
     Terms::ZERO
         .with(Interest::Autonomy, 0.5)
@@ -329,12 +356,15 @@ pub fn aloof(w: &World, me: ActorId, parties: [ActorId; 2], attacked: Option<Act
 }
 
 /// The strongest threat `a` perceives from a state outside `inside`, and
-/// that state: the feud `a` brings into a group.
+/// that state: the feud `a` brings into a group. Only a threat above the
+/// world's default counts: the default is the background every pair
+/// shares, not a feud with anyone in particular.
 pub fn feud(w: &World, a: ActorId, inside: impl Fn(ActorId) -> bool) -> Option<(ActorId, f64)> {
+    let background = w.relation_defaults[1];
     (0..w.actors.len())
         .filter(|x| *x != a && !inside(*x))
         .map(|x| (x, w.threat.get(a, x)))
-        .filter(|(_, t)| *t > 0.0)
+        .filter(|(_, t)| *t > background && *t > 0.0)
         .max_by(|p, q| p.1.total_cmp(&q.1).then(q.0.cmp(&p.0)))
 }
 
@@ -451,6 +481,7 @@ mod tests {
                 attacker: 3,
                 defender: 0,
                 backers: vec![],
+                claim: None,
                 deciders: None,
             }),
             proposal: None,
@@ -530,7 +561,7 @@ mod tests {
             .utilities
             .iter()
             .enumerate()
-            .max_by(|x, y| x.1.total_cmp(y.1))
+            .max_by(|x, y| x.1.total_cmp(y.1).then(y.0.cmp(&x.0)))
             .unwrap()
             .0;
         assert!(why.contains(&a.labels[best]), "{why}");

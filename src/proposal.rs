@@ -147,6 +147,72 @@ impl Input for Reader<'_> {
     }
 }
 
+/// The generic endogenous move, Snyder's abandonment: a member whose mean
+/// expectation of support from its partners in a security organization (a
+/// defence obligation) has fallen below its floor freezes its
+/// participation; frozen, and with trust below half the floor, it leaves.
+/// The floor is the actor's `exit_floor` attribute, else 0.1 (public fact:
+/// Uzbekistan left the Collective Security Treaty in 1999 and suspended its
+/// CSTO membership in 2012). The proposal map, or `None`.
+pub fn reconsider(w: &World, me: ActorId) -> Option<Fields> {
+    let floor = w
+        .actor(me)
+        .attributes
+        .get("exit_floor")
+        .copied()
+        .unwrap_or(0.1);
+    for org in w.memberships(me) {
+        // Security organizations only: a pledge of defence is what a member
+        // counts on, and what it withholds by freezing.
+        if !org.obligations.contains(&crate::world::Obligation::Defence) {
+            continue;
+        }
+        let others: Vec<f64> = org
+            .members
+            .iter()
+            .filter(|m| **m != me)
+            .map(|m| w.expectation.get(me, *m))
+            .collect();
+        if others.is_empty() {
+            continue;
+        }
+        let trust = (100.0 * others.iter().sum::<f64>() / others.len() as f64).round() / 100.0;
+        let frozen = org.suspended.contains(&me);
+        let (mode, why) = if !frozen && trust < floor {
+            (
+                "freeze",
+                format!(
+                    "abandonment (Snyder): trust in {} partners fell to {trust}, below {floor}",
+                    org.id
+                ),
+            )
+        } else if frozen && trust < floor / 2.0 {
+            (
+                "leave",
+                format!("abandonment (Snyder): still refused while frozen; trust {trust}"),
+            )
+        } else {
+            continue;
+        };
+        let verb = if mode == "freeze" {
+            "freezes"
+        } else {
+            "leaves"
+        };
+        let mut m = Fields::new();
+        m.insert("kind".into(), Value::from("departure"));
+        m.insert(
+            "id".into(),
+            Value::from(format!("{}-{verb}-{}", w.name(me), org.id).as_str()),
+        );
+        m.insert("org".into(), Value::from(org.id.as_str()));
+        m.insert("mode".into(), Value::from(mode));
+        m.insert("why".into(), Value::from(why.as_str()));
+        return Some(m);
+    }
+    None
+}
+
 /// Build the event `actor` proposes at the end of `turn`, due at `turn + 1`.
 pub fn build(
     w: &World,

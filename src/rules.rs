@@ -38,6 +38,7 @@ thread_local! {
     /// (`utilities`, `terms`); set by [`WorldView::deciding`].
     static EVENT: RefCell<Option<Event>> = const { RefCell::new(None) };
     static MODEL_HANDLER: Arc<str> = Arc::from("decision model (docs/model.md)");
+    static GENERIC_MOVE: Arc<str> = Arc::from("generic move: Snyder's abandonment (docs/model.md)");
 }
 
 /// Makes a world visible to the query functions for as long as it lives.
@@ -94,8 +95,8 @@ fn weights_from(base: Weights, over: &Map) -> Result<Weights, String> {
             .as_float()
             .or_else(|_| v.as_int().map(|n| n as f64))
             .map_err(|_| format!("the weight of `{k}` is not a number"))?;
-        if !x.is_finite() {
-            return Err(format!("the weight of `{k}` is not finite"));
+        if !(0.0..=1.0).contains(&x) {
+            return Err(format!("the weight of `{k}` is {x}: weights are in [0, 1]"));
         }
         w.set(i, x);
     }
@@ -151,6 +152,14 @@ fn register_model(engine: &mut Engine) {
             m.insert("forbid".into(), Dynamic::from(Map::new()));
             m.insert("why".into(), Dynamic::from(why));
             Ok(m)
+        })
+    });
+    // The generic endogenous move (Snyder's abandonment), for a script's
+    // `propose` to fall back on: a proposal map, or ().
+    engine.register_fn("reconsider", |a: &str| -> Rr<Dynamic> {
+        with_world(|w| {
+            Ok(crate::proposal::reconsider(w, actor_of(w, a)?)
+                .map_or(Dynamic::UNIT, |m| Dynamic::from(to_map(&m))))
         })
     });
     engine.register_fn("interest", |a: &str, name: &str| -> Rr<f64> {
@@ -1063,7 +1072,14 @@ impl RuleBook {
             .chain(self.default)
             .find(|s| self.scripts[*s].handlers.contains_key("propose"));
         let Some(s) = found else {
-            return Ok(None);
+            // No script proposes for it: the generic move, natively.
+            let native = with_world(|w| Ok(crate::proposal::reconsider(w, actor)))
+                .ok()
+                .flatten();
+            return Ok(Some((
+                native.into_iter().collect(),
+                GENERIC_MOVE.with(Arc::clone),
+            )));
         };
         let me = || {
             let mut me = Map::new();

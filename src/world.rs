@@ -494,7 +494,10 @@ impl World {
         match parts.as_slice() {
             ["actors", a, attr] => {
                 let a = actor(a)?;
-                if self.actors[a].attributes.contains_key(*attr) {
+                // An interest weight exists for every actor (neutral when
+                // its world file gives none): it can be set or varied.
+                let interest = crate::interest::Interest::parse(attr).is_some();
+                if interest || self.actors[a].attributes.contains_key(*attr) {
                     Ok(Param::Attribute(a, attr.to_string()))
                 } else {
                     Err(format!(
@@ -530,7 +533,13 @@ impl World {
 
     pub fn get(&self, p: &Param) -> f64 {
         match p {
-            Param::Attribute(a, k) => self.actors[*a].attributes.get(k).copied().unwrap_or(0.0),
+            Param::Attribute(a, k) => self.actors[*a].attributes.get(k).copied().unwrap_or(
+                if crate::interest::Interest::parse(k).is_some() {
+                    crate::interest::Interest::NEUTRAL
+                } else {
+                    0.0
+                },
+            ),
             Param::Relation(a, b, r) => self.relation(*r).get(*a, *b),
             Param::Dynamics(name) => self.dynamics.get(name).unwrap_or(0.0),
         }

@@ -88,8 +88,15 @@ fn russia_does_not_fight_for_china_over_taiwan() {
     );
     // §IV: diplomatic support at most.
     assert!(choice_share(&doc, "taiwan-strait", "RUS", "diplomatic_support:CHN") > 0.5);
-    // Central Asian members stay neutral.
+    // Central Asian members never fight; the two multi-vector balancers
+    // (§3.3) stay neutral.
     for ca in ["KAZ", "KGZ", "TJK", "UZB"] {
+        assert!(
+            choice_share(&doc, "taiwan-strait", ca, "military_support:CHN") <= 0.05,
+            "{ca}"
+        );
+    }
+    for ca in ["KAZ", "KGZ"] {
         assert!(
             choice_share(&doc, "taiwan-strait", ca, "neutrality") > 0.5,
             "{ca}"

@@ -219,7 +219,7 @@ fn a_bad_distribution_is_an_error_with_its_position() {
     let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("the lower bound is above the upper"), "{err}");
-    assert!(err.contains("scenarios/taiwan-crisis.yaml:16:42"), "{err}");
+    assert!(err.contains("scenarios/taiwan-crisis.yaml:18:42"), "{err}");
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::world::{ActorId, World};
 pub const SPEC: KindSpec = KindSpec {
     name: "armed_conflict",
     required: &["attacker", "defender"],
-    optional: &["backers", "deciders"],
+    optional: &["backers", "claim", "deciders"],
     proposal: None,
     proposal_required: &[],
     outcomes: &[],
@@ -26,6 +26,10 @@ pub struct ArmedConflict {
     pub defender: ActorId,
     /// Actors committed to a side in advance (the US behind Taiwan): (actor, side).
     pub backers: Vec<(ActorId, ActorId)>,
+    /// The territory the attacker fights for as its own, where third states
+    /// recognise its claim (Taiwan, one China): then backing the attacker
+    /// upholds territorial integrity and backing the defender contests it.
+    pub claim: Option<String>,
     pub deciders: Option<Vec<ActorId>>,
 }
 
@@ -53,6 +57,7 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
         );
         ok = false;
     }
+    let claim = inp.text("claim").filter(|t| !t.trim().is_empty());
     let deciders = inp.actors("deciders");
     if !ok {
         return None;
@@ -61,6 +66,7 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
         attacker: attacker?,
         defender: defender?,
         backers,
+        claim,
         deciders,
     }))
 }
@@ -113,6 +119,10 @@ impl Kind for ArmedConflict {
             b.insert(w.name(*a).to_string(), Value::from(w.name(*side)));
         }
         m.insert("backers".into(), Value::Map(b));
+        m.insert(
+            "claim".into(),
+            Value::from(self.claim.as_deref().unwrap_or("")),
+        );
     }
 
     /// A third party weighs each side: threat, ties and expectations of
@@ -131,29 +141,56 @@ impl Kind for ArmedConflict {
             );
             v
         };
+        let claimed = self.claim.is_some();
+        let role_of = |x: ActorId| match (x == a, claimed) {
+            (true, false) => Role::Attacker,
+            (true, true) => Role::Claimant,
+            (false, false) => Role::Defender,
+            (false, true) => Role::Contester,
+        };
         let take = |x: ActorId, level| {
             let other = if x == a { d } else { a };
-            let role = if x == a {
-                Role::Attacker
-            } else {
-                Role::Defender
-            };
-            interest::side(w, me, &side_of(x), &side_of(other), level, role)
+            interest::side(w, me, &side_of(x), &side_of(other), level, role_of(x))
         };
+        // A defence pledge covers an attacked partner, not territory that
+        // third states recognise as the attacker's.
+        let attacked = (!claimed).then_some(d);
         match c {
             Choice::Military(x) => take(x, Level::MILITARY),
             Choice::Arms(x) => take(x, Level::ARMS),
             Choice::Diplomatic(x) => take(x, Level::DIPLOMATIC),
-            Choice::Neutrality => interest::aloof(w, me, [a, d], Some(d)),
+            Choice::Neutrality => interest::aloof(w, me, [a, d], attacked),
             // Peacekeepers: some standing with third parties, real exposure.
-            Choice::Monitors => interest::aloof(w, me, [a, d], Some(d))
+            Choice::Monitors => interest::aloof(w, me, [a, d], attacked)
                 .scaled(0.5)
                 .with(Interest::Image, 0.25)
                 .with(Interest::Entrapment, -0.3 * interest::stakes(w, &[a, d])),
-            // Condemning the attacker takes the defender's side in words and
-            // upholds the UN Charter's ban on force (Art. 2(4)), which earns
-            // standing.
-            Choice::Condemnation => take(d, Level::DIPLOMATIC).with(Interest::Image, 0.25),
+            // Condemning the attacker upholds the UN Charter's ban on force
+            // (Art. 2(4)) and earns standing, at a cost with the attacker
+            // and its backers alone: it takes no side for the defender.
+            Choice::Condemnation => {
+                let attacker = side_of(a);
+                let most = |f: &dyn Fn(ActorId) -> f64| {
+                    attacker
+                        .iter()
+                        .map(|x| f(*x))
+                        .fold(f64::NEG_INFINITY, f64::max)
+                };
+                let norm = if claimed { -0.25 } else { 0.25 };
+                Terms::ZERO
+                    .with(Interest::Security, 0.5 * most(&|x| w.threat.get(me, x)))
+                    .with(
+                        Interest::Affinity,
+                        -0.5 * most(&|x| interest::affinity(w, me, x)),
+                    )
+                    .with(
+                        Interest::Abandonment,
+                        -0.5 * most(&|x| w.expectation.get(me, x)),
+                    )
+                    .with(Interest::Autonomy, -0.25)
+                    .with(Interest::Image, 0.25)
+                    .with(Interest::Territory, norm)
+            }
             _ => Terms::ZERO,
         }
     }

@@ -48,8 +48,9 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
     let requester = inp.subject("requester");
     Some(EventKind::Backing(Backing {
         issue: inp.text("issue").unwrap_or_default(),
-        recognition: inp.text("recognition"),
-        integrity: inp.text("integrity"),
+        // An empty text names no territory (scripts see absent fields as "").
+        recognition: inp.text("recognition").filter(|t| !t.trim().is_empty()),
+        integrity: inp.text("integrity").filter(|t| !t.trim().is_empty()),
         against: inp.actor("against"),
         org: inp.org("org"),
         deciders: inp.actors("deciders"),

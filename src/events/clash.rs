@@ -76,9 +76,6 @@ impl Kind for Clash {
         m.insert("sides".into(), names(w, &self.sides));
     }
 
-    /// The side more deciders backed; `mediated` when at least as many
-    /// mediate as back either side, or both sides are backed equally;
-    /// `isolated` when nobody did anything.
     /// No agreed aggressor: words for one side, or mediation (standing
     /// with both), or staying out.
     fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
@@ -96,6 +93,9 @@ impl Kind for Clash {
         }
     }
 
+    /// The side more deciders backed; `mediated` when at least as many
+    /// mediate as back either side, or both sides are backed equally;
+    /// `isolated` when nobody did anything.
     fn outcome(&self, w: &World, votes: &[(ActorId, Choice)]) -> String {
         let [a, b] = self.sides;
         let (na, nb) = (

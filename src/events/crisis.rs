@@ -90,7 +90,6 @@ impl Kind for Crisis {
         m.insert("target".into(), Value::from(w.name(self.target)));
     }
 
-    /// Which side drew more support (a show of force counts double).
     /// Like a war's third party, with a show of force for the heaviest
     /// option; backing the state that presses costs standing (coercion).
     fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
@@ -112,6 +111,7 @@ impl Kind for Crisis {
         }
     }
 
+    /// Which side drew more support (a show of force counts double).
     fn outcome(&self, w: &World, votes: &[(ActorId, Choice)]) -> String {
         let (s, t) = (
             self.weight(votes, self.state),

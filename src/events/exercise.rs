@@ -70,8 +70,9 @@ impl Kind for JointExercise {
     }
 
     /// Drills against the "three evils" serve regime security (§II); drills
-    /// aimed outward balance the strongest outside threat but brand the
-    /// participants and risk entrapment (§IV). Both show partners they can
+    /// aimed outward, at the state the group's members fear most, balance
+    /// one's own threat from it but brand the participants and risk
+    /// entrapment with it (§IV). Both show partners they can
     /// be counted on and carry the organization's duty.
     fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
         let group: Vec<ActorId> = match (&self.participants, self.org) {
@@ -90,12 +91,20 @@ impl Kind for JointExercise {
                 .with(Interest::Regime, 1.0)
                 .with(Interest::Autonomy, -0.25),
             Theme::External => {
-                let foe = interest::feud(w, me, inside);
-                base.with(Interest::Security, foe.map_or(0.0, |(_, t)| t))
+                // Aimed at the group's adversary: the state its members
+                // fear most from outside. Each weighs its own threat from
+                // it against provoking it.
+                let foe = group
+                    .iter()
+                    .chain(std::iter::once(&me))
+                    .filter_map(|m| interest::feud(w, *m, inside))
+                    .max_by(|p, q| p.1.total_cmp(&q.1).then(q.0.cmp(&p.0)))
+                    .map(|(f, _)| f);
+                base.with(Interest::Security, foe.map_or(0.0, |f| w.threat.get(me, f)))
                     .with(Interest::Image, -1.0)
                     .with(
                         Interest::Entrapment,
-                        -0.5 * foe.map_or(0.5, |(f, _)| interest::stakes(w, &[f])),
+                        -0.5 * foe.map_or(0.5, |f| interest::stakes(w, &[f])),
                     )
                     .with(Interest::Autonomy, -0.5)
             }

@@ -155,8 +155,8 @@ pub(super) fn admission(
         t = t
             .with(Interest::Affinity, interest::affinity(w, me, n))
             .with(Interest::Abandonment, w.expectation.get(me, n))
-            // A rival inside gains a voice and, under consensus, a veto.
-            .with(Interest::Security, -2.0 * w.threat.get(me, n));
+            // A rival inside gains a voice and, as a member, a veto.
+            .with(Interest::Security, -(1.0 + weight) * w.threat.get(me, n));
         if let Some((foe, feud)) = interest::feud(w, n, inside) {
             t = t
                 .with(Interest::Security, weight * feud * w.threat.get(me, foe))

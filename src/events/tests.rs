@@ -135,6 +135,7 @@ fn armed_conflict_support_is_recorded_as_acts() {
         attacker: 3,
         defender: 0,
         backers: vec![],
+        claim: None,
         deciders: None,
     }));
     let w = world(DecisionRule::Consensus);
@@ -354,6 +355,7 @@ fn graded_support_arms_count_for_solidarity_but_not_casus_foederis() {
         attacker: 3,
         defender: 0,
         backers: vec![],
+        claim: None,
         deciders: None,
     }));
     let w = world(DecisionRule::Consensus);

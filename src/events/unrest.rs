@@ -97,7 +97,7 @@ impl Kind for Unrest {
                 .with(
                     Interest::Duty,
                     if invited {
-                        interest::bond(w, me, s, None, interest::Pledge::Force)
+                        interest::bond(w, me, s, None, interest::DEFENCE)
                     } else {
                         0.0
                     },

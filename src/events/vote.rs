@@ -68,7 +68,7 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
     Some(EventKind::Vote(Vote {
         forum: forum?,
         resolution: inp.text("resolution").unwrap_or_default(),
-        integrity: inp.text("integrity"),
+        integrity: inp.text("integrity").filter(|t| !t.trim().is_empty()),
         against,
         sponsor,
         theme: super::Theme::parse(inp),

@@ -260,6 +260,13 @@ pub(super) fn claim(
             "empty range",
         );
     }
+    if r.known.as_ref().is_some_and(|k| k.trim().is_empty()) {
+        c.error(
+            here,
+            "`known:` needs the reason the model does not reproduce the claim".into(),
+            "no reason",
+        );
+    }
     if c.errors.len() > before {
         return None;
     }
@@ -267,7 +274,7 @@ pub(super) fn claim(
     Some(Claim {
         text,
         why: r.why.clone().unwrap_or_default(),
-        known: r.known.clone().filter(|k| !k.trim().is_empty()),
+        known: r.known.clone(),
         subject,
         at_least,
         at_most,
