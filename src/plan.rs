@@ -23,8 +23,14 @@ pub mod limits {
     pub const MAX_RUNS: u32 = 10_000_000;
     /// Worker threads (`--threads`).
     pub const MAX_THREADS: u32 = 256;
-    /// Bytes of a scenario, world or rule file.
+    /// Bytes of a scenario, world or aggregate file.
     pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+    /// Bytes of one rule script or imported module (the shipped ones are
+    /// under 12 KiB): compiling takes time that grows faster than the text.
+    pub const MAX_SCRIPT_BYTES: u64 = 128 * 1024;
+    /// Functions defined in one rule script or module (the shipped ones
+    /// define at most 23): 30,000 took 6 s to compile.
+    pub const MAX_SCRIPT_FUNCTIONS: usize = 1_000;
 }
 
 /// An event kind a scenario declares, handled only by scripts.

@@ -877,7 +877,7 @@ fn input_files_are_limited_in_size() {
             std::os::unix::fs::symlink("/dev/zero", f.path("rules/russia.rhai")).unwrap();
             let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
             assert_eq!(code, 2, "{err}");
-            assert!(err.contains("input files are limited to 16 MiB"), "{err}");
+            assert!(err.contains("rule scripts are limited to 128 KiB"), "{err}");
         }
     }
     assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
@@ -1342,5 +1342,75 @@ fn outputs_follow_symlinks_write_through_fifos_and_keep_permissions() {
             .unwrap()
             .file_type()
             .is_fifo()
+    );
+}
+
+/// Issue 10: a script's `throw` text with line breaks is shown on one line,
+/// so it cannot print lines that read like `error:` or `-->`.
+#[test]
+fn a_multi_line_throw_cannot_fake_diagnostic_lines() {
+    let (code, err) = taiwan_with_russia(
+        "fn on_armed_conflict(ev) {\n    throw \"boom\\nerror: fake\\n  --> rules/china.rhai:1:1\";\n}\n",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with(
+            "error: rule script error: Runtime error: boom\\nerror: fake\\n  --> rules/china.rhai:1:1\n --> rules/russia.rhai:2:5\n"
+        ),
+        "{err}"
+    );
+    let pointers = err.lines().filter(|l| l.trim_start().starts_with("-->"));
+    assert_eq!(pointers.count(), 1, "{err}");
+}
+
+/// Issue 10: a rule script of 100,000 functions took over 10 s to compile.
+/// One script or module defines at most 1,000 functions (refused at the
+/// first one over) and is at most 128 KiB long.
+#[test]
+fn rule_scripts_are_limited_in_functions_and_size() {
+    let f = Fixture::new();
+    let original = std::fs::read_to_string(f.path("rules/russia.rhai")).unwrap();
+    let lines = original.lines().count();
+    let mut many = original.clone();
+    for i in 0..100_000 {
+        many.push_str(&format!("fn f{i}(x) {{ x + {i} }}\n"));
+        if many.len() > 120 * 1024 {
+            break;
+        }
+    }
+    f.write("rules/russia.rhai", &many);
+    let started = std::time::Instant::now();
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    let functions = original.lines().filter(|l| l.starts_with("fn ")).count();
+    let at = lines + 1 + (1000 - functions);
+    assert!(
+        err.starts_with(&format!(
+            "error: rule script defines more than 1000 functions, the limit of one script or module\n    --> rules/russia.rhai:{at}:1\n"
+        )),
+        "{err}"
+    );
+    assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+    // The same in an imported module, at the import.
+    f.write("rules/lib/many.rhai", &many);
+    f.write(
+        "rules/russia.rhai",
+        &format!("import \"lib/many\" as many;\n{original}"),
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("more than 1000 functions"), "{err}");
+    assert!(err.contains("rules/lib/many.rhai"), "{err}");
+    // Longer than 128 KiB: refused before it is compiled.
+    let long = format!("{original}{}", "// padding\n".repeat(12_000));
+    f.write("rules/russia.rhai", &long);
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "error: `rules/russia.rhai` is {} bytes: rule scripts are limited to 128 KiB\n",
+            long.len()
+        )),
+        "{err}"
     );
 }
