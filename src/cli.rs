@@ -666,11 +666,10 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
             bloc_aggregate: AGGREGATE_FORMAT,
             fingerprint: plan.fingerprint.clone(),
             total_runs: plan.runs,
-            range: eopts
-                .shard
-                .map_or((0, result.summary.runs as u32), |(k, n)| {
-                    ensemble::shard_range(plan.runs, k, n)
-                }),
+            range: match eopts.shard {
+                Some((k, n)) => ensemble::shard_range(plan.runs, k, n, "runs")?,
+                None => (0, result.summary.runs as u32),
+            },
             summary: result.summary.clone(),
         };
         let text = serde_json::to_string(&doc).unwrap_or_default();
@@ -785,6 +784,15 @@ fn check_aggregate(path: &Path, agg: &Aggregate) -> Result<(), Error> {
             ));
         }
     }
+    if end == start {
+        return refuse(format!(
+            "it holds no runs (range {start}..{end}): a report from no runs means nothing"
+        ));
+    }
+    // Every other field merge and the report read.
+    if let Some(p) = s.problem(agg.range) {
+        return refuse(format!("its summary does not hold together: {p}"));
+    }
     Ok(())
 }
 
@@ -837,7 +845,10 @@ fn merge_command(a: MergeArgs) -> Result<String, Error> {
     }
     let (first_path, first) = &parts[0];
     for (p, agg) in &parts[1..] {
-        if agg.fingerprint != first.fingerprint || agg.total_runs != first.total_runs {
+        if agg.fingerprint != first.fingerprint
+            || agg.total_runs != first.total_runs
+            || first.summary.mismatch(&agg.summary).is_some()
+        {
             return Err(Error::one(
                 Diagnostic::new(format!(
                     "{} and {} come from different scenarios, rules, seeds or run counts",
@@ -911,7 +922,7 @@ fn sweep_command(a: SweepArgs) -> Result<String, Error> {
         )))
     })?;
     let (start, end) = match a.shard {
-        Some((k, n)) => ensemble::shard_range(count, k, n),
+        Some((k, n)) => ensemble::shard_range(count, k, n, "sweep points")?,
         None => (0, count),
     };
     let mut eopts = a.ensemble.options();

@@ -1414,3 +1414,168 @@ fn rule_scripts_are_limited_in_functions_and_size() {
         "{err}"
     );
 }
+
+/// Issue 10: `bloc merge` reads no field of an aggregate it has not
+/// checked: an option, verdict, turn or histogram index out of range, counts
+/// that do not add up to the runs, a "first run" outside the file's range,
+/// thresholds outside [0, 1], or another plan's summary behind the same
+/// fingerprint. A forbidden option's index out of range crashed the report.
+#[test]
+fn merge_checks_every_field_it_reads() {
+    let f = Fixture::new();
+    for (k, out) in [("1/2", "a.json"), ("2/2", "b.json")] {
+        let args = [
+            "run",
+            "scenarios/taiwan-crisis.yaml",
+            "--runs",
+            "4",
+            "--quiet",
+            "--shard",
+            k,
+            "--out",
+            out,
+        ];
+        let (code, _, err) = f.bloc(&args);
+        assert_eq!(code, 0, "{err}");
+    }
+    let b = std::fs::read_to_string(f.path("b.json")).unwrap();
+    for (from, to, expected) in [
+        (
+            "\"forbidden\":{}",
+            "\"forbidden\":{\"99\":[2,\"x\"]}",
+            "names an option or run out of range",
+        ),
+        (
+            "\"examples\":{\"1\":[",
+            "\"examples\":{\"9\":[",
+            "a verdict's example names a verdict or run out of range",
+        ),
+        (
+            "\"examples\":{\"1\":[2,",
+            "\"examples\":{\"1\":[0,",
+            "a verdict's example names a verdict or run out of range",
+        ),
+        (
+            "\"first_alliance\":{}",
+            "\"first_alliance\":{\"0\":1}",
+            "the turns alliance was first reached do not match",
+        ),
+        (
+            "\"by_turn\":[[",
+            "\"by_turn\":[[1,0,0,0],[",
+            "verdicts by turn do not match the turns and runs",
+        ),
+        (
+            "\"obligations\":{\"",
+            "\"obligations\":{\"x\":5,\"",
+            "obligations count 7 runs, not 2",
+        ),
+        (
+            "\"temperature\":0.25",
+            "\"temperature\":-1.0",
+            "its summary does not hold together: temperature -1",
+        ),
+        (
+            "\"seed\":7",
+            "\"seed\":8",
+            "come from different scenarios, rules, seeds or run counts",
+        ),
+    ] {
+        let i = b
+            .find(from)
+            .unwrap_or_else(|| panic!("`{from}` not in b.json"));
+        std::fs::write(
+            f.path("bad.json"),
+            format!("{}{to}{}", &b[..i], &b[i + from.len()..]),
+        )
+        .unwrap();
+        let (code, out, err) = f.bloc(&["merge", "a.json", "bad.json"]);
+        assert_eq!(code, 2, "{from} -> {to}: {out}{err}");
+        assert!(err.starts_with("error: "), "{err}");
+        assert!(err.contains(expected), "{from} -> {to}: {err}");
+    }
+}
+
+/// Issue 10: more shards than runs (`--shard 1/4294967295`) left shards of
+/// no runs, which reported a verdict from nothing; refused, as for sweeps.
+#[test]
+fn shards_without_runs_are_refused() {
+    let f = Fixture::new();
+    let (code, out, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "4",
+        "--quiet",
+        "--shard",
+        "1/4294967295",
+        "--out",
+        "a.json",
+    ]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert_eq!(
+        err,
+        "error: --shard 1/4294967295: 4294967295 shards of 4 runs would leave shards with none\n |\nnote: use at most 4 shards, or more runs\n"
+    );
+    assert!(out.is_empty(), "{out}");
+    assert!(!f.path("a.json").exists());
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "3",
+        "--quiet",
+        "--shard",
+        "4/4",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = f.bloc(&[
+        "sweep",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "2",
+        "--quiet",
+        "--vary",
+        "relations.RUS.USA.threat=0.4:0.5:0.1",
+        "--shard",
+        "3/3",
+        "--out",
+        "s.csv",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with(
+            "error: --shard 3/3: 3 shards of 2 sweep points would leave shards with none"
+        ),
+        "{err}"
+    );
+    // As many shards as runs: one run each, merged into the whole.
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let out = format!("{k}.json");
+        let (code, _, err) = f.bloc(&[
+            "run",
+            "scenarios/taiwan-crisis.yaml",
+            "--runs",
+            "3",
+            "--quiet",
+            "--shard",
+            &shard,
+            "--out",
+            &out,
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let (code, merged, err) = f.bloc(&["merge", "1.json", "2.json", "3.json", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, whole, _) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "3",
+        "--quiet",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(merged, whole);
+}
