@@ -77,6 +77,7 @@ pub fn run<T: Send>(
         Some((k, n)) => shard_range(plan.runs, k, n, "runs")?,
         None => (0, plan.runs),
     };
+    plan.check_work(end - start)?;
     let (pool, threads) = thread_pool(opts.threads)?;
     let bar = progress_bar(opts.progress, u64::from(end - start));
     let batch = match opts.until_ci {

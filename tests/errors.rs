@@ -1579,3 +1579,60 @@ fn shards_without_runs_are_refused() {
     ]);
     assert_eq!(merged, whole);
 }
+
+/// Issue 10: turns, events, actors and runs were capped one by one, not
+/// together (10,000 events of 6 deciders took 8 s for one run). A run is at
+/// most 100,000 steps (decisions and group assessments), an ensemble at most
+/// 1,000,000,000; each refusal names its limit.
+#[test]
+fn the_work_of_a_run_and_of_an_ensemble_is_limited() {
+    let f = Fixture::new();
+    let started = std::time::Instant::now();
+    let mut timeline = String::from("timeline:\n");
+    for i in 0..10_000 {
+        timeline.push_str(&format!(
+            "  - {{turn: 1, id: war{i}, kind: armed_conflict, attacker: CHN, defender: TWN}}\n"
+        ));
+    }
+    f.write("scenarios/case.yaml", &format!("{HEAD}{timeline}"));
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: the timeline asks for more than 100000 steps in each run (decisions of each decider of each event, and group assessments at each turn)\n"),
+        "{err}"
+    );
+    assert!(err.contains("the first event over the limit"), "{err}");
+    assert!(err.contains("scenarios/case.yaml:"), "{err}");
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+
+    let mut groups = String::from("groups:\n");
+    for i in 0..101 {
+        groups.push_str(&format!("  - {{id: g{i}, actors: [RUS, CHN]}}\n"));
+    }
+    let head = HEAD
+        .replace("turns: 1", "turns: 1000")
+        .replace("groups: [{org: SCO}]\n", &groups);
+    f.write("scenarios/case.yaml", &format!("{head}timeline: []\n"));
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: 1000 turns of 101 groups are 101000 assessments in each run, more than the limit of 100000 steps per run\n --> scenarios/case.yaml:4:8\n"),
+        "{err}"
+    );
+
+    let mut timeline = String::from("timeline:\n");
+    for i in 0..1_000 {
+        timeline.push_str(&format!(
+            "  - {{turn: 1, id: d{i}, kind: declaration, org: SCO, text: t, theme: internal}}\n"
+        ));
+    }
+    f.write("scenarios/case.yaml", &format!("{HEAD}{timeline}"));
+    let (code, out, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "200000"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert_eq!(
+        err,
+        "error: 200000 runs of 6001 steps each (6000 decisions and 1 group assessments) are 1200200000 steps, more than the limit of 1000000000 for one ensemble\n |\nnote: use at most 166638 runs, or split them over processes with --shard K/N and `bloc merge` (docs/cluster.md)\n"
+    );
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+}

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use crate::analysis::{GroupSpec, Thresholds};
 use crate::diagnostic::{Diagnostic, Error, SourceFile, Span};
 use crate::events::{self, Event};
-use crate::plan::limits::{MAX_EVENTS, MAX_RUNS, MAX_TURNS};
+use crate::plan::limits::{MAX_EVENTS, MAX_RUNS, MAX_STEPS_PER_RUN, MAX_TURNS};
 use crate::plan::{CustomKind, Plan};
 use crate::rules::RuleBook;
 use crate::uncertainty::{self, Sample};
@@ -440,6 +440,20 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
 
     let mut timeline = Vec::new();
     let mut seen_ids: BTreeMap<String, Span> = BTreeMap::new();
+    // Steps of a run: each group assessed at the end of each turn, then
+    // each decider of each event (as the world stands at the start).
+    let mut steps = u64::from(raw.turns.value) * groups.len().max(1) as u64;
+    if steps > MAX_STEPS_PER_RUN {
+        c.error(
+            span_at(raw.turns.referenced, raw.turns.value.to_string().len()),
+            format!(
+                "{} turns of {} groups are {steps} assessments in each run, more than the limit of {MAX_STEPS_PER_RUN} steps per run",
+                raw.turns.value,
+                groups.len()
+            ),
+            "too many turns for this many groups",
+        );
+    }
     for ev in &raw.timeline {
         if seen_ids
             .insert(ev.id.value.clone(), str_span(&ev.id))
@@ -462,13 +476,26 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
             );
         }
         if let Some(kind) = event_kind(&mut c, &ids, &world, &custom, ev) {
-            timeline.push(Event {
+            let event = Event {
                 id: ev.id.value.clone(),
                 turn: ev.turn.value,
                 description: ev.description.clone().unwrap_or_default(),
                 kind,
                 proposal: None,
-            });
+            };
+            let before = steps;
+            steps += event.deciders(&world).len() as u64;
+            if before <= MAX_STEPS_PER_RUN && steps > MAX_STEPS_PER_RUN {
+                c.error_with_note(
+                    str_span(&ev.id),
+                    format!(
+                        "the timeline asks for more than {MAX_STEPS_PER_RUN} steps in each run (decisions of each decider of each event, and group assessments at each turn)"
+                    ),
+                    "the first event over the limit",
+                    "a run this long takes minutes; split the scenario or name fewer `deciders`".into(),
+                );
+            }
+            timeline.push(event);
         }
     }
     // Stable: events of one turn keep their order in the file.
