@@ -1636,3 +1636,41 @@ fn the_work_of_a_run_and_of_an_ensemble_is_limited() {
     );
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
+
+/// Issue 10: a missing actor script was positioned only when the actor was
+/// in the top world file; now in whichever file defined the actor: a world
+/// it extends, the extending world, or the scenario's `extend:`.
+#[test]
+fn a_missing_actor_script_is_positioned_in_the_file_that_defined_the_actor() {
+    let f = Fixture::new();
+    f.edit(
+        "scenarios/worlds/sco-2008.yaml",
+        "    rules: russia\n",
+        "    rules: rusia\n",
+    );
+    f.write(
+        "scenarios/worlds/plus.yaml",
+        "name: 2008 and Ukraine\nextends: sco-2008.yaml\nactors:\n  UKR: {name: Ukraine, rules: ukraine}\n",
+    );
+    f.write(
+        "scenarios/case.yaml",
+        "name: plus\nworld: worlds/plus.yaml\nseed: 1\nturns: 1\ngroups: [{org: SCO}]\nextend:\n  actors:\n    TUR: {name: Turkey, rules: turkey}\ntimeline: []\n",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    for (script, actor, at) in [
+        ("rusia", "RUS", "scenarios/worlds/sco-2008.yaml:61:12"),
+        ("ukraine", "UKR", "scenarios/worlds/plus.yaml:4:31"),
+        ("turkey", "TUR", "scenarios/case.yaml:8:32"),
+    ] {
+        let head = format!("error: no rule script `rules/{script}.rhai` for actor `{actor}`\n");
+        let i = err.find(&head).unwrap_or_else(|| panic!("{head}: {err}"));
+        assert!(
+            err[i + head.len()..]
+                .trim_start()
+                .starts_with(&format!("--> {at}\n")),
+            "{actor} at {at}: {err}"
+        );
+    }
+    assert!(err.ends_with("error: 3 problems found\n"), "{err}");
+}

@@ -29,7 +29,7 @@ use check::*;
 use claims::claim;
 use raw::*;
 use timeline::event_kind;
-use world::{add_sections, load_world};
+use world::{WorldFiles, add_sections, load_world};
 
 /// What the command line may override in a scenario.
 #[derive(Debug, Clone, Default)]
@@ -100,54 +100,56 @@ fn budget_message(breach: &str) -> String {
 }
 
 /// An actor whose `rules: NAME` has no `NAME.rhai` in the rules folder, as
-/// an error at that `rules:` (in the scenario's `extend:` or the world file;
-/// a world it extends is left to the rule book's own error, unpositioned).
+/// an error at that `rules:`, in whichever file wrote it (the world file, a
+/// world it extends, or the scenario's `extend:`).
 fn missing_scripts(
     world: &crate::world::World,
     rules_dir: &Path,
-    files: &[&SourceFile],
+    rules_at: &[RulesAt],
 ) -> Result<(), Error> {
     if !rules_dir.is_dir() {
         return Ok(()); // the rule book says the folder is missing
     }
     let mut errors = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
     for a in world.actors.iter() {
         let Some(stem) = &a.rules else { continue };
-        let script = rules_dir.join(format!("{stem}.rhai"));
-        if script.exists() || !seen.insert(stem.clone()) {
+        let Some((_, file, span)) = rules_at.iter().find(|(id, _, _)| *id == a.id) else {
             continue;
-        }
-        // Where `rules: <stem>` is written, as a whole word.
-        let found = files.iter().find_map(|f| {
-            f.text.lines().enumerate().find_map(|(i, line)| {
-                let at = line.find("rules:")?;
-                let rest = &line[at + 6..];
-                let value = rest.trim_start();
-                let word = value
-                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '/'))
-                    .next()?;
-                (word == stem.as_str()).then(|| {
-                    let col = line[..at + 6 + rest.len() - value.len()].chars().count() + 1;
-                    (*f, Span::new(i + 1, col, stem.chars().count()))
-                })
-            })
-        });
-        if let Some((f, span)) = found {
+        };
+        // Nothing outside the rules folder is looked at, not even whether
+        // it exists.
+        let leaves = Path::new(stem)
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)));
+        if stem.is_empty() || leaves {
             errors.push(
                 Diagnostic::new(format!(
-                    "no rule script `{}` for actor `{}`",
-                    script.display(),
+                    "rules `{stem}` of actor `{}` leave the rules folder",
                     a.id
                 ))
-                .at(f, span)
-                .label("named here")
-                .note(format!(
-                    "the rules folder is `{}` (`rules:` in the scenario or `--rules DIR`)",
-                    rules_dir.display()
-                )),
+                .at(file, *span)
+                .label("not a script's name")
+                .note("name a script by its stem (`russia` for rules/russia.rhai)"),
             );
+            continue;
         }
+        let script = rules_dir.join(format!("{stem}.rhai"));
+        if script.exists() {
+            continue;
+        }
+        errors.push(
+            Diagnostic::new(format!(
+                "no rule script `{}` for actor `{}`",
+                script.display(),
+                a.id
+            ))
+            .at(file, *span)
+            .label("named here")
+            .note(format!(
+                "the rules folder is `{}` (`rules:` in the scenario or `--rules DIR`)",
+                rules_dir.display()
+            )),
+        );
     }
     if errors.is_empty() {
         Ok(())
@@ -178,8 +180,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
         }
         Err(e) => return Err(e),
     };
-    let mut world_texts = Vec::new();
-    let (mut world, mut samples) = load_world(&world_file, 0, &mut world_texts)?;
+    let mut world_files = WorldFiles::default();
+    let (mut world, mut samples) = load_world(&world_file, 0, &mut world_files)?;
 
     let mut c = Checker::new(&file);
     if let Some(ext) = &raw.extend {
@@ -188,6 +190,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
             return Err(Error::Invalid(c.errors));
         }
     }
+    let mut rules_at = std::mem::take(&mut c.rules_at);
+    rules_at.append(&mut world_files.rules_at);
     let ids = Ids::of(&world);
 
     for o in &raw.overrides {
@@ -539,13 +543,13 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
             .label("named here (relative to the scenario file)"),
         ));
     }
-    missing_scripts(&world, &rules_dir, &[&file, &world_file])?;
+    missing_scripts(&world, &rules_dir, &rules_at)?;
     let rules = RuleBook::load(&rules_dir, &world, &world_file)?;
 
     let seed = opts.seed.unwrap_or(raw.seed);
     let mut fp = Fingerprint::default();
     fp.add(file.text.as_bytes());
-    for text in &world_texts {
+    for text in &world_files.texts {
         fp.add(text.as_bytes());
     }
     fp.add_dir(&rules_dir, &rules_dir);
