@@ -330,8 +330,8 @@ fn new_kinds_check_their_fields_with_positions() {
         ),
         (
             "  - {turn: 1, id: m, kind: membership_application, applicants: [IND, PAK, IND], org: SCO}\n",
-            "a package lists an applicant twice in event `m`",
-            "case.yaml:7:64",
+            "a package lists the applicant `IND` twice in event `m`",
+            "case.yaml:7:75",
         ),
         (
             "  - {turn: 1, id: s, kind: statement, org: SCO, by: everyone, text: t}\n",
@@ -1673,4 +1673,85 @@ fn a_missing_actor_script_is_positioned_in_the_file_that_defined_the_actor() {
         );
     }
     assert!(err.ends_with("error: 3 problems found\n"), "{err}");
+}
+
+/// Issue 10 (from issue 8's leftovers): event, treaty and base ids are
+/// checked like other ids, a repeated treaty or base is positioned, and an
+/// error about one item of a list points at that item, not at the list.
+#[test]
+fn event_treaty_and_base_ids_are_checked_and_errors_point_at_items() {
+    let f = Fixture::new();
+    f.write(
+        "scenarios/worlds/plus.yaml",
+        "name: more\nextends: sco-2008.yaml\ntreaties:\n  - {id: \"x y\", parties: [RUS, CHN], obligation: consultation}\n  - {id: russia-china-2001, parties: [RUS, CHN], obligation: consultation}\nbases:\n  - {id: manas, host: KGZ, user: USA}\n  - {id: \"b\\u001b\", host: KGZ, user: USA}\n",
+    );
+    f.write(
+        "scenarios/case.yaml",
+        "name: plus\nworld: worlds/plus.yaml\nseed: 1\nturns: 1\ngroups: [{org: SCO}]\ntimeline: []\n",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    for (message, at) in [
+        (
+            "error: treaty id `x y` contains ` `",
+            "scenarios/worlds/plus.yaml:4:10",
+        ),
+        (
+            "error: treaty `russia-china-2001` already exists in the world",
+            "scenarios/worlds/plus.yaml:5:10",
+        ),
+        (
+            "error: base `manas` already exists in the world",
+            "scenarios/worlds/plus.yaml:7:10",
+        ),
+        (
+            "error: base id `b\\u{1b}` contains `\\u{1b}`",
+            "scenarios/worlds/plus.yaml:8:10",
+        ),
+    ] {
+        let i = err
+            .find(message)
+            .unwrap_or_else(|| panic!("{message}: {err}"));
+        assert!(
+            err[i..]
+                .lines()
+                .nth(1)
+                .is_some_and(|l| l.trim_start() == format!("--> {at}")),
+            "{message} at {at}: {err}"
+        );
+    }
+    assert!(err.ends_with("error: 4 problems found\n"), "{err}");
+
+    let err = invalid(&format!(
+        "{HEAD}timeline:\n  - turn: 1\n    id: \"a/b\"\n    kind: armed_conflict\n    attacker: CHN\n    defender: TWN\n    backers: [{{actor: USA, side: TWN}}, {{actor: JPN, side: RUS}}]\n  - turn: 1\n    id: app\n    kind: membership_application\n    applicants: [IRN, MNG, IRN]\n    org: SCO\n  - turn: 1\n    id: app2\n    kind: membership_application\n    applicants: [IRN, KAZ]\n    org: SCO\n"
+    ));
+    for (message, at) in [
+        (
+            "error: event id `a/b` contains `/`",
+            "scenarios/case.yaml:8:9",
+        ),
+        (
+            "error: backer side `RUS` is neither the attacker nor the defender in event `a/b`",
+            "scenarios/case.yaml:12:59",
+        ),
+        (
+            "error: a package lists the applicant `IRN` twice in event `app`",
+            "scenarios/case.yaml:16:28",
+        ),
+        (
+            "error: `KAZ` is already a member of `SCO` in event `app2`",
+            "scenarios/case.yaml:21:23",
+        ),
+    ] {
+        let i = err
+            .find(message)
+            .unwrap_or_else(|| panic!("{message}: {err}"));
+        assert!(
+            err[i..]
+                .lines()
+                .nth(1)
+                .is_some_and(|l| l.trim_start() == format!("--> {at}")),
+            "{message} at {at}: {err}"
+        );
+    }
 }

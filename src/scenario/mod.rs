@@ -459,6 +459,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
         );
     }
     for ev in &raw.timeline {
+        c.id(&ev.id, "event");
         if seen_ids
             .insert(ev.id.value.clone(), str_span(&ev.id))
             .is_some()

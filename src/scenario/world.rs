@@ -338,36 +338,40 @@ pub(super) fn add_sections(
     }
 
     for t in s.treaties {
-        if world.treaties.iter().any(|x| x.id == t.id) {
-            c.errors.push(
-                Diagnostic::new(format!("treaty `{}` already exists in the world", t.id))
-                    .in_file(c.file),
+        c.id(&t.id, "treaty");
+        if world.treaties.iter().any(|x| x.id == t.id.value) {
+            c.error(
+                str_span(&t.id),
+                format!("treaty `{}` already exists in the world", t.id.value),
+                "ids must be unique",
             );
             continue;
         }
-        let mut parties = c.actors(&ids, &t.parties, &format!("in treaty `{}`", t.id));
+        let mut parties = c.actors(&ids, &t.parties, &format!("in treaty `{}`", t.id.value));
         parties.sort_unstable();
         world.treaties.push(Treaty {
-            id: t.id.clone(),
+            id: t.id.value.clone(),
             parties,
             obligation: t.obligation.into(),
         });
     }
 
     for b in s.bases {
-        if world.bases.iter().any(|x| x.id == b.id) {
-            c.errors.push(
-                Diagnostic::new(format!("base `{}` already exists in the world", b.id))
-                    .in_file(c.file),
+        c.id(&b.id, "base");
+        if world.bases.iter().any(|x| x.id == b.id.value) {
+            c.error(
+                str_span(&b.id),
+                format!("base `{}` already exists in the world", b.id.value),
+                "ids must be unique",
             );
             continue;
         }
-        let ctx = format!("in base `{}`", b.id);
+        let ctx = format!("in base `{}`", b.id.value);
         if let (Some(host), Some(user)) =
             (c.actor(&ids, &b.host, &ctx), c.actor(&ids, &b.user, &ctx))
         {
             world.bases.push(Base {
-                id: b.id.clone(),
+                id: b.id.value.clone(),
                 host,
                 user,
                 open: b.open,
