@@ -13,7 +13,8 @@
 //! cut short) of a shipped scenario or its world, loaded and run through
 //! the library: no panic, and every error a diagnostic that names its file
 //! and, for input errors, its line and column. A failing case is shrunk to
-//! the fewest, smallest edits. More cases: `BLOC_PROPTEST_CASES=2000`; the
+//! the fewest, smallest edits. Seeded like the pass above; more cases:
+//! `BLOC_PROPTEST_CASES=2000 BLOC_PROPTEST_SEED=N`; the
 //! longer campaigns are the `cargo fuzz` targets (docs/fuzzing.md).
 
 mod common;
@@ -366,10 +367,21 @@ fn cases(default: u32) -> u32 {
         .unwrap_or(default)
 }
 
+/// Seeded (`BLOC_PROPTEST_SEED`, default 10), so that `cargo test` runs the
+/// same cases every time; a campaign sets another seed.
+fn seed() -> proptest::test_runner::RngSeed {
+    let seed = std::env::var("BLOC_PROPTEST_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    proptest::test_runner::RngSeed::Fixed(seed)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: cases(96),
         failure_persistence: None,
+        rng_seed: seed(),
         ..ProptestConfig::default()
     })]
 
@@ -414,6 +426,7 @@ proptest! {
     #![proptest_config(ProptestConfig {
         cases: cases(16),
         failure_persistence: None,
+        rng_seed: seed(),
         ..ProptestConfig::default()
     })]
 
