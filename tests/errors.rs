@@ -1634,6 +1634,19 @@ fn the_work_of_a_run_and_of_an_ensemble_is_limited() {
         err,
         "error: 200000 runs of 6001 steps each (6000 decisions and 1 group assessments) are 1200200000 steps, more than the limit of 1000000000 for one ensemble\n |\nnote: use at most 166638 runs, or split them over processes with --shard K/N and `bloc merge` (docs/cluster.md)\n"
     );
+    // A comparison runs both scenarios: each is limited alike.
+    let (code, _, err) = f.bloc(&[
+        "compare",
+        "scenarios/taiwan-crisis.yaml",
+        "scenarios/case.yaml",
+        "--runs",
+        "200000",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: 200000 runs of 6001 steps each"),
+        "{err}"
+    );
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
 
