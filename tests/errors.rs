@@ -1768,3 +1768,27 @@ fn event_treaty_and_base_ids_are_checked_and_errors_point_at_items() {
         );
     }
 }
+
+/// Issue 10 (13), found by the property tests: the YAML parser's advice to
+/// its caller ("set DuplicateKeyPolicy in Options") is not shown to users.
+#[test]
+fn a_duplicate_key_is_said_plainly() {
+    check(
+        &format!("name: twice\n{HEAD}timeline: []\n"),
+        &[],
+        2,
+        "error: invalid YAML: duplicate mapping key: name (each key once)\n --> scenarios/case.yaml:2:1\n  |\n2 | name: broken\n  | ^\n",
+    );
+    let f = Fixture::new();
+    f.edit(
+        "scenarios/worlds/sco-2008.yaml",
+        "  ties: 0.",
+        "  ties: 1e309 #",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: invalid YAML: non-finite float `1e309` (numbers must be finite)\n"),
+        "{err}"
+    );
+}

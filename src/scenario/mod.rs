@@ -66,6 +66,14 @@ pub(super) fn yaml_message(e: &serde_saphyr::Error) -> String {
         None => text,
     };
     let text = text.trim();
+    // The parser's advice to its caller, not to a user.
+    let text = text
+        .strip_suffix(", set DuplicateKeyPolicy in Options if acceptable")
+        .map_or_else(|| text.to_string(), |t| format!("{t} (each key once)"));
+    let text = text.replace(
+        "rejected by the configured policy",
+        "(numbers must be finite)",
+    );
     match text.strip_prefix("budget breached: ") {
         Some(breach) => budget_message(breach),
         None => format!("invalid YAML: {text}"),
