@@ -1772,7 +1772,7 @@ fn event_treaty_and_base_ids_are_checked_and_errors_point_at_items() {
 /// Issue 10 (13), found by the property tests: the YAML parser's advice to
 /// its caller ("set DuplicateKeyPolicy in Options") is not shown to users.
 #[test]
-fn a_duplicate_key_is_said_plainly() {
+fn yaml_errors_speak_of_the_file_not_of_the_parser() {
     check(
         &format!("name: twice\n{HEAD}timeline: []\n"),
         &[],
@@ -1789,6 +1789,38 @@ fn a_duplicate_key_is_said_plainly() {
     assert_eq!(code, 2, "{err}");
     assert!(
         err.starts_with("error: invalid YAML: non-finite float `1e309` (numbers must be finite)\n"),
+        "{err}"
+    );
+    // Nor Rust's type names.
+    for (from, to, message) in [
+        (
+            "turns: 1",
+            "turns: -1",
+            "expected a whole number from 0 to 4294967295\n --> scenarios/case.yaml:4:8\n  |\n4 | turns: -1\n  |        ^\n",
+        ),
+        (
+            "seed: 1",
+            "seed: -1",
+            "expected a whole number from 0 to 18446744073709551615\n --> scenarios/case.yaml:3:7\n  |\n3 | seed: -1\n  |       ^\n",
+        ),
+    ] {
+        check(
+            &format!("{}timeline: []\n", HEAD.replace(from, to)),
+            &[],
+            2,
+            &format!("error: invalid YAML: {message}"),
+        );
+    }
+    let f = Fixture::new();
+    f.edit(
+        "scenarios/worlds/sco-2008.yaml",
+        "{capability: 0.85,",
+        "{capability: [1],",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error: invalid YAML: expected a number, or a distribution (uniform, normal, beta, triangular or choice)\n"),
         "{err}"
     );
 }

@@ -74,6 +74,20 @@ pub(super) fn yaml_message(e: &serde_saphyr::Error) -> String {
         "rejected by the configured policy",
         "(numbers must be finite)",
     );
+    // Rust's type names, said as what the field takes.
+    let text = match text.as_str() {
+        "invalid u8" | "invalid u16" | "invalid u32" => {
+            "expected a whole number from 0 to 4294967295".to_string()
+        }
+        "invalid u64" | "invalid usize" => {
+            "expected a whole number from 0 to 18446744073709551615".to_string()
+        }
+        "data did not match any variant of untagged enum RawNumber" => {
+            "expected a number, or a distribution (uniform, normal, beta, triangular or choice)"
+                .to_string()
+        }
+        _ => text,
+    };
     match text.strip_prefix("budget breached: ") {
         Some(breach) => budget_message(breach),
         None => format!("invalid YAML: {text}"),
