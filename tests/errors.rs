@@ -1770,7 +1770,8 @@ fn event_treaty_and_base_ids_are_checked_and_errors_point_at_items() {
 }
 
 /// Issue 10 (13), found by the property tests: the YAML parser's advice to
-/// its caller ("set DuplicateKeyPolicy in Options") is not shown to users.
+/// its caller ("set DuplicateKeyPolicy in Options") and Rust's type names
+/// ("invalid u32", "untagged enum RawNumber") are not shown to users.
 #[test]
 fn yaml_errors_speak_of_the_file_not_of_the_parser() {
     check(
