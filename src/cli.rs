@@ -889,6 +889,19 @@ fn merge_command(a: MergeArgs) -> Result<String, Error> {
         );
     }
     let summary = merge_checked(&parts)?;
+    // An aggregate holds one range of runs: files with gaps between them
+    // merge into a report, not into an aggregate `bloc merge` could read.
+    if a.out.is_some()
+        && let Some(w) = ranges.windows(2).find(|w| w[1].0 != w[0].1)
+    {
+        return Err(Error::one(
+            Diagnostic::new(format!(
+                "--out: the files leave runs {}..{} out, and an aggregate holds one range of runs",
+                w[0].1, w[1].0
+            ))
+            .note("merge the missing shards too, or merge without --out"),
+        ));
+    }
     if let Some(path) = &a.out {
         let doc = Aggregate {
             bloc_aggregate: AGGREGATE_FORMAT,

@@ -1496,6 +1496,43 @@ fn merge_checks_every_field_it_reads() {
     }
 }
 
+/// Issue 10: `bloc merge --out` of files with a gap between them wrote an
+/// aggregate that `bloc merge` itself refused (its range counted the gap);
+/// refused, with the gap named.
+#[test]
+fn merge_out_refuses_files_with_a_gap() {
+    let f = Fixture::new();
+    for k in ["1/3", "3/3"] {
+        let out = format!("p{}.json", &k[..1]);
+        let args = [
+            "run",
+            "scenarios/taiwan-crisis.yaml",
+            "--runs",
+            "6",
+            "--quiet",
+            "--shard",
+            k,
+            "--out",
+            &out,
+        ];
+        let (code, _, err) = f.bloc(&args);
+        assert_eq!(code, 0, "{err}");
+    }
+    let (code, out, err) = f.bloc(&["merge", "p1.json", "p3.json", "--out", "m.json"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains(
+            "error: --out: the files leave runs 2..4 out, and an aggregate holds one range of runs"
+        ),
+        "{err}"
+    );
+    assert!(!f.path("m.json").exists());
+    // Without --out the report of the runs they hold is still given.
+    let (code, _, err) = f.bloc(&["merge", "p1.json", "p3.json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("the files cover 4 of 6 runs"), "{err}");
+}
+
 /// Issue 10: more shards than runs (`--shard 1/4294967295`) left shards of
 /// no runs, which reported a verdict from nothing; refused, as for sweeps.
 #[test]
