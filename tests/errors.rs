@@ -1862,3 +1862,44 @@ fn yaml_errors_speak_of_the_file_not_of_the_parser() {
         "{err}"
     );
 }
+
+/// The checks of `bloc merge` accept what bloc writes: shards of a scenario
+/// with parameters drawn per run merge into the unsharded report.
+#[test]
+fn merge_checks_accept_shards_with_drawn_parameters() {
+    let f = Fixture::new();
+    f.edit(
+        "scenarios/taiwan-crisis.yaml",
+        "\ngroups:",
+        "\noverrides:\n  - {path: actors.RUS.risk_aversion, value: {uniform: [0.4, 0.8]}}\ngroups:",
+    );
+    for k in ["1/2", "2/2"] {
+        let out = format!("d{}.json", &k[..1]);
+        let args = [
+            "run",
+            "scenarios/taiwan-crisis.yaml",
+            "--runs",
+            "6",
+            "--quiet",
+            "--shard",
+            k,
+            "--out",
+            &out,
+        ];
+        let (code, _, err) = f.bloc(&args);
+        assert_eq!(code, 0, "{err}");
+    }
+    let (code, merged, err) = f.bloc(&["merge", "d1.json", "d2.json", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, whole, _) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "6",
+        "--quiet",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(merged, whole);
+    assert!(merged.contains("risk_aversion"), "{merged}");
+}
