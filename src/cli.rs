@@ -687,11 +687,10 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
             bloc_aggregate: AGGREGATE_FORMAT,
             fingerprint: plan.fingerprint.clone(),
             total_runs: plan.runs,
-            range: eopts
-                .shard
-                .map_or((0, result.summary.runs as u32), |(k, n)| {
-                    ensemble::shard_range(plan.runs, k, n)
-                }),
+            range: match eopts.shard {
+                Some((k, n)) => ensemble::shard_range(plan.runs, k, n, "runs")?,
+                None => (0, result.summary.runs as u32),
+            },
             summary: result.summary.clone(),
         };
         let text = serde_json::to_string(&doc).unwrap_or_default();
@@ -806,6 +805,15 @@ fn check_aggregate(path: &Path, agg: &Aggregate) -> Result<(), Error> {
             ));
         }
     }
+    if end == start {
+        return refuse(format!(
+            "it holds no runs (range {start}..{end}): a report from no runs means nothing"
+        ));
+    }
+    // Every other field merge and the report read.
+    if let Some(p) = s.problem(agg.range) {
+        return refuse(format!("its summary does not hold together: {p}"));
+    }
     Ok(())
 }
 
@@ -858,7 +866,10 @@ fn merge_command(a: MergeArgs) -> Result<String, Error> {
     }
     let (first_path, first) = &parts[0];
     for (p, agg) in &parts[1..] {
-        if agg.fingerprint != first.fingerprint || agg.total_runs != first.total_runs {
+        if agg.fingerprint != first.fingerprint
+            || agg.total_runs != first.total_runs
+            || first.summary.mismatch(&agg.summary).is_some()
+        {
             return Err(Error::one(
                 Diagnostic::new(format!(
                     "{} and {} come from different scenarios, rules, seeds or run counts",
@@ -899,6 +910,19 @@ fn merge_command(a: MergeArgs) -> Result<String, Error> {
         );
     }
     let summary = merge_checked(&parts)?;
+    // An aggregate holds one range of runs: files with gaps between them
+    // merge into a report, not into an aggregate `bloc merge` could read.
+    if a.out.is_some()
+        && let Some(w) = ranges.windows(2).find(|w| w[1].0 != w[0].1)
+    {
+        return Err(Error::one(
+            Diagnostic::new(format!(
+                "--out: the files leave runs {}..{} out, and an aggregate holds one range of runs",
+                w[0].1, w[1].0
+            ))
+            .note("merge the missing shards too, or merge without --out"),
+        ));
+    }
     if let Some(path) = &a.out {
         let doc = Aggregate {
             bloc_aggregate: AGGREGATE_FORMAT,
@@ -932,7 +956,7 @@ fn sweep_command(a: SweepArgs) -> Result<String, Error> {
         )))
     })?;
     let (start, end) = match a.shard {
-        Some((k, n)) => ensemble::shard_range(count, k, n),
+        Some((k, n)) => ensemble::shard_range(count, k, n, "sweep points")?,
         None => (0, count),
     };
     let mut eopts = a.ensemble.options();

@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::plan::limits::MAX_INPUT_BYTES;
+use crate::plan::limits::{MAX_INPUT_BYTES, MAX_SCRIPT_BYTES};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 /// Whether `c` would act on a terminal rather than be shown: a control
@@ -49,6 +49,27 @@ pub fn terminal_safe(s: &str, lines: bool) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// `s` as one line of a diagnostic: line breaks and tabs shown as `\n`,
+/// `\r`, `\t`, every other hazard escaped as by [`terminal_safe`]. A
+/// message, label or note (a script's `throw` text among them) so cannot
+/// print a line of its own that reads like `error: …` or `--> file:1:1`.
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_hazard) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_hazard(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
 /// A loaded text file, kept so diagnostics can quote it.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -70,15 +91,29 @@ impl SourceFile {
     /// that is not UTF-8, at the line and column of the first bad byte.
     /// I/O failures are `Error::Io`; the others are input errors.
     pub fn read(path: &Path) -> Result<SourceFile, Error> {
+        SourceFile::read_limited(path, MAX_INPUT_BYTES, "input files")
+    }
+
+    /// Read a rule script or module, limited to [`MAX_SCRIPT_BYTES`]:
+    /// compiling a script takes time that grows faster than its length.
+    pub fn read_script(path: &Path) -> Result<SourceFile, Error> {
+        SourceFile::read_limited(path, MAX_SCRIPT_BYTES, "rule scripts")
+    }
+
+    fn read_limited(path: &Path, limit: u64, what: &str) -> Result<SourceFile, Error> {
         use std::io::Read;
-        let limit = MAX_INPUT_BYTES;
         let too_large = |size: String| {
+            let limit = if limit >= 1024 * 1024 {
+                format!("{} MiB", limit / (1024 * 1024))
+            } else {
+                format!("{} KiB", limit / 1024)
+            };
             Error::one(
                 Diagnostic::new(format!(
-                    "`{}` is {size}: input files are limited to {} MiB",
+                    "`{}` is {size}: {what} are limited to {limit}",
                     path.display(),
-                    limit / (1024 * 1024)
                 ))
+                .in_file(&SourceFile::new(path, ""))
                 .note("scenario, world and rule files are text of a few kilobytes"),
             )
         };
@@ -215,22 +250,27 @@ impl Diagnostic {
         })
     }
 
-    /// Render as plain text (no colour), the form the tests pin.
+    /// Render as plain text (no colour), the form the tests pin. The
+    /// message, label and notes are each one line ([`one_line`]): only the
+    /// renderer starts lines.
     pub fn render(&self) -> String {
         let renderer = Renderer::plain();
-        let mut notes: Vec<Group> = self
-            .notes
+        let notes_text: Vec<std::borrow::Cow<'_, str>> =
+            self.notes.iter().map(|n| one_line(n)).collect();
+        let mut notes: Vec<Group> = notes_text
             .iter()
-            .map(|n| Group::with_title(Level::NOTE.secondary_title(n.as_str())))
+            .map(|n| Group::with_title(Level::NOTE.secondary_title(n.as_ref())))
             .collect();
-        let title = Level::ERROR.primary_title(self.message.as_str());
+        let message = one_line(&self.message);
+        let label = one_line(&self.label);
+        let title = Level::ERROR.primary_title(message.as_ref());
         let main = match (&self.file, self.span) {
             (Some(file), Some(span)) => {
                 let range = file.byte_range(span.line, span.column, span.len);
-                let path = file.path.display().to_string();
+                let path = one_line(&file.path.display().to_string()).into_owned();
                 let mut ann = AnnotationKind::Primary.span(range);
-                if !self.label.is_empty() {
-                    ann = ann.label(self.label.as_str());
+                if !label.is_empty() {
+                    ann = ann.label(label.as_ref());
                 }
                 title.element(
                     Snippet::source(&*file.text)
@@ -241,7 +281,10 @@ impl Diagnostic {
             }
             (Some(file), None) => {
                 let mut g = Group::with_title(title);
-                g = g.element(Level::NOTE.message(format!("in {}", file.path.display())));
+                g = g.element(
+                    Level::NOTE
+                        .message(format!("in {}", one_line(&file.path.display().to_string()))),
+                );
                 let mut all = vec![g];
                 all.append(&mut notes);
                 return renderer.render(&all).to_string();
@@ -342,6 +385,28 @@ mod tests {
         assert_eq!(
             terminal_safe("a\u{200f}b\u{61c}c\u{2028}d\u{feff}", true),
             "a\\u{200f}b\\u{61c}c\\u{2028}d\\u{feff}"
+        );
+    }
+
+    /// Issue 10: a multi-line text (a script's `throw`) cannot print lines
+    /// of its own that look like a diagnostic's.
+    #[test]
+    fn messages_labels_and_notes_are_one_line_each() {
+        let f = SourceFile::new("s.rhai", "throw x;\n");
+        let fake = "boom\nerror: fake\n  --> other.rhai:1:1\r\tx";
+        let d = Diagnostic::new(fake)
+            .at(&f, Span::new(1, 1, 5))
+            .label(fake)
+            .note(fake);
+        let text = d.render();
+        assert!(
+            text.lines()
+                .all(|l| !l.trim_start().starts_with("--> other") && !l.starts_with("error: fake")),
+            "{text}"
+        );
+        assert!(
+            text.starts_with("error: boom\\nerror: fake\\n  --> other.rhai:1:1\\r\\tx\n"),
+            "{text}"
         );
     }
 

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::diagnostic::Error;
+use crate::diagnostic::{Diagnostic, Error};
 use crate::plan::Plan;
 use crate::report::Summary;
 use crate::sim::{self, RunResult};
@@ -40,10 +40,21 @@ pub struct Options {
     pub progress: bool,
 }
 
-/// The run indices `[start, end)` of shard `k` of `n` out of `runs`.
-pub fn shard_range(runs: u32, k: u32, n: u32) -> (u32, u32) {
-    let at = |i: u32| (u64::from(runs) * u64::from(i) / u64::from(n)) as u32;
-    (at(k - 1), at(k))
+/// The indices `[start, end)` of shard `k` of `n` out of `count` runs (or
+/// sweep points). More shards than runs is refused: a shard would have none,
+/// and a report (or a verdict) from no runs means nothing. With `n <=
+/// count` every shard has at least one.
+pub fn shard_range(count: u32, k: u32, n: u32, what: &str) -> Result<(u32, u32), Error> {
+    if n > count {
+        return Err(Error::one(
+            Diagnostic::new(format!(
+                "--shard {k}/{n}: {n} shards of {count} {what} would leave shards with none"
+            ))
+            .note(format!("use at most {count} shards, or more {what}")),
+        ));
+    }
+    let at = |i: u32| (u64::from(count) * u64::from(i) / u64::from(n)) as u32;
+    Ok((at(k - 1), at(k)))
 }
 
 /// What an ensemble produced (`summary.runs` says how many runs it took).
@@ -63,9 +74,10 @@ pub fn run<T: Send>(
     mut emit: impl FnMut(T) -> Result<(), Error>,
 ) -> Result<Ensemble, Error> {
     let (start, end) = match opts.shard {
-        Some((k, n)) => shard_range(plan.runs, k, n),
+        Some((k, n)) => shard_range(plan.runs, k, n, "runs")?,
         None => (0, plan.runs),
     };
+    plan.check_work(end - start)?;
     let (pool, threads) = thread_pool(opts.threads)?;
     let bar = progress_bar(opts.progress, u64::from(end - start));
     let batch = match opts.until_ci {

@@ -395,6 +395,9 @@ pub fn compare(a: &Plan, b: &Plan, threads: Option<usize>) -> Result<Comparison,
             .collect()
     };
     let runs = a.runs;
+    // Both scenarios run every run: the work of each is limited.
+    a.check_work(runs)?;
+    b.check_work(runs)?;
     let groups = ensemble::fold(
         runs,
         threads,

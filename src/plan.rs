@@ -23,8 +23,22 @@ pub mod limits {
     pub const MAX_RUNS: u32 = 10_000_000;
     /// Worker threads (`--threads`).
     pub const MAX_THREADS: u32 = 256;
-    /// Bytes of a scenario, world or rule file.
+    /// Steps of one run: decisions on the timeline's events (each decider
+    /// of each event, as the world stands at the start) plus assessments
+    /// (each group at the end of each turn). 10,000 events of 6 deciders
+    /// took 8 s for one run.
+    pub const MAX_STEPS_PER_RUN: u64 = 100_000;
+    /// Steps of one ensemble: runs (of this process, with `--shard`) times
+    /// steps per run; about 20 µs each, so hours on one core.
+    pub const MAX_STEPS: u64 = 1_000_000_000;
+    /// Bytes of a scenario, world or aggregate file.
     pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+    /// Bytes of one rule script or imported module (the shipped ones are
+    /// under 12 KiB): compiling takes time that grows faster than the text.
+    pub const MAX_SCRIPT_BYTES: u64 = 128 * 1024;
+    /// Functions defined in one rule script or module (the shipped ones
+    /// define at most 23): 30,000 took 6 s to compile.
+    pub const MAX_SCRIPT_FUNCTIONS: usize = 1_000;
 }
 
 /// An event kind a scenario declares, handled only by scripts.
@@ -73,6 +87,43 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Decisions on the timeline's events in one run (every decider of
+    /// every event, as the world stands at turn 0; proposals add at most
+    /// `max_proposals` per actor and turn).
+    pub fn decisions_per_run(&self) -> u64 {
+        self.timeline
+            .iter()
+            .map(|e| e.deciders(&self.world).len() as u64)
+            .sum()
+    }
+
+    /// Assessments of groups in one run: each group at the end of each turn.
+    pub fn assessments_per_run(&self) -> u64 {
+        u64::from(self.turns) * self.groups.len().max(1) as u64
+    }
+
+    /// The work of `runs` runs, in steps (decisions and assessments),
+    /// refused above [`limits::MAX_STEPS`] with the limit named.
+    pub fn check_work(&self, runs: u32) -> Result<(), crate::diagnostic::Error> {
+        use crate::diagnostic::{Diagnostic, Error};
+        let per_run = self.decisions_per_run() + self.assessments_per_run();
+        let work = per_run.saturating_mul(u64::from(runs));
+        if work <= limits::MAX_STEPS {
+            return Ok(());
+        }
+        Err(Error::one(
+            Diagnostic::new(format!(
+                "{runs} runs of {per_run} steps each ({} decisions and {} group assessments) are {work} steps, more than the limit of {} for one ensemble",
+                self.decisions_per_run(),
+                self.assessments_per_run(),
+                limits::MAX_STEPS
+            ))
+            .note(format!(
+                "use at most {} runs, or split them over processes with --shard K/N and `bloc merge` (docs/cluster.md)",
+                limits::MAX_STEPS / per_run.max(1)
+            )),
+        ))
+    }
     /// Switch to the null model; its aggregates are marked as such and
     /// cannot be merged with the rules' (the fingerprint differs).
     pub fn use_null_model(&mut self) {

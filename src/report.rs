@@ -91,6 +91,53 @@ impl GroupTally {
             .or_default() += 1;
     }
 
+    /// Why these tallies (of `self.runs` runs of `turns` turns; 0 for a
+    /// coalition) cannot be bloc's, if they cannot.
+    fn problem(&self, turns: u32, in_range: &dyn Fn(u32) -> bool) -> Option<String> {
+        let runs = u128::from(self.runs);
+        let sum = |xs: &mut dyn Iterator<Item = &u64>| -> u128 { xs.map(|c| u128::from(*c)).sum() };
+        let untested = u128::from(self.verdicts[Verdict::Untested.index()]);
+        if sum(&mut self.verdicts.iter()) != runs {
+            return Some(format!("{} runs but other verdict counts", self.runs));
+        }
+        if sum(&mut self.on_paper.iter()) != untested || self.untested_alliances > self.runs {
+            return Some("on-paper verdicts do not match the untested runs".into());
+        }
+        if self.stats.len() != crate::analysis::N {
+            return Some(format!("{} indicators", self.stats.len()));
+        }
+        if let Some(p) = self.stats.iter().find_map(|s| s.problem(self.runs)) {
+            return Some(format!("an indicator has {p}"));
+        }
+        for (what, counts) in [
+            ("member lists", sum(&mut self.members.values())),
+            ("obligations", sum(&mut self.obligations.values())),
+            ("active member counts", sum(&mut self.active.values())),
+        ] {
+            if counts != runs {
+                return Some(format!("{what} count {counts} runs, not {}", self.runs));
+            }
+        }
+        if self.by_turn.len() != turns as usize
+            || self.by_turn.iter().any(|t| sum(&mut t.iter()) != runs)
+        {
+            return Some("verdicts by turn do not match the turns and runs".into());
+        }
+        if sum(&mut self.first_alliance.values()) > runs
+            || self.first_alliance.keys().any(|t| *t == 0 || *t > turns)
+        {
+            return Some("the turns alliance was first reached do not match".into());
+        }
+        if self
+            .examples
+            .iter()
+            .any(|(v, (run, _))| *v >= VERDICTS || !in_range(*run))
+        {
+            return Some("a verdict's example names a verdict or run out of range".into());
+        }
+        None
+    }
+
     fn merge(&mut self, o: &GroupTally) {
         self.runs += o.runs;
         for i in 0..VERDICTS {
@@ -263,6 +310,39 @@ impl EventTally {
         }
     }
 
+    /// Why these tallies cannot be bloc's, if they cannot (see
+    /// [`Summary::problem`]).
+    fn problem(&self, in_range: &dyn Fn(u32) -> bool) -> Option<String> {
+        let n = self.options.len();
+        let outcomes: u128 = self.outcomes.values().map(|c| u128::from(*c)).sum();
+        if outcomes != u128::from(self.happened) {
+            return Some(format!(
+                "{outcomes} outcomes in {} runs it happened in",
+                self.happened
+            ));
+        }
+        for (actor, d) in &self.deciders {
+            let decided: u128 = d.counts.iter().map(|c| u128::from(*c)).sum();
+            if d.counts.len() != n || decided > u128::from(self.happened) {
+                return Some(format!("`{actor}` does not match its options or runs"));
+            }
+            let bad = d
+                .forbidden
+                .iter()
+                .chain(&d.rationale)
+                .any(|(i, (run, _))| *i >= n || !in_range(*run));
+            if bad {
+                return Some(format!("`{actor}` names an option or run out of range"));
+            }
+        }
+        for (actor, (count, run, _)) in &self.proposers {
+            if *count > self.happened || !in_range(*run) {
+                return Some(format!("proposer `{actor}` does not match its runs"));
+            }
+        }
+        None
+    }
+
     /// The share of `option` among `actor`'s choices, and how many runs it decided.
     pub fn choice(&self, actor: &str, option: &str) -> Option<(u64, u64)> {
         let d = self.deciders.get(actor)?;
@@ -426,6 +506,110 @@ impl Summary {
                 }
             }
         }
+    }
+
+    /// Why this summary of the runs `range` (an aggregate file's) cannot be
+    /// one bloc wrote, if it cannot: every count within the runs, per-run
+    /// tallies adding up to them, every option, verdict, turn and histogram
+    /// index in range, every "first run" inside `range`, thresholds and
+    /// temperature numbers a scenario could hold. `bloc merge` reads no
+    /// field this has not checked.
+    pub fn problem(&self, range: (u32, u32)) -> Option<String> {
+        let runs = self.runs;
+        let in_range = |run: u32| (range.0..range.1).contains(&run);
+        let t = &self.thresholds;
+        let thresholds = [
+            t.formal_commitment,
+            t.casus_foederis,
+            t.external_orientation,
+            t.exclusivity,
+            t.diplomatic_solidarity,
+            t.alignment,
+            t.co_behaviour,
+        ];
+        if thresholds.iter().any(|x| !(0.0..=1.0).contains(x)) {
+            return Some("a threshold outside [0, 1]".into());
+        }
+        if !(self.temperature >= 0.0 && self.temperature.is_finite()) {
+            return Some(format!("temperature {}", self.temperature));
+        }
+        if self.turns == 0 || self.turns > crate::plan::limits::MAX_TURNS {
+            return Some(format!("{} turns", self.turns));
+        }
+        for g in &self.groups {
+            if g.runs != runs {
+                return Some(format!(
+                    "group `{}` counts {} runs in a summary of {runs}",
+                    g.id, g.runs
+                ));
+            }
+            if let Some(p) = g.problem(self.turns, &in_range) {
+                return Some(format!("group `{}`: {p}", g.id));
+            }
+        }
+        for (k, c) in &self.coalitions {
+            if c.runs > runs || *k != c.id || !c.by_turn.is_empty() {
+                return Some(format!("coalition `{k}` does not match its runs"));
+            }
+            if let Some(p) = c.problem(0, &in_range) {
+                return Some(format!("coalition `{k}`: {p}"));
+            }
+        }
+        for e in self.events.iter().chain(self.proposals.values()) {
+            if e.turn == 0 || e.turn > self.turns || e.happened > runs {
+                return Some(format!("event `{}` does not match its turns or runs", e.id));
+            }
+            if let Some(p) = e.problem(&in_range) {
+                return Some(format!("event `{}`: {p}", e.id));
+            }
+        }
+        for sample in &self.samples {
+            if sample.drawn.n != runs {
+                return Some(format!(
+                    "parameter `{}` is drawn {} times",
+                    sample.path, sample.drawn.n
+                ));
+            }
+            if let Some(p) = sample.drawn.problem(runs) {
+                return Some(format!("parameter `{}`: {p}", sample.path));
+            }
+        }
+        None
+    }
+
+    /// Why `o` cannot be a summary of other runs of this plan, if it cannot:
+    /// merging pairs groups, events and parameters by position.
+    pub fn mismatch(&self, o: &Summary) -> Option<String> {
+        let ids = |s: &Summary| {
+            (
+                s.groups.iter().map(|g| g.id.clone()).collect::<Vec<_>>(),
+                s.events
+                    .iter()
+                    .map(|e| (e.id.clone(), e.kind.clone()))
+                    .collect::<Vec<_>>(),
+                s.samples.iter().map(|x| x.path.clone()).collect::<Vec<_>>(),
+            )
+        };
+        let same = self.scenario == o.scenario
+            && self.seed == o.seed
+            && self.turns == o.turns
+            && self.temperature == o.temperature
+            && self.thresholds == o.thresholds
+            && self.null_model == o.null_model
+            && ids(self) == ids(o);
+        let options =
+            self.events.iter().zip(&o.events).all(|(a, b)| {
+                a.options.is_empty() || b.options.is_empty() || a.options == b.options
+            });
+        let proposals = self.proposals.iter().all(|(k, a)| {
+            o.proposals
+                .get(k)
+                .is_none_or(|b| a.options == b.options && a.kind == b.kind)
+        });
+        (!(same && options && proposals)).then(|| {
+            "their summaries differ in scenario, seed, turns, groups, events, options or parameters"
+                .to_string()
+        })
     }
 
     /// An event's tallies by id: the timeline's event, else every variant

@@ -362,7 +362,7 @@ impl RulesResolver {
             return Err(EvalAltResult::ErrorModuleNotFound(path.into(), pos).into());
         }
         let file = self.root.join(format!("{path}.rhai"));
-        let text = match SourceFile::read(&file) {
+        let text = match SourceFile::read_script(&file) {
             Ok(f) => f.text,
             Err(Error::Io { .. }) => {
                 return Err(EvalAltResult::ErrorModuleNotFound(path.into(), pos).into());
@@ -501,6 +501,7 @@ fn build_engine(resolver: RulesResolver, forensic: bool) -> Engine {
         .set_max_string_size(MAX_STRING)
         .set_max_array_size(MAX_ARRAY)
         .set_max_map_size(MAX_MAP)
+        .set_max_functions(crate::plan::limits::MAX_SCRIPT_FUNCTIONS)
         .set_max_modules(64)
         .set_strict_variables(true);
     engine.disable_symbol("eval");
@@ -703,7 +704,7 @@ impl RuleBook {
                 ))));
             }
             let path = dir.join(format!("{stem}.rhai"));
-            let file = SourceFile::read(&path).map_err(|e| match e {
+            let file = SourceFile::read_script(&path).map_err(|e| match e {
                 Error::Io { source, .. } => Box::new(Diagnostic::new(format!(
                     "cannot read rule script `{}`: {source}",
                     path.display()
@@ -1188,6 +1189,10 @@ impl RuleBook {
                     "rule script stopped: {what} is over the limit ({MAX_STRING} characters, {MAX_ARRAY} array items, {MAX_MAP} map entries)"
                 )
             }
+            EvalAltResult::ErrorParsing(rhai::ParseErrorType::TooManyFunctions, _) => format!(
+                "rule script defines more than {} functions, the limit of one script or module",
+                crate::plan::limits::MAX_SCRIPT_FUNCTIONS
+            ),
             EvalAltResult::ErrorParsing(p, _) => format!("rule script does not parse: {p}"),
             other => {
                 let mut m = other.to_string();

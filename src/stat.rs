@@ -76,6 +76,28 @@ impl Stat {
         self.bins.keys().last().map(|b| f64::from(*b) / BINS)
     }
 
+    /// Why this cannot be the statistic of at most `runs` values in [0, 1]
+    /// (a count over the runs, sums over the count's maximum, a bin outside
+    /// [0, 1] or bins that do not add up to the count), if it cannot.
+    pub fn problem(&self, runs: u64) -> Option<String> {
+        let max = u128::from(self.n) * UNIT as u128;
+        let bins: u128 = self.bins.values().map(|c| u128::from(*c)).sum();
+        if self.n > runs {
+            Some(format!("{} values in {runs} runs", self.n))
+        } else if self.sum > max || self.squares > max.saturating_mul(UNIT as u128) {
+            Some(format!("sums beyond {} values in [0, 1]", self.n))
+        } else if self.bins.keys().any(|b| f64::from(*b) > BINS) {
+            Some("a histogram bin outside [0, 1]".to_string())
+        } else if bins != u128::from(self.n) {
+            Some(format!(
+                "{bins} values in its histogram, {} counted",
+                self.n
+            ))
+        } else {
+            None
+        }
+    }
+
     /// 95% interval of the mean (normal approximation).
     pub fn mean_interval(&self) -> Option<(f64, f64)> {
         let (m, sd) = (self.mean()?, self.sd()?);

@@ -45,7 +45,8 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
                 "backer side `{}` is neither the attacker nor the defender",
                 w.name(*side)
             );
-            inp.error(Some("backers"), msg, "must be one of the two sides");
+            let side = w.name(*side).to_string();
+            inp.error_at_item("backers", &side, 0, msg, "must be one of the two sides");
             ok = false;
         }
     }

@@ -59,7 +59,8 @@ pub(super) fn not_yet_member(
         w.name(who),
         w.org(org).id
     );
-    inp.error(Some(field), msg, "already a member");
+    let name = w.name(who).to_string();
+    inp.error_at_item(field, &name, 0, msg, "already a member");
     false
 }
 
@@ -80,11 +81,11 @@ fn parse(inp: &mut dyn Input) -> Option<EventKind> {
             unique.sort_unstable();
             unique.dedup();
             if unique.len() < list.len() {
-                inp.error(
-                    Some("applicants"),
-                    "a package lists an applicant twice".into(),
-                    "each applicant once",
-                );
+                let again = (1..list.len())
+                    .find(|j| list[..*j].contains(&list[*j]))
+                    .map_or(String::new(), |j| inp.world().name(list[j]).to_string());
+                let msg = format!("a package lists the applicant `{again}` twice");
+                inp.error_at_item("applicants", &again, 1, msg, "each applicant once");
                 return None;
             }
             if unique.is_empty() {

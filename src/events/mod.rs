@@ -363,6 +363,13 @@ pub trait Input {
     fn params(&mut self, field: &str) -> Vec<(String, String)>;
     /// Record an error about `field` (or the event as a whole).
     fn error(&mut self, field: Option<&str>, message: String, label: &str);
+    /// Record an error about one item of the list `field`: the `nth` (from
+    /// 0) that names `item` (for `backers`, the one whose `side` does), so
+    /// the error points at the item, not at the list.
+    fn error_at_item(&mut self, field: &str, item: &str, nth: usize, message: String, label: &str) {
+        let _ = (item, nth);
+        self.error(Some(field), message, label);
+    }
     /// The event's id, for messages.
     fn event_id(&self) -> &str;
 }

@@ -33,13 +33,21 @@ pub(super) fn unit_value(x: f64, what: &str) -> Result<f64, String> {
 pub(super) struct Checker<'a> {
     pub(super) file: &'a SourceFile,
     pub(super) errors: Vec<Diagnostic>,
+    /// Where each actor this file defines names its `rules:`, so a missing
+    /// script is pointed at in whichever file (a world, one it extends, a
+    /// scenario's `extend:`) wrote it.
+    pub(super) rules_at: Vec<RulesAt>,
 }
+
+/// An actor's `rules:` as written: (actor id, its file, the name's span).
+pub(super) type RulesAt = (String, SourceFile, Span);
 
 impl<'a> Checker<'a> {
     pub(super) fn new(file: &'a SourceFile) -> Self {
         Checker {
             file,
             errors: Vec::new(),
+            rules_at: Vec::new(),
         }
     }
 

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use crate::analysis::{GroupSpec, Thresholds};
 use crate::diagnostic::{Diagnostic, Error, SourceFile, Span};
 use crate::events::{self, Event};
-use crate::plan::limits::{MAX_EVENTS, MAX_RUNS, MAX_TURNS};
+use crate::plan::limits::{MAX_EVENTS, MAX_RUNS, MAX_STEPS_PER_RUN, MAX_TURNS};
 use crate::plan::{CustomKind, Plan};
 use crate::rules::RuleBook;
 use crate::uncertainty::{self, Sample};
@@ -29,7 +29,7 @@ use check::*;
 use claims::claim;
 use raw::*;
 use timeline::event_kind;
-use world::{add_sections, load_world};
+use world::{WorldFiles, add_sections, load_world};
 
 /// What the command line may override in a scenario.
 #[derive(Debug, Clone, Default)]
@@ -66,6 +66,28 @@ pub(super) fn yaml_message(e: &serde_saphyr::Error) -> String {
         None => text,
     };
     let text = text.trim();
+    // The parser's advice to its caller, not to a user.
+    let text = text
+        .strip_suffix(", set DuplicateKeyPolicy in Options if acceptable")
+        .map_or_else(|| text.to_string(), |t| format!("{t} (each key once)"));
+    let text = text.replace(
+        "rejected by the configured policy",
+        "(numbers must be finite)",
+    );
+    // Rust's type names, said as what the field takes.
+    let text = match text.as_str() {
+        "invalid u8" | "invalid u16" | "invalid u32" => {
+            "expected a whole number from 0 to 4294967295".to_string()
+        }
+        "invalid u64" | "invalid usize" => {
+            "expected a whole number from 0 to 18446744073709551615".to_string()
+        }
+        "data did not match any variant of untagged enum RawNumber" => {
+            "expected a number, or a distribution (uniform, normal, beta, triangular or choice)"
+                .to_string()
+        }
+        _ => text,
+    };
     match text.strip_prefix("budget breached: ") {
         Some(breach) => budget_message(breach),
         None => format!("invalid YAML: {text}"),
@@ -100,54 +122,56 @@ fn budget_message(breach: &str) -> String {
 }
 
 /// An actor whose `rules: NAME` has no `NAME.rhai` in the rules folder, as
-/// an error at that `rules:` (in the scenario's `extend:` or the world file;
-/// a world it extends is left to the rule book's own error, unpositioned).
+/// an error at that `rules:`, in whichever file wrote it (the world file, a
+/// world it extends, or the scenario's `extend:`).
 fn missing_scripts(
     world: &crate::world::World,
     rules_dir: &Path,
-    files: &[&SourceFile],
+    rules_at: &[RulesAt],
 ) -> Result<(), Error> {
     if !rules_dir.is_dir() {
         return Ok(()); // the rule book says the folder is missing
     }
     let mut errors = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
     for a in world.actors.iter() {
         let Some(stem) = &a.rules else { continue };
-        let script = rules_dir.join(format!("{stem}.rhai"));
-        if script.exists() || !seen.insert(stem.clone()) {
+        let Some((_, file, span)) = rules_at.iter().find(|(id, _, _)| *id == a.id) else {
             continue;
-        }
-        // Where `rules: <stem>` is written, as a whole word.
-        let found = files.iter().find_map(|f| {
-            f.text.lines().enumerate().find_map(|(i, line)| {
-                let at = line.find("rules:")?;
-                let rest = &line[at + 6..];
-                let value = rest.trim_start();
-                let word = value
-                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '/'))
-                    .next()?;
-                (word == stem.as_str()).then(|| {
-                    let col = line[..at + 6 + rest.len() - value.len()].chars().count() + 1;
-                    (*f, Span::new(i + 1, col, stem.chars().count()))
-                })
-            })
-        });
-        if let Some((f, span)) = found {
+        };
+        // Nothing outside the rules folder is looked at, not even whether
+        // it exists.
+        let leaves = Path::new(stem)
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)));
+        if stem.is_empty() || leaves {
             errors.push(
                 Diagnostic::new(format!(
-                    "no rule script `{}` for actor `{}`",
-                    script.display(),
+                    "rules `{stem}` of actor `{}` leave the rules folder",
                     a.id
                 ))
-                .at(f, span)
-                .label("named here")
-                .note(format!(
-                    "the rules folder is `{}` (`rules:` in the scenario or `--rules DIR`)",
-                    rules_dir.display()
-                )),
+                .at(file, *span)
+                .label("not a script's name")
+                .note("name a script by its stem (`russia` for rules/russia.rhai)"),
             );
+            continue;
         }
+        let script = rules_dir.join(format!("{stem}.rhai"));
+        if script.exists() {
+            continue;
+        }
+        errors.push(
+            Diagnostic::new(format!(
+                "no rule script `{}` for actor `{}`",
+                script.display(),
+                a.id
+            ))
+            .at(file, *span)
+            .label("named here")
+            .note(format!(
+                "the rules folder is `{}` (`rules:` in the scenario or `--rules DIR`)",
+                rules_dir.display()
+            )),
+        );
     }
     if errors.is_empty() {
         Ok(())
@@ -178,8 +202,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
         }
         Err(e) => return Err(e),
     };
-    let mut world_texts = Vec::new();
-    let (mut world, mut samples) = load_world(&world_file, 0, &mut world_texts)?;
+    let mut world_files = WorldFiles::default();
+    let (mut world, mut samples) = load_world(&world_file, 0, &mut world_files)?;
 
     let mut c = Checker::new(&file);
     if let Some(ext) = &raw.extend {
@@ -188,6 +212,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
             return Err(Error::Invalid(c.errors));
         }
     }
+    let mut rules_at = std::mem::take(&mut c.rules_at);
+    rules_at.append(&mut world_files.rules_at);
     let ids = Ids::of(&world);
 
     for o in &raw.overrides {
@@ -440,7 +466,22 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
 
     let mut timeline = Vec::new();
     let mut seen_ids: BTreeMap<String, Span> = BTreeMap::new();
+    // Steps of a run: each group assessed at the end of each turn, then
+    // each decider of each event (as the world stands at the start).
+    let mut steps = u64::from(raw.turns.value) * groups.len().max(1) as u64;
+    if steps > MAX_STEPS_PER_RUN {
+        c.error(
+            span_at(raw.turns.referenced, raw.turns.value.to_string().len()),
+            format!(
+                "{} turns of {} groups are {steps} assessments in each run, more than the limit of {MAX_STEPS_PER_RUN} steps per run",
+                raw.turns.value,
+                groups.len()
+            ),
+            "too many turns for this many groups",
+        );
+    }
     for ev in &raw.timeline {
+        c.id(&ev.id, "event");
         if seen_ids
             .insert(ev.id.value.clone(), str_span(&ev.id))
             .is_some()
@@ -462,13 +503,26 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
             );
         }
         if let Some(kind) = event_kind(&mut c, &ids, &world, &custom, ev) {
-            timeline.push(Event {
+            let event = Event {
                 id: ev.id.value.clone(),
                 turn: ev.turn.value,
                 description: ev.description.clone().unwrap_or_default(),
                 kind,
                 proposal: None,
-            });
+            };
+            let before = steps;
+            steps += event.deciders(&world).len() as u64;
+            if before <= MAX_STEPS_PER_RUN && steps > MAX_STEPS_PER_RUN {
+                c.error_with_note(
+                    str_span(&ev.id),
+                    format!(
+                        "the timeline asks for more than {MAX_STEPS_PER_RUN} steps in each run (decisions of each decider of each event, and group assessments at each turn)"
+                    ),
+                    "the first event over the limit",
+                    "a run this long takes minutes; split the scenario or name fewer `deciders`".into(),
+                );
+            }
+            timeline.push(event);
         }
     }
     // Stable: events of one turn keep their order in the file.
@@ -512,13 +566,13 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
             .label("named here (relative to the scenario file)"),
         ));
     }
-    missing_scripts(&world, &rules_dir, &[&file, &world_file])?;
+    missing_scripts(&world, &rules_dir, &rules_at)?;
     let rules = RuleBook::load(&rules_dir, &world, &world_file)?;
 
     let seed = opts.seed.unwrap_or(raw.seed);
     let mut fp = Fingerprint::default();
     fp.add(file.text.as_bytes());
-    for text in &world_texts {
+    for text in &world_files.texts {
         fp.add(text.as_bytes());
     }
     fp.add_dir(&rules_dir, &rules_dir);

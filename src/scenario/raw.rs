@@ -279,7 +279,7 @@ pub(super) struct RawRelation {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawTreaty {
-    pub(super) id: String,
+    pub(super) id: Spanned<String>,
     pub(super) parties: Vec<Spanned<String>>,
     pub(super) obligation: RawObligation,
 }
@@ -287,7 +287,7 @@ pub(super) struct RawTreaty {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawBase {
-    pub(super) id: String,
+    pub(super) id: Spanned<String>,
     pub(super) host: Spanned<String>,
     pub(super) user: Spanned<String>,
     #[serde(default = "yes")]

@@ -165,6 +165,26 @@ impl Input for EventInput<'_, '_> {
         let span = self.span(field);
         self.c.error(span, format!("{message} {}", self.ctx), label);
     }
+    fn error_at_item(&mut self, field: &str, item: &str, nth: usize, message: String, label: &str) {
+        let items: Vec<&serde_saphyr::Spanned<String>> = match field {
+            "backers" => self
+                .ev
+                .backers
+                .iter()
+                .flat_map(|b| b.value.iter().map(|b| &b.side))
+                .collect(),
+            _ => self
+                .ev
+                .list(field)
+                .map(|l| l.value.iter().collect())
+                .unwrap_or_default(),
+        };
+        let span = match items.into_iter().filter(|s| s.value == item).nth(nth) {
+            Some(s) => str_span(s),
+            None => self.span(Some(field)),
+        };
+        self.c.error(span, format!("{message} {}", self.ctx), label);
+    }
     fn event_id(&self) -> &str {
         &self.ev.id.value
     }

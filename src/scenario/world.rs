@@ -19,7 +19,11 @@ use super::check::*;
 use super::raw::*;
 use super::{parse, read};
 
-pub(super) fn world_from(raw: RawWorld, file: &SourceFile) -> Result<(World, Vec<Sample>), Error> {
+pub(super) fn world_from(
+    raw: RawWorld,
+    file: &SourceFile,
+    rules_at: &mut Vec<RulesAt>,
+) -> Result<(World, Vec<Sample>), Error> {
     let mut samples = Vec::new();
     let mut c = Checker::new(file);
     let d = &raw.defaults;
@@ -51,23 +55,31 @@ pub(super) fn world_from(raw: RawWorld, file: &SourceFile) -> Result<(World, Vec
     if !c.errors.is_empty() {
         return Err(Error::Invalid(c.errors));
     }
+    rules_at.append(&mut c.rules_at);
     Ok((world, samples))
 }
 
 /// How deep worlds may extend one another (a loop is refused at this depth).
 pub(super) const MAX_WORLD_DEPTH: usize = 8;
 
-/// Load a world file, and the worlds it extends (their texts go into
-/// `texts`, for the inputs' fingerprint).
+/// What loading a world read besides the world: the texts of its files
+/// (for the inputs' fingerprint) and where its actors name their rules.
+#[derive(Default)]
+pub(super) struct WorldFiles {
+    pub(super) texts: Vec<String>,
+    pub(super) rules_at: Vec<RulesAt>,
+}
+
+/// Load a world file, and the worlds it extends.
 pub(super) fn load_world(
     file: &SourceFile,
     depth: usize,
-    texts: &mut Vec<String>,
+    seen: &mut WorldFiles,
 ) -> Result<(World, Vec<Sample>), Error> {
-    texts.push(file.text.to_string());
+    seen.texts.push(file.text.to_string());
     let probe: WorldProbe = parse(file)?;
     if probe.extends.is_none() {
-        return world_from(parse::<RawWorld>(file)?, file);
+        return world_from(parse::<RawWorld>(file)?, file, &mut seen.rules_at);
     }
     let raw: RawDerivedWorld = parse(file)?;
     let here = |msg: String, label: &str| {
@@ -95,7 +107,7 @@ pub(super) fn load_world(
         ),
         other => other,
     })?;
-    let (mut world, mut samples) = load_world(&base, depth + 1, texts)?;
+    let (mut world, mut samples) = load_world(&base, depth + 1, seen)?;
     let mut c = Checker::new(file);
     let sections = Sections {
         actors: &raw.actors,
@@ -110,6 +122,7 @@ pub(super) fn load_world(
     if !c.errors.is_empty() {
         return Err(Error::Invalid(c.errors));
     }
+    seen.rules_at.append(&mut c.rules_at);
     Ok((world, samples))
 }
 
@@ -214,6 +227,10 @@ pub(super) fn add_sections(
                     dist,
                 });
             }
+        }
+        if let Some(r) = &a.rules {
+            c.rules_at
+                .push((k.value.clone(), c.file.clone(), str_span(r)));
         }
         pending.insert(&k.value);
         added.push(Actor {
@@ -352,36 +369,40 @@ pub(super) fn add_sections(
     }
 
     for t in s.treaties {
-        if world.treaties.iter().any(|x| x.id == t.id) {
-            c.errors.push(
-                Diagnostic::new(format!("treaty `{}` already exists in the world", t.id))
-                    .in_file(c.file),
+        c.id(&t.id, "treaty");
+        if world.treaties.iter().any(|x| x.id == t.id.value) {
+            c.error(
+                str_span(&t.id),
+                format!("treaty `{}` already exists in the world", t.id.value),
+                "ids must be unique",
             );
             continue;
         }
-        let mut parties = c.actors(&ids, &t.parties, &format!("in treaty `{}`", t.id));
+        let mut parties = c.actors(&ids, &t.parties, &format!("in treaty `{}`", t.id.value));
         parties.sort_unstable();
         world.treaties.push(Treaty {
-            id: t.id.clone(),
+            id: t.id.value.clone(),
             parties,
             obligation: t.obligation.into(),
         });
     }
 
     for b in s.bases {
-        if world.bases.iter().any(|x| x.id == b.id) {
-            c.errors.push(
-                Diagnostic::new(format!("base `{}` already exists in the world", b.id))
-                    .in_file(c.file),
+        c.id(&b.id, "base");
+        if world.bases.iter().any(|x| x.id == b.id.value) {
+            c.error(
+                str_span(&b.id),
+                format!("base `{}` already exists in the world", b.id.value),
+                "ids must be unique",
             );
             continue;
         }
-        let ctx = format!("in base `{}`", b.id);
+        let ctx = format!("in base `{}`", b.id.value);
         if let (Some(host), Some(user)) =
             (c.actor(&ids, &b.host, &ctx), c.actor(&ids, &b.user, &ctx))
         {
             world.bases.push(Base {
-                id: b.id.clone(),
+                id: b.id.value.clone(),
                 host,
                 user,
                 open: b.open,
