@@ -1474,7 +1474,7 @@ fn merge_checks_every_field_it_reads() {
             "obligations count 7 runs, not 2",
         ),
         (
-            "\"temperature\":0.25",
+            "\"temperature\":0.1",
             "\"temperature\":-1.0",
             "its summary does not hold together: temperature -1",
         ),
@@ -1712,7 +1712,7 @@ fn a_missing_actor_script_is_positioned_in_the_file_that_defined_the_actor() {
     let (code, _, err) = f.bloc(&["run", "scenarios/case.yaml", "--runs", "1"]);
     assert_eq!(code, 2, "{err}");
     for (script, actor, at) in [
-        ("rusia", "RUS", "scenarios/worlds/sco-2008.yaml:61:12"),
+        ("rusia", "RUS", "scenarios/worlds/sco-2008.yaml:76:12"),
         ("ukraine", "UKR", "scenarios/worlds/plus.yaml:4:31"),
         ("turkey", "TUR", "scenarios/case.yaml:8:32"),
     ] {
@@ -1874,7 +1874,7 @@ fn merge_checks_accept_shards_with_drawn_parameters() {
     f.edit(
         "scenarios/taiwan-crisis.yaml",
         "\ngroups:",
-        "\noverrides:\n  - {path: actors.RUS.risk_aversion, value: {uniform: [0.4, 0.8]}}\ngroups:",
+        "\noverrides:\n  - {path: actors.RUS.entrapment, value: {uniform: [0.4, 0.8]}}\ngroups:",
     );
     for k in ["1/2", "2/2"] {
         let out = format!("d{}.json", &k[..1]);
@@ -1904,5 +1904,5 @@ fn merge_checks_accept_shards_with_drawn_parameters() {
         "json",
     ]);
     assert_eq!(merged, whole);
-    assert!(merged.contains("risk_aversion"), "{merged}");
+    assert!(merged.contains("entrapment"), "{merged}");
 }
