@@ -489,7 +489,7 @@ fn test_command(a: TestArgs) -> Result<(String, u8), Error> {
                             ));
                         }
                         text.push_str(&format!(
-                            "        claim at {}:{}\n        reproduce: {reproduce} --format json\n",
+                            "        claim at {}:{}\n        reproduce: {reproduce}\n",
                             path.display(),
                             claim.line
                         ));

@@ -497,7 +497,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
     let rules_dir = match (&opts.rules, &raw.rules) {
         (Some(dir), _) => dir.clone(),
         (None, Some(dir)) => base_dir.join(&dir.value),
-        (None, None) => PathBuf::from("rules"),
+        (None, None) => default_rules(&base_dir),
     };
     // A missing folder named in the scenario is an error at its `rules:`.
     if let (None, Some(dir)) = (&opts.rules, &raw.rules)
@@ -549,6 +549,24 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
         coalition_min_acts: raw.coalition_min_acts.max(1),
         claims,
     })
+}
+
+/// The rules folder of a scenario that names none: `rules/` beside the
+/// scenario file, else beside the folder holding it (a repository's
+/// `scenarios/x.yaml` finds the repository's `rules/`), else `rules/` in the
+/// current folder. So a shipped scenario runs from any directory.
+fn default_rules(base_dir: &Path) -> PathBuf {
+    // `scenarios/x.yaml` looks in `rules/`, not `scenarios/../rules/`:
+    // error messages name the files as a person would.
+    let up = match base_dir.components().next_back() {
+        Some(std::path::Component::Normal(_)) => base_dir.parent().map(Path::to_path_buf),
+        _ => None,
+    }
+    .unwrap_or_else(|| base_dir.join(".."));
+    [base_dir.join("rules"), up.join("rules")]
+        .into_iter()
+        .find(|d| d.is_dir())
+        .unwrap_or_else(|| PathBuf::from("rules"))
 }
 
 /// FNV-1a over the inputs of a plan: not cryptographic, only to catch
