@@ -38,6 +38,32 @@ enum Command {
     Compare(CompareArgs),
     /// Affinity of states from their UN General Assembly votes: a CSV matrix.
     Affinity(AffinityArgs),
+    /// Run a scenario and write one self-contained HTML page with pictures:
+    /// verdicts, indicators against thresholds, the world, who backed whom.
+    Report(ReportArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ReportArgs {
+    /// The scenario file (YAML).
+    scenario: PathBuf,
+    /// Seed (overrides the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Number of runs (overrides the scenario's).
+    #[arg(long)]
+    runs: Option<u32>,
+    /// Rules folder (overrides the scenario's).
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Change a world parameter (repeatable); the page lists every change.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set)]
+    set: Vec<(String, f64)>,
+    /// The HTML file to write, whole or not at all.
+    #[arg(long, value_name = "FILE", default_value = "report.html")]
+    out: PathBuf,
+    #[command(flatten)]
+    ensemble: EnsembleArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -68,6 +94,10 @@ struct SweepArgs {
     /// Run only slice K of N of the points (no sensitivity summary).
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(u32, u32)>,
+    /// Also write an HTML page with a chart of the verdict shares over the
+    /// varied parameter.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
     #[command(flatten)]
     ensemble: EnsembleArgs,
 }
@@ -927,15 +957,23 @@ fn sweep_command(a: SweepArgs) -> Result<String, Error> {
     let mut csv = StreamFile::create(&a.out)?;
     csv.write(experiment::sweep_header(&plan, &a.vary).as_bytes())?;
     let mut sweep = experiment::Sweep::new(&mut plan, &a.vary)?;
+    let mut done = vec![];
     for i in start..end {
         let p = &points[i as usize];
         let values: Vec<Option<f64>> = p.iter().copied().map(Some).collect();
         let summary = sweep.run(&values, &eopts)?;
         csv.write(experiment::sweep_row(i as usize, p, &summary).as_bytes())?;
+        if a.report.is_some() {
+            done.push((p.clone(), summary));
+        }
         bar.inc(1);
     }
     bar.finish_and_clear();
     csv.finish()?;
+    if let Some(path) = &a.report {
+        let page = crate::html::sweep_report(&*sweep.plan, &a.vary, &done);
+        write_atomically(path, page.as_bytes())?;
+    }
     let mut out = format!(
         "bloc sweep: {} points{} of {} runs each (seed {}), written to {}\n",
         end - start,
@@ -950,6 +988,31 @@ fn sweep_command(a: SweepArgs) -> Result<String, Error> {
         out.push_str(&experiment::sensitivity_text(&rows));
     }
     Ok(terminal_safe(&out, true).into_owned())
+}
+
+/// `bloc report`: the runs of a scenario as one HTML page (src/html.rs).
+fn report_command(a: ReportArgs) -> Result<String, Error> {
+    let opts = LoadOptions {
+        seed: a.seed,
+        runs: a.runs,
+        rules: a.rules,
+        overrides: a.set.clone(),
+    };
+    let plan = scenario::load(&a.scenario, &opts)?;
+    let result = ensemble::run(&plan, &a.ensemble.options(), |_| None::<()>, |_| Ok(()))?;
+    let page = crate::html::report(&plan, &result.summary, &a.set);
+    write_atomically(&a.out, page.as_bytes())?;
+    Ok(terminal_safe(
+        &format!(
+            "bloc report: {} ({} runs, seed {}) written to {}\n",
+            plan.name,
+            result.summary.runs,
+            plan.seed,
+            a.out.display()
+        ),
+        true,
+    )
+    .into_owned())
 }
 
 fn compare_command(a: CompareArgs) -> Result<String, Error> {
@@ -1010,6 +1073,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Sweep(a) => sweep_command(a).map(|s| (s, 0)),
         Command::Compare(a) => compare_command(a).map(|s| (s, 0)),
         Command::Affinity(a) => affinity_command(a).map(|s| (s, 0)),
+        Command::Report(a) => report_command(a).map(|s| (s, 0)),
     };
     match result {
         Ok((out, code)) => {

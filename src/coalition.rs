@@ -40,9 +40,20 @@ impl Acts {
     }
 }
 
-/// The coalitions of one run, as groups of listed actors whose rivals are
-/// the actors their members acted against.
-pub fn detect(run: &RunRecord, world: &World, min_acts: u32) -> Vec<GroupSpec> {
+/// Who backed whom in one run: `(a, b, acts)` for every pair where `a`
+/// backed `b` at least once (the same reading of the record as coalitions),
+/// in id order. The HTML report draws these as the behaviour that emerged.
+pub fn backing(run: &RunRecord, world: &World) -> Vec<(ActorId, ActorId, u32)> {
+    let acts = read(run, world);
+    let n = acts.n;
+    (0..n * n)
+        .filter(|i| acts.support[*i] > 0)
+        .map(|i| (i / n, i % n, acts.support[i]))
+        .collect()
+}
+
+/// The acts of support and opposition of one run.
+fn read(run: &RunRecord, world: &World) -> Acts {
     let n = world.actors.len();
     let mut acts = Acts {
         n,
@@ -106,6 +117,14 @@ pub fn detect(run: &RunRecord, world: &World, min_acts: u32) -> Vec<GroupSpec> {
             _ => {}
         }
     }
+    acts
+}
+
+/// The coalitions of one run, as groups of listed actors whose rivals are
+/// the actors their members acted against.
+pub fn detect(run: &RunRecord, world: &World, min_acts: u32) -> Vec<GroupSpec> {
+    let n = world.actors.len();
+    let acts = read(run, world);
     let s = |a: usize, b: usize| acts.support[a * n + b];
     let partners: Vec<Bits> = (0..n)
         .map(|a| {

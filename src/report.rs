@@ -299,6 +299,10 @@ pub struct Summary {
     /// Whether these are runs of the null model (no rules).
     #[serde(default)]
     pub null_model: bool,
+    /// Who backed whom (`coalition::backing`): per `BY>TO` pair, the runs in
+    /// which BY backed TO at least once.
+    #[serde(default)]
+    pub backed: BTreeMap<String, u64>,
 }
 
 /// The key of a proposed event's tally: one proposal id may be proposed as
@@ -338,6 +342,7 @@ impl Summary {
             proposals: BTreeMap::new(),
             coalitions: BTreeMap::new(),
             null_model: plan.null_model,
+            backed: BTreeMap::new(),
             generic_rules: plan
                 .rules
                 .generic_actors()
@@ -384,6 +389,10 @@ impl Summary {
                 .or_insert_with(|| GroupTally::new(&a.group, 0))
                 .add(a, &run.world, index);
         }
+        for (a, b, _) in crate::coalition::backing(&run.record, &run.world) {
+            let key = format!("{}>{}", run.world.name(a), run.world.name(b));
+            *self.backed.entry(key).or_default() += 1;
+        }
         let n = self.events.len();
         for rec in &run.record.events {
             let ev = run.record.event(rec);
@@ -401,6 +410,9 @@ impl Summary {
     /// Fold in the summary of other runs of the same plan.
     pub fn merge(&mut self, o: &Summary) {
         self.runs += o.runs;
+        for (k, n) in &o.backed {
+            *self.backed.entry(k.clone()).or_default() += n;
+        }
         for (a, b) in self.samples.iter_mut().zip(&o.samples) {
             a.drawn.merge(&b.drawn);
         }

@@ -55,3 +55,120 @@ fn r11_rules_beside_the_scenario_win_over_the_current_folder() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("military_support:CHN 100.0%"), "{out}");
 }
+
+/// The `<svg` pictures in a page, and whether it names any remote resource.
+fn check_self_contained(page: &str) {
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(page.trim_end().ends_with("</html>"));
+    for remote in [
+        "http://", "https://", "<script", "<link", "@import", "url(http",
+    ] {
+        assert!(!page.contains(remote), "the page holds `{remote}`");
+    }
+}
+
+#[test]
+fn r11_report_writes_one_self_contained_page() {
+    let f = Fixture::new();
+    let (code, out, err) = f.bloc(&[
+        "report",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "20",
+        "--quiet",
+        "--set",
+        "relations.RUS.USA.threat=0.9",
+        "--out",
+        "r.html",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("written to r.html"), "{out}");
+    let page = std::fs::read_to_string(f.path("r.html")).unwrap();
+    check_self_contained(&page);
+    // Verdict bars and indicator bars per group, the world, who backed whom.
+    assert!(page.matches("<svg").count() >= 6, "{page}");
+    for part in [
+        "<h1>Taiwan Strait crisis</h1>",
+        "Do China&#39;s SCO partners honour",
+        "<code>relations.RUS.USA.threat=0.9</code>",
+        "seed 7, 20 runs",
+        "Verdict shares of SCO over 20 runs",
+        "Indicators of SCO against their thresholds",
+        "The world at the start",
+        "Who backed whom in the runs",
+        "RUS backed CHN in",
+        "Turn 1: taiwan-strait",
+        "seed §IV: diplomatic backing for China at most",
+    ] {
+        assert!(page.contains(part), "no `{part}` in the page");
+    }
+}
+
+#[test]
+fn r11_report_escapes_scenario_text() {
+    let f = Fixture::new();
+    f.edit(
+        "scenarios/taiwan-crisis.yaml",
+        "name: Taiwan Strait crisis",
+        "name: \"<script>alert('name')</script> & <img src=x onerror=alert(1)>\"",
+    );
+    let (code, _, err) = f.bloc(&[
+        "report",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "5",
+        "--quiet",
+        "--out",
+        "r.html",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(f.path("r.html")).unwrap();
+    check_self_contained(&page);
+    assert!(!page.contains("<img"), "{page}");
+    assert!(page.contains(
+        "&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;"
+    ));
+}
+
+#[test]
+fn r11_report_to_an_unwritable_path_is_exit_3_and_leaves_nothing() {
+    let f = Fixture::new();
+    let (code, out, err) = f.bloc(&[
+        "report",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "2",
+        "--quiet",
+        "--out",
+        "no-such-folder/r.html",
+    ]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains("no-such-folder/r.html"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn r11_sweep_report_charts_verdict_shares_over_the_parameter() {
+    let f = Fixture::new();
+    let (code, _, err) = f.bloc(&[
+        "sweep",
+        "scenarios/rising-threat.yaml",
+        "--vary",
+        "relations.RUS.USA.threat=0.4:0.9:0.25",
+        "--runs",
+        "10",
+        "--quiet",
+        "--out",
+        "s.csv",
+        "--report",
+        "s.html",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(f.path("s.html")).unwrap();
+    check_self_contained(&page);
+    assert!(page.contains("Verdict shares of SCO over relations.RUS.USA.threat"));
+    // One line per verdict but untested, per group, through every point.
+    assert_eq!(page.matches("<polyline").count(), 3 * 3, "{page}");
+    assert!(page.contains("<td>0.9</td>"), "{page}");
+}
