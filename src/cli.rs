@@ -41,6 +41,49 @@ enum Command {
     /// Run a scenario and write one self-contained HTML page with pictures:
     /// verdicts, indicators against thresholds, the world, who backed whom.
     Report(ReportArgs),
+    /// Validate scenarios, worlds and rule folders without running; warn of
+    /// handlers no event kind calls. Exit 0 (warnings at most) or 2.
+    Check(CheckArgs),
+    /// List the event kinds: handler, fields, options, outcomes.
+    Kinds,
+    /// Write a commented scaffold: an actor's rule script or a scenario.
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// Scenario or world files, folders of them, rules folders or scripts
+    /// (default: `scenarios/` and `rules/` here).
+    paths: Vec<PathBuf>,
+    /// Rules folder (overrides the scenarios'); its scripts are checked too.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum NewCommand {
+    /// A commented rule script for actor ID (`<DIR>/<id>.rhai`).
+    Actor {
+        /// The actor's id, e.g. TKM.
+        id: String,
+        /// The rules folder to write it in.
+        #[arg(long, value_name = "DIR", default_value = "rules")]
+        rules: PathBuf,
+    },
+    /// A commented scenario `<DIR>/NAME.yaml` on a world of `<DIR>/worlds/`.
+    Scenario {
+        /// The file name, without `.yaml`.
+        name: String,
+        /// The folder to write it in (it needs a `worlds/` folder).
+        #[arg(long, value_name = "DIR", default_value = "scenarios")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -1074,6 +1117,23 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Compare(a) => compare_command(a).map(|s| (s, 0)),
         Command::Affinity(a) => affinity_command(a).map(|s| (s, 0)),
         Command::Report(a) => report_command(a).map(|s| (s, 0)),
+        Command::Check(a) => crate::authoring::check(&a.paths, &a.rules).map(|c| {
+            let code = if c.errors > 0 { 2 } else { 0 };
+            (terminal_safe(&c.text, true).into_owned(), code)
+        }),
+        Command::Kinds => Ok((crate::authoring::kinds_text(), 0)),
+        Command::New(NewCommand::Actor { id, rules }) => {
+            crate::authoring::new_actor(&id, &rules).map(|s| (s, 0))
+        }
+        Command::New(NewCommand::Scenario { name, dir }) => {
+            crate::authoring::new_scenario(&name, &dir).map(|s| (s, 0))
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "bloc", &mut buf);
+            Ok((String::from_utf8_lossy(&buf).into_owned(), 0))
+        }
     };
     match result {
         Ok((out, code)) => {

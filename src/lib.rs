@@ -5,6 +5,7 @@
 
 pub mod affinity;
 pub mod analysis;
+pub mod authoring;
 pub mod claim;
 pub mod cli;
 pub mod coalition;

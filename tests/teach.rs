@@ -172,3 +172,98 @@ fn r11_sweep_report_charts_verdict_shares_over_the_parameter() {
     assert_eq!(page.matches("<polyline").count(), 3 * 3, "{page}");
     assert!(page.contains("<td>0.9</td>"), "{page}");
 }
+
+#[test]
+fn r11_check_passes_the_shipped_tree_and_warns_of_a_misspelt_handler() {
+    let f = Fixture::new();
+    let (code, out, err) = f.bloc(&["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("ok    scenarios/taiwan-crisis.yaml"), "{out}");
+    assert!(out.ends_with("0 error(s), 0 warning(s)\n"), "{out}");
+
+    f.copy_dir("rules", "typo");
+    f.edit(
+        "typo/russia.rhai",
+        "fn on_armed_conflict(ev)",
+        "fn on_armed_conflit(ev)",
+    );
+    let (code, out, _) = f.bloc(&["check", "typo"]);
+    assert_eq!(code, 0, "a warning is no error: {out}");
+    assert!(
+        out.contains("warning: handler `on_armed_conflit` is called by no event kind"),
+        "{out}"
+    );
+    assert!(out.contains("--> typo/russia.rhai:"), "{out}");
+    assert!(
+        out.contains("note: did you mean `on_armed_conflict`?"),
+        "{out}"
+    );
+}
+
+#[test]
+fn r11_check_fails_with_exit_2_on_a_broken_script_or_scenario() {
+    let f = Fixture::new();
+    f.copy_dir("rules", "broken");
+    f.write("broken/extra.rhai", "fn on_vote(ev) { let x = ; }\n");
+    let (code, out, _) = f.bloc(&["check", "broken"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("FAIL  broken"), "{out}");
+    assert!(out.contains("--> broken/extra.rhai:1:26"), "{out}");
+    assert!(!out.contains("EXTRA"), "no stand-in actor named: {out}");
+
+    f.edit(
+        "scenarios/taiwan-crisis.yaml",
+        "attacker: CHN",
+        "attacker: CHNN",
+    );
+    let (code, out, _) = f.bloc(&["check", "scenarios/taiwan-crisis.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("unknown actor `CHNN`"), "{out}");
+}
+
+#[test]
+fn r11_new_scaffolds_pass_check_and_never_replace_a_file() {
+    let f = Fixture::new();
+    let (code, out, err) = f.bloc(&["new", "actor", "TKM"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("wrote rules/tkm.rhai"), "{out}");
+    let (code, out, err) = f.bloc(&["new", "scenario", "my-case"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("wrote scenarios/my-case.yaml"), "{out}");
+    let (code, out, err) = f.bloc(&["check", "scenarios/my-case.yaml", "rules"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.ends_with("0 error(s), 0 warning(s)\n"), "{out}");
+    let (code, _, err) = f.bloc(&["run", "scenarios/my-case.yaml", "--runs", "3", "--quiet"]);
+    assert_eq!(code, 0, "{err}");
+
+    let (code, _, err) = f.bloc(&["new", "actor", "TKM"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("already exists: bloc new never replaces a file"),
+        "{err}"
+    );
+    let (code, _, err) = f.bloc(&["new", "scenario", "../escape"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a plain file name"), "{err}");
+}
+
+#[test]
+fn r11_kinds_and_completions() {
+    let f = Fixture::new();
+    let (code, out, _) = f.bloc(&["kinds"]);
+    assert_eq!(code, 0);
+    for kind in [
+        "armed_conflict",
+        "vote",
+        "statement",
+        "basing_request",
+        "custom kinds",
+    ] {
+        assert!(out.contains(kind), "{kind} missing:\n{out}");
+    }
+    let (code, out, _) = f.bloc(&["completions", "bash"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("_bloc()") && out.contains("report"), "{out}");
+    let (code, _, err) = f.bloc(&["completions", "tcsh"]);
+    assert_eq!(code, 2, "{err}");
+}
