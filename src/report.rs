@@ -1169,7 +1169,7 @@ pub fn csv_header(plan: &Plan) -> String {
     for g in &plan.groups {
         cols.push(csv_field(&format!("{}.verdict", g.id)));
         for ind in Indicator::ALL {
-            cols.push(csv_field(&format!("{}.{}", g.id, ind.key())));
+            cols.push(csv_field(&format!("{}.indicator.{}", g.id, ind.key())));
         }
     }
     cols.join(",") + "\n"

@@ -306,9 +306,9 @@ fn sweep_writes_one_row_per_point_and_a_sensitivity_summary() {
     let csv = std::fs::read_to_string(f.path("sweep.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 1 + 3 * 2, "{csv}");
-    assert!(
-        lines[0].starts_with("point,relations.RUS.CHN.ties,actors.RUS.risk_aversion,SCO.alliance,")
-    );
+    assert!(lines[0].starts_with(
+        "point,relations.RUS.CHN.ties,actors.RUS.risk_aversion,SCO.verdict.alliance,"
+    ));
     assert!(lines[1].starts_with("0,0.2,0.2,"), "{}", lines[1]);
     assert!(lines[6].starts_with("5,0.8,0.6,"), "{}", lines[6]);
     assert!(out.contains("One-at-a-time sensitivity"), "{out}");

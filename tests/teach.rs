@@ -267,3 +267,43 @@ fn r11_kinds_and_completions() {
     let (code, _, err) = f.bloc(&["completions", "tcsh"]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn r11_csv_column_names_are_unique_and_self_describing() {
+    let f = Fixture::new();
+    let (code, _, err) = f.bloc(&[
+        "sweep",
+        "scenarios/rising-threat.yaml",
+        "--vary",
+        "relations.RUS.USA.threat=0.4:0.9:0.5",
+        "--runs",
+        "4",
+        "--quiet",
+        "--out",
+        "s.csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/rising-threat.yaml",
+        "--runs",
+        "4",
+        "--quiet",
+        "--runs-csv",
+        "r.csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for file in ["s.csv", "r.csv"] {
+        let text = std::fs::read_to_string(f.path(file)).unwrap();
+        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        let unique: std::collections::BTreeSet<&&str> = header.iter().collect();
+        assert_eq!(
+            unique.len(),
+            header.len(),
+            "duplicate columns in {file}: {header:?}"
+        );
+        assert!(header.contains(&"SCO.indicator.alignment"), "{header:?}");
+    }
+    let sweep = std::fs::read_to_string(f.path("s.csv")).unwrap();
+    assert!(sweep.contains(",SCO.verdict.alignment,"), "{sweep}");
+}
