@@ -27,6 +27,9 @@ struct Cli {
 enum Command {
     /// Run a scenario many seeded times and report verdicts, indicators and key decisions.
     Run(RunArgs),
+    /// The story of one run: who decided what and why, what the world
+    /// forbade, how the verdicts followed.
+    Explain(ExplainArgs),
     /// Check the claims (`expect:`) of scenarios: pass or fail, with the observed value.
     Test(TestArgs),
     /// Combine aggregates written with `--out` (e.g. by shards) into one report.
@@ -84,6 +87,24 @@ enum NewCommand {
         #[arg(long, value_name = "DIR", default_value = "scenarios")]
         dir: PathBuf,
     },
+}
+
+#[derive(clap::Args, Debug)]
+struct ExplainArgs {
+    /// The scenario file (YAML).
+    scenario: PathBuf,
+    /// Which run (its index: the same run as in `bloc run`'s trace).
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    run: u32,
+    /// Seed (overrides the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Rules folder (overrides the scenario's).
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Change a world parameter (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set)]
+    set: Vec<(String, f64)>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -1033,6 +1054,29 @@ fn sweep_command(a: SweepArgs) -> Result<String, Error> {
     Ok(terminal_safe(&out, true).into_owned())
 }
 
+/// `bloc explain`: one run told as a story (src/story.rs).
+fn explain_command(a: ExplainArgs) -> Result<String, Error> {
+    let opts = LoadOptions {
+        seed: a.seed,
+        runs: None,
+        rules: a.rules,
+        overrides: a.set,
+    };
+    let plan = scenario::load(&a.scenario, &opts)?;
+    let run = crate::sim::run_once(&plan, a.run).map_err(|e| match e {
+        Error::Script(d) => Error::Script(Box::new(d.note(format!(
+            "in run {} of seed {} (reproduce with bloc explain {} --run {} --seed {})",
+            a.run,
+            plan.seed,
+            a.scenario.display(),
+            a.run,
+            plan.seed
+        )))),
+        e => e,
+    })?;
+    Ok(terminal_safe(&crate::story::story(&plan, &run), true).into_owned())
+}
+
 /// `bloc report`: the runs of a scenario as one HTML page (src/html.rs).
 fn report_command(a: ReportArgs) -> Result<String, Error> {
     let opts = LoadOptions {
@@ -1043,7 +1087,18 @@ fn report_command(a: ReportArgs) -> Result<String, Error> {
     };
     let plan = scenario::load(&a.scenario, &opts)?;
     let result = ensemble::run(&plan, &a.ensemble.options(), |_| None::<()>, |_| Ok(()))?;
-    let page = crate::html::report(&plan, &result.summary, &a.set);
+    // The story of the lowest run with the first group's modal verdict.
+    let story = match result.summary.groups.first() {
+        Some(g) => match g.examples.get(&g.modal_verdict().index()) {
+            Some((run, _)) => Some(crate::story::story(
+                &plan,
+                &crate::sim::run_once(&plan, *run)?,
+            )),
+            None => None,
+        },
+        None => None,
+    };
+    let page = crate::html::report(&plan, &result.summary, &a.set, story.as_deref());
     write_atomically(&a.out, page.as_bytes())?;
     Ok(terminal_safe(
         &format!(
@@ -1117,6 +1172,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Compare(a) => compare_command(a).map(|s| (s, 0)),
         Command::Affinity(a) => affinity_command(a).map(|s| (s, 0)),
         Command::Report(a) => report_command(a).map(|s| (s, 0)),
+        Command::Explain(a) => explain_command(a).map(|s| (s, 0)),
         Command::Check(a) => crate::authoring::check(&a.paths, &a.rules).map(|c| {
             let code = if c.errors > 0 { 2 } else { 0 };
             (terminal_safe(&c.text, true).into_owned(), code)

@@ -34,7 +34,7 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border-bottom:1px solid #ccc;
 .share{display:inline-block;height:.8em;background:#0072b2;vertical-align:middle;margin-right:.4em}
 .why{color:#333;font-style:italic}td.choices{white-space:nowrap}.forbidden{color:#a00}
 svg{max-width:100%;height:auto;display:block;margin:.5em 0}
-figure{margin:1em 0}figcaption{color:#444}
+figure{margin:1em 0}pre.story{white-space:pre-wrap;font-size:.85em;background:#f6f6f6;padding:.8em}figcaption{color:#444}
 ";
 
 fn head(out: &mut String, title: &str) {
@@ -444,7 +444,8 @@ fn event(out: &mut String, s: &Summary, e: &EventTally) {
 }
 
 /// The report of one scenario's runs as a self-contained HTML page.
-pub fn report(plan: &Plan, s: &Summary, settings: &[(String, f64)]) -> String {
+/// `story` is `bloc explain`'s story of one run, told under the decisions.
+pub fn report(plan: &Plan, s: &Summary, settings: &[(String, f64)], story: Option<&str>) -> String {
     let mut out = String::new();
     head(&mut out, &format!("bloc: {}", plan.name));
     header(&mut out, plan, s, settings);
@@ -478,6 +479,13 @@ pub fn report(plan: &Plan, s: &Summary, settings: &[(String, f64)]) -> String {
         for e in s.proposals.values() {
             event(&mut out, s, e);
         }
+    }
+    if let Some(story) = story {
+        let _ = writeln!(
+            out,
+            "<h2>The story of one run</h2>\n<p class=\"meta\">A run with the first group's most frequent verdict, as <code>bloc explain</code> tells it.</p>\n<pre class=\"story\">{}</pre>",
+            esc(story)
+        );
     }
     out.push_str("<p class=\"meta\">Made by bloc; the same numbers as <code>bloc run --format json</code>.</p>\n</body>\n</html>\n");
     out

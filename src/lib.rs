@@ -23,6 +23,7 @@ pub mod rules;
 pub mod scenario;
 pub mod sim;
 pub mod stat;
+pub mod story;
 pub mod svg;
 pub mod uncertainty;
 pub mod value;

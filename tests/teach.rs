@@ -307,3 +307,48 @@ fn r11_csv_column_names_are_unique_and_self_describing() {
     let sweep = std::fs::read_to_string(f.path("s.csv")).unwrap();
     assert!(sweep.contains(",SCO.verdict.alignment,"), "{sweep}");
 }
+
+#[test]
+fn r11_explain_tells_one_run_with_reasons_and_constraints() {
+    let f = Fixture::new();
+    let (code, out, err) = f.bloc(&["explain", "scenarios/taiwan-crisis.yaml", "--run", "3"]);
+    assert_eq!(code, 0, "{err}");
+    for part in [
+        "Taiwan Strait crisis: run 3 of seed 7",
+        "\nTurn 1\n",
+        "  taiwan-strait (armed_conflict): China uses force",
+        "    RUS chose diplomatic_support:CHN (its rules gave it ",
+        "seed §IV: diplomatic backing for China at most",
+        "      weighed against: ",
+        "    outcome: ",
+        "  verdicts after turn 1: SCO ",
+        "How the verdicts followed (end of turn 2)",
+        "  SCO (CHN, RUS, KAZ, UZB, KGZ, TJK): ",
+        "    - not an alliance: formal commitment 0.40 < 0.90",
+    ] {
+        assert!(out.contains(part), "no `{part}` in:\n{out}");
+    }
+    // The same run, the same story.
+    let (_, again, _) = f.bloc(&["explain", "scenarios/taiwan-crisis.yaml", "--run", "3"]);
+    assert_eq!(out, again);
+    let (code, out, err) = f.bloc(&["explain", "scenarios/defence-pact.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("the world forbade sign: members of CSTO may not join a military pact"),
+        "{out}"
+    );
+    // The report tells the story of a run with the modal verdict.
+    let (code, _, err) = f.bloc(&[
+        "report",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "10",
+        "--quiet",
+        "--out",
+        "r.html",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(f.path("r.html")).unwrap();
+    assert!(page.contains("<h2>The story of one run</h2>"), "{page}");
+    assert!(page.contains("How the verdicts followed"), "{page}");
+}
