@@ -30,6 +30,9 @@ enum Command {
     /// The story of one run: who decided what and why, what the world
     /// forbade, how the verdicts followed.
     Explain(ExplainArgs),
+    /// Decide for one or more states yourself (answers read from stdin,
+    /// one per line); the others follow their rules.
+    Play(PlayArgs),
     /// Check the claims (`expect:`) of scenarios: pass or fail, with the observed value.
     Test(TestArgs),
     /// Combine aggregates written with `--out` (e.g. by shards) into one report.
@@ -87,6 +90,34 @@ enum NewCommand {
         #[arg(long, value_name = "DIR", default_value = "scenarios")]
         dir: PathBuf,
     },
+}
+
+#[derive(clap::Args, Debug)]
+struct PlayArgs {
+    /// The scenario file (YAML).
+    scenario: PathBuf,
+    /// The states you decide for, e.g. `RUS` or `RUS,CHN` (asked in turn).
+    #[arg(
+        long = "as",
+        value_name = "ID,...",
+        value_delimiter = ',',
+        required = true
+    )]
+    actors: Vec<String>,
+    /// Seed (overrides the scenario's); you play run 0 of it.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Runs of the rules alone to compare your run with (overrides the scenario's).
+    #[arg(long)]
+    runs: Option<u32>,
+    /// Rules folder (overrides the scenario's).
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Change a world parameter (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set)]
+    set: Vec<(String, f64)>,
+    #[command(flatten)]
+    ensemble: EnsembleArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -1054,6 +1085,38 @@ fn sweep_command(a: SweepArgs) -> Result<String, Error> {
     Ok(terminal_safe(&out, true).into_owned())
 }
 
+/// `bloc play`: the rules alone first (the distribution to compare with,
+/// and who decides at all), then run 0 with the person deciding for the
+/// actors of `--as` (src/play.rs).
+fn play_command(a: PlayArgs) -> Result<String, Error> {
+    use std::io::IsTerminal;
+    let opts = LoadOptions {
+        seed: a.seed,
+        runs: a.runs,
+        rules: a.rules,
+        overrides: a.set,
+    };
+    let plan = scenario::load(&a.scenario, &opts)?;
+    let mut eopts = a.ensemble.options();
+    eopts.progress = eopts.progress && std::io::stderr().is_terminal();
+    let model = ensemble::run(&plan, &eopts, |_| None::<()>, |_| Ok(()))?.summary;
+    let actors = crate::play::seats(&plan, &a.actors, &model)?;
+    let stdin = std::io::stdin();
+    let mut seat = crate::play::Seat {
+        actors,
+        echo: !stdin.is_terminal(),
+        input: stdin.lock(),
+        out: std::io::stdout(),
+        taken: vec![],
+    };
+    let run = crate::sim::run_with(&plan, 0, Some(&mut seat))?;
+    Ok(terminal_safe(
+        &crate::play::verdicts(&plan, &run, &model, &seat.taken),
+        true,
+    )
+    .into_owned())
+}
+
 /// `bloc explain`: one run told as a story (src/story.rs).
 fn explain_command(a: ExplainArgs) -> Result<String, Error> {
     let opts = LoadOptions {
@@ -1173,6 +1236,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Affinity(a) => affinity_command(a).map(|s| (s, 0)),
         Command::Report(a) => report_command(a).map(|s| (s, 0)),
         Command::Explain(a) => explain_command(a).map(|s| (s, 0)),
+        Command::Play(a) => play_command(a).map(|s| (s, 0)),
         Command::Check(a) => crate::authoring::check(&a.paths, &a.rules).map(|c| {
             let code = if c.errors > 0 { 2 } else { 0 };
             (terminal_safe(&c.text, true).into_owned(), code)

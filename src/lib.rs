@@ -16,6 +16,7 @@ pub mod events;
 pub mod experiment;
 pub mod html;
 pub mod plan;
+pub mod play;
 pub mod proposal;
 pub mod record;
 pub mod report;

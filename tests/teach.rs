@@ -352,3 +352,100 @@ fn r11_explain_tells_one_run_with_reasons_and_constraints() {
     assert!(page.contains("<h2>The story of one run</h2>"), "{page}");
     assert!(page.contains("How the verdicts followed"), "{page}");
 }
+
+/// Run the binary in `f` with `input` on stdin; (exit code, stdout, stderr).
+fn bloc_with_input(f: &Fixture, args: &[&str], input: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bloc"))
+        .args(args)
+        .current_dir(f.dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn r11_play_piped_answers_and_prints_the_verdicts() {
+    let f = Fixture::new();
+    let args = [
+        "play",
+        "scenarios/taiwan-crisis.yaml",
+        "--as",
+        "RUS",
+        "--seed",
+        "1",
+        "--runs",
+        "40",
+        "--quiet",
+    ];
+    let (code, out, err) = bloc_with_input(&f, &args, "1\n1\n1\n1\n");
+    assert_eq!(code, 0, "{err}");
+    for part in [
+        "Turn 1, taiwan-strait (armed_conflict): China uses force",
+        "  You decide for RUS. Options:",
+        "     1. military_support:CHN ",
+        "  RUS's rules would choose ",
+        "  RUS> 1\n",
+        "Your run (run 0 of seed 1) against the rules alone (40 runs):",
+        "  SCO: ",
+        " in your run; the rules alone: alliance 0.0%",
+        "  turn 1 taiwan-strait RUS: you chose military_support:CHN (the rules chose it in 0.0% of runs",
+    ] {
+        assert!(out.contains(part), "no `{part}` in:\n{out}");
+    }
+    // A bad answer is asked again; a name works as well as a number.
+    let (code, out, err) = bloc_with_input(&f, &args, "fight\n99\nneutrality\nendorse\n");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("`fight` is not an option: answer a number from 1 to 9"),
+        "{out}"
+    );
+    assert!(out.contains("`99` is not an option"), "{out}");
+    assert!(out.contains("you chose neutrality"), "{out}");
+    // The end of the input is a clear error, not a panic or a loop.
+    let (code, _, err) = bloc_with_input(&f, &args, "1\n");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with(
+            "error: the input ended before RUS's decision on `china-asks-sco` (turn 2)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn r11_play_refuses_an_actor_without_decisions() {
+    let f = Fixture::new();
+    let base = [
+        "play",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "10",
+        "--quiet",
+        "--as",
+    ];
+    let (code, _, err) = bloc_with_input(&f, &[&base[..], &["USA"]].concat(), "");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("USA takes no decision in this scenario"),
+        "{err}"
+    );
+    assert!(err.contains("actors who decide: "), "{err}");
+    let (code, _, err) = bloc_with_input(&f, &[&base[..], &["XYZ"]].concat(), "");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown actor `XYZ` in --as"), "{err}");
+}
