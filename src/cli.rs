@@ -719,7 +719,7 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
         seed: a.seed,
         runs: a.runs,
         rules: a.rules,
-        overrides: a.set,
+        overrides: a.set.clone(),
     };
     let mut plan = scenario::load(&a.scenario, &opts)?;
     if a.null {
@@ -815,7 +815,28 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
         };
         eprint!("{note}");
     }
-    Ok(render(&result.summary, a.format))
+    let mut out = render(&result.summary, a.format);
+    if !a.set.is_empty() && !matches!(a.format, Format::Json) {
+        out = with_settings(&out, &a.set);
+    }
+    Ok(out)
+}
+
+/// The text report with a line naming every `--set` after its header (the
+/// scenario and the seed), so that a printed report says what it changed.
+fn with_settings(report: &str, set: &[(String, f64)]) -> String {
+    let line = format!(
+        "changed with --set: {}\n",
+        set.iter()
+            .map(|(p, v)| format!("{p}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let line = terminal_safe(&line, true);
+    match report.match_indices('\n').nth(1) {
+        Some((i, _)) => format!("{}{line}{}", &report[..=i], &report[i + 1..]),
+        None => format!("{report}{line}"),
+    }
 }
 
 fn render(summary: &crate::Summary, format: Format) -> String {
@@ -1330,4 +1351,73 @@ fn affinity_command(a: AffinityArgs) -> Result<String, Error> {
         MatrixFormat::Csv => m.to_csv(),
         MatrixFormat::Json => m.to_json(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `bloc …` command lines of the ```sh blocks of README.md and
+    /// docs/*.md (`cargo run --release -- …` counted as `bloc …`), joined
+    /// across `\` line ends, without comments, pipes and redirections; lines
+    /// holding placeholders (`[`, `…`, `$`, `{`, quotes) are left out.
+    fn documented_commands() -> Vec<(String, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("README.md")];
+        let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .collect();
+        docs.sort();
+        files.extend(docs);
+        let mut out = vec![];
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let mut in_sh = false;
+            let mut line = String::new();
+            for l in text.lines() {
+                if l.starts_with("```") {
+                    in_sh = l.trim() == "```sh";
+                    continue;
+                }
+                if !in_sh {
+                    continue;
+                }
+                line.push_str(l.trim_end().trim_end_matches('\\'));
+                line.push(' ');
+                if l.trim_end().ends_with('\\') {
+                    continue;
+                }
+                let mut cmd = std::mem::take(&mut line);
+                for cut in [" #", " |", " >", " 2>"] {
+                    if let Some(i) = cmd.find(cut) {
+                        cmd.truncate(i);
+                    }
+                }
+                let cmd = cmd.trim().replacen("cargo run --release -- ", "bloc ", 1);
+                if cmd.starts_with("bloc ") && !cmd.contains(['[', '…', '$', '{', '\'', '"']) {
+                    out.push((f.display().to_string(), cmd));
+                }
+            }
+        }
+        out
+    }
+
+    /// Issue 11: every command the docs show parses (its subcommand and
+    /// options exist), so the docs cannot drift from the arguments.
+    #[test]
+    fn r11_documented_commands_parse() {
+        let cmds = documented_commands();
+        assert!(cmds.len() >= 40, "only {} commands found", cmds.len());
+        let bad: Vec<String> = cmds
+            .iter()
+            .filter_map(|(file, cmd)| {
+                Cli::try_parse_from(cmd.split_whitespace())
+                    .err()
+                    .map(|e| format!("{file}: `{cmd}`: {e}"))
+            })
+            .collect();
+        assert!(bad.is_empty(), "{}", bad.join("\n"));
+    }
 }

@@ -449,3 +449,26 @@ fn r11_play_refuses_an_actor_without_decisions() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("unknown actor `XYZ` in --as"), "{err}");
 }
+
+#[test]
+fn r11_the_text_report_echoes_set_values() {
+    let f = Fixture::new();
+    let (code, out, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "3",
+        "--quiet",
+        "--set",
+        "relations.RUS.USA.threat=0.9",
+        "--set",
+        "relations.CHN.USA.ties=0.1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("bloc: Taiwan Strait crisis"), "{out}");
+    assert_eq!(
+        lines[2],
+        "changed with --set: relations.RUS.USA.threat=0.9, relations.CHN.USA.ties=0.1"
+    );
+}
