@@ -137,6 +137,64 @@ fn lint_script(file: &SourceFile, known: &BTreeSet<String>) -> Vec<String> {
         .collect()
 }
 
+/// The attribute names a script reads with `attr(…, "name")` (a literal
+/// name only): (name, line, column of the name).
+fn attributes_read(text: &str) -> Vec<(String, usize, usize)> {
+    let mut out = vec![];
+    for (i, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        let mut from = 0;
+        while let Some(at) = code[from..].find("attr(") {
+            let start = from + at;
+            from = start + 5;
+            // `has_attr(` and `my_attr(` are other functions.
+            let before = code[..start].chars().next_back();
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            let Some(close) = code[from..].find(')') else {
+                continue;
+            };
+            let args = &code[from..from + close];
+            let Some((_, name)) = args.rsplit_once(',') else {
+                continue;
+            };
+            let name = name.trim();
+            if let Some(n) = name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+                let offset = from + args.rfind(name).unwrap_or(0) + 1;
+                out.push((n.to_string(), i + 1, code[..offset].chars().count() + 1));
+            }
+        }
+    }
+    out
+}
+
+/// Errors for the attributes `file` reads that no world checked defines.
+fn unknown_attributes(file: &SourceFile, known: &BTreeSet<String>) -> Vec<Diagnostic> {
+    attributes_read(&file.text)
+        .into_iter()
+        .filter(|(name, _, _)| !known.contains(name))
+        .map(|(name, line, column)| {
+            let d = Diagnostic::new(format!(
+                "attribute `{name}` is defined by no actor of the worlds checked"
+            ))
+            .at(file, Span::new(line, column, name.len()))
+            .label("no world defines it");
+            let near = known
+                .iter()
+                .map(|k| (strsim::damerau_levenshtein(&name, k), k))
+                .filter(|(d, _)| *d <= 2)
+                .min();
+            match near {
+                Some((_, k)) => d.note(format!("did you mean `{k}`?")),
+                None => {
+                    d.note("attributes are set under `attributes:` of an actor in a world file")
+                }
+            }
+        })
+        .collect()
+}
+
 /// Compile every script of a rules folder, as actors of an otherwise empty
 /// world, so syntax errors and bad imports show without a scenario.
 fn compile_folder(dir: &Path, stems: &[String]) -> Result<(), Error> {
@@ -280,6 +338,14 @@ pub fn check(paths: &[PathBuf], rules: &Option<PathBuf>) -> Result<Checked, Erro
     let mut known: BTreeSet<String> = events::builtin()
         .map(|k| format!("on_{}", k.name))
         .collect();
+    // The attributes of the worlds checked (none checked: not tested).
+    let mut attributes: Option<BTreeSet<String>> = None;
+    let mut add_attributes = |w: &World| {
+        let set = attributes.get_or_insert_with(BTreeSet::new);
+        for a in w.actors.iter() {
+            set.extend(a.attributes.keys().cloned());
+        }
+    };
     let fail = |out: &mut Checked, what: &Path, e: Error| {
         out.errors += e.diagnostics().len().max(1);
         let _ = writeln!(out.text, "FAIL  {}", what.display());
@@ -292,6 +358,7 @@ pub fn check(paths: &[PathBuf], rules: &Option<PathBuf>) -> Result<Checked, Erro
     for w in &worlds {
         match scenario::load_world_file(w) {
             Ok(world) => {
+                add_attributes(&world);
                 let _ = writeln!(
                     out.text,
                     "ok    {} (world: {} actors, {} organizations)",
@@ -312,6 +379,7 @@ pub fn check(paths: &[PathBuf], rules: &Option<PathBuf>) -> Result<Checked, Erro
         };
         match scenario::load(s, &opts) {
             Ok(plan) => {
+                add_attributes(&plan.world);
                 known.extend(plan.custom_kinds.iter().map(|k| format!("on_{}", k.name)));
                 if let Ok(dir) = scenario::rules_dir(s, rules) {
                     folders.push(dir);
@@ -360,6 +428,13 @@ pub fn check(paths: &[PathBuf], rules: &Option<PathBuf>) -> Result<Checked, Erro
                     out.warnings += 1;
                     out.text.push_str(&w);
                     out.text.push('\n');
+                }
+                if let Some(attrs) = &attributes {
+                    for d in unknown_attributes(&file, attrs) {
+                        out.errors += 1;
+                        out.text.push_str(&d.render());
+                        out.text.push('\n');
+                    }
                 }
             }
             Err(e) => fail(&mut out, f, e),
@@ -578,6 +653,18 @@ mod tests {
             vec![
                 ("on_vote".to_string(), 1, 4),
                 ("on_armed_conflit".to_string(), 2, 14)
+            ]
+        );
+    }
+
+    #[test]
+    fn attributes_read_are_found_with_their_positions() {
+        let text = "let x = attr(ev.actor, \"risk_aversion\") + has_attr(a, \"nope\");\n  attr(me, \"west_image\") // attr(a, \"comment\")\nattr(a, name)\n";
+        assert_eq!(
+            attributes_read(text),
+            vec![
+                ("risk_aversion".to_string(), 1, 25),
+                ("west_image".to_string(), 2, 13)
             ]
         );
     }

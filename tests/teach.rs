@@ -472,3 +472,33 @@ fn r11_the_text_report_echoes_set_values() {
         "changed with --set: relations.RUS.USA.threat=0.9, relations.CHN.USA.ties=0.1"
     );
 }
+
+#[test]
+fn r11_check_refuses_an_attribute_no_world_defines() {
+    let f = Fixture::new();
+    f.copy_dir("rules", "mine");
+    let text = std::fs::read_to_string(f.path("mine/russia.rhai")).unwrap();
+    let (line, _) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("attr(ev.actor, \"risk_aversion\")"))
+        .expect("russia.rhai reads risk_aversion: update this test");
+    f.edit(
+        "mine/russia.rhai",
+        "attr(ev.actor, \"risk_aversion\")",
+        "attr(ev.actor, \"risk_avresion\")",
+    );
+    let (code, out, _) = f.bloc(&["check", "scenarios/taiwan-crisis.yaml", "--rules", "mine"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(
+            "error: attribute `risk_avresion` is defined by no actor of the worlds checked"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("--> mine/russia.rhai:{}:", line + 1)),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `risk_aversion`?"), "{out}");
+}
