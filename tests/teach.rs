@@ -502,3 +502,26 @@ fn r11_check_refuses_an_attribute_no_world_defines() {
     );
     assert!(out.contains("did you mean `risk_aversion`?"), "{out}");
 }
+
+/// Issue 11 (editor support): every function src/rules.rs registers for
+/// scripts is declared in editor/bloc.d.rhai, and nothing else is.
+#[test]
+fn r11_editor_definitions_match_the_registered_functions() {
+    let rules = std::fs::read_to_string(repo().join("src/rules.rs")).unwrap();
+    let defs = std::fs::read_to_string(repo().join("editor/bloc.d.rhai")).unwrap();
+    let registered: std::collections::BTreeSet<String> = rules
+        .split("register_fn(")
+        .skip(1)
+        .filter_map(|rest| {
+            let rest = rest.trim_start().strip_prefix('"')?;
+            Some(rest[..rest.find('"')?].to_string())
+        })
+        .collect();
+    let declared: std::collections::BTreeSet<String> = defs
+        .lines()
+        .filter_map(|l| l.strip_prefix("fn "))
+        .map(|l| l[..l.find('(').unwrap()].to_string())
+        .collect();
+    assert!(registered.len() >= 15, "{registered:?}");
+    assert_eq!(registered, declared, "editor/bloc.d.rhai is out of date");
+}
