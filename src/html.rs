@@ -333,32 +333,64 @@ fn behaviour_network(w: &World, s: &Summary) -> Option<String> {
             color: "#fff".into(),
         })
         .collect();
-    let edges: Vec<Edge> = pairs
-        .iter()
-        .map(|(a, b, share)| Edge {
-            from: at(*a),
-            to: at(*b),
-            width: 1.0 + 7.0 * share,
-            color: "#d55e00".into(),
-            line: Line::Arrow,
-            title: format!(
-                "{} backed {} in {} of runs",
-                w.name(*a),
-                w.name(*b),
-                pct(*share)
-            ),
-            label: Some(format!("{:.0}%", 100.0 * share)),
-        })
-        .collect();
+    // A pair that backed each other is one line (its shares on hover), so
+    // that a bloc acting together reads as a web, not a tangle of arrows.
+    let share_of = |a: usize, b: usize| pairs.iter().find(|p| p.0 == a && p.1 == b).map(|p| p.2);
+    let mut edges: Vec<Edge> = vec![];
+    for (a, b, share) in &pairs {
+        match share_of(*b, *a) {
+            Some(back) if a < b => edges.push(Edge {
+                from: at(*a),
+                to: at(*b),
+                width: 1.0 + 7.0 * (share + back) / 2.0,
+                color: "#0072b2".into(),
+                line: Line::Solid,
+                title: format!(
+                    "{} and {} backed each other: {} → {} in {}, {} → {} in {} of runs",
+                    w.name(*a),
+                    w.name(*b),
+                    w.name(*a),
+                    w.name(*b),
+                    pct(*share),
+                    w.name(*b),
+                    w.name(*a),
+                    pct(back)
+                ),
+                label: None,
+            }),
+            Some(_) => {}
+            None => edges.push(Edge {
+                from: at(*a),
+                to: at(*b),
+                width: 1.0 + 7.0 * share,
+                color: "#d55e00".into(),
+                line: Line::Arrow,
+                title: format!(
+                    "{} backed {} in {} of runs",
+                    w.name(*a),
+                    w.name(*b),
+                    pct(*share)
+                ),
+                label: Some(format!("{:.0}%", 100.0 * share)),
+            }),
+        }
+    }
     Some(svg::network(
         "Who backed whom in the runs",
         &nodes,
         &edges,
-        &[(
-            "#d55e00",
-            Line::Arrow,
-            "backed (share of runs; thicker: more often)",
-        )],
+        &[
+            (
+                "#0072b2",
+                Line::Solid,
+                "backed each other (thicker: in more runs; hover for the shares)",
+            ),
+            (
+                "#d55e00",
+                Line::Arrow,
+                "backed one way, with the share of runs",
+            ),
+        ],
     ))
 }
 
@@ -463,7 +495,7 @@ pub fn report(plan: &Plan, s: &Summary, settings: &[(String, f64)], story: Optio
             out.push_str(&svg);
             let _ = writeln!(
                 out,
-                "<figcaption>An arrow from A to B: A backed B (military or diplomatic support, an endorsement, a pact, a declaration adopted together) in that share of the {} runs; pairs under {:.0}% are left out.</figcaption>\n</figure>",
+                "<figcaption>A backed B (military or diplomatic support, an endorsement, a pact, a declaration adopted together) in that share of the {} runs: a line where both backed each other, an arrow where only one did; pairs under {:.0}% are left out.</figcaption>\n</figure>",
                 s.runs,
                 100.0 * BACKED_SHOWN
             );
