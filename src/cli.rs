@@ -279,6 +279,10 @@ struct RunArgs {
     /// indicators per group) to FILE.
     #[arg(long, value_name = "FILE")]
     runs_csv: Option<PathBuf>,
+    /// Stream one CSV row per run and turn (seed, run, turn, each group's
+    /// verdict at the end of that turn) to FILE.
+    #[arg(long, value_name = "FILE")]
+    turns_csv: Option<PathBuf>,
     /// Run in batches until every verdict share's 95% interval half-width
     /// is below W (with --runs as the cap).
     #[arg(long, value_name = "W")]
@@ -712,6 +716,7 @@ impl StreamFile {
 struct RunOutput {
     trace: Option<String>,
     row: Option<String>,
+    turns: Option<String>,
 }
 
 fn run_command(a: RunArgs) -> Result<String, Error> {
@@ -744,6 +749,10 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
 
     let mut trace = a.trace.as_deref().map(StreamFile::create).transpose()?;
     let mut csv = a.runs_csv.as_deref().map(StreamFile::create).transpose()?;
+    let mut turns = a.turns_csv.as_deref().map(StreamFile::create).transpose()?;
+    if let Some(t) = &mut turns {
+        t.write(report::turns_csv_header(&plan).as_bytes())?;
+    }
     if let Some(t) = &mut trace {
         let head = serde_json::json!({ "scenario": plan.name, "seed": plan.seed });
         let head = serde_json::to_string(&head).unwrap_or_default();
@@ -753,7 +762,7 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
     if let Some(c) = &mut csv {
         c.write(report::csv_header(&plan).as_bytes())?;
     }
-    let (want_trace, want_row) = (trace.is_some(), csv.is_some());
+    let (want_trace, want_row, want_turns) = (trace.is_some(), csv.is_some(), turns.is_some());
     let mut first = true;
     let result = ensemble::run(
         &plan,
@@ -763,6 +772,7 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
                 trace: want_trace
                     .then(|| serde_json::to_string(&report::trace(run)).unwrap_or_default()),
                 row: want_row.then(|| report::csv_row(&plan, run)),
+                turns: want_turns.then(|| report::turns_csv_rows(&plan, run)),
             })
         },
         |out| {
@@ -776,6 +786,9 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
             if let (Some(c), Some(row)) = (&mut csv, out.row) {
                 c.write(row.as_bytes())?;
             }
+            if let (Some(t), Some(rows)) = (&mut turns, out.turns) {
+                t.write(rows.as_bytes())?;
+            }
             Ok(())
         },
     )?;
@@ -785,6 +798,9 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
     }
     if let Some(c) = csv {
         c.finish()?;
+    }
+    if let Some(t) = turns {
+        t.finish()?;
     }
     if let Some(path) = &a.out {
         let doc = Aggregate {

@@ -1176,6 +1176,33 @@ pub fn csv_header(plan: &Plan) -> String {
 }
 
 /// One run as a CSV row; an indicator not tested is an empty field.
+/// The header of `--turns-csv`: one row per run and turn, each group's
+/// verdict at the end of that turn (long format: one observation a row).
+pub fn turns_csv_header(plan: &Plan) -> String {
+    let mut cols = vec!["seed".to_string(), "run".to_string(), "turn".to_string()];
+    cols.extend(
+        plan.groups
+            .iter()
+            .map(|g| csv_field(&format!("{}.verdict", g.id))),
+    );
+    cols.join(",") + "\n"
+}
+
+/// The rows of one run in `--turns-csv`, turn 1 first.
+pub fn turns_csv_rows(plan: &Plan, run: &RunResult) -> String {
+    let mut out = String::new();
+    for (t, verdicts) in run.by_turn.iter().enumerate() {
+        let mut cols = vec![
+            plan.seed.to_string(),
+            run.record.index.to_string(),
+            (t + 1).to_string(),
+        ];
+        cols.extend(verdicts.iter().map(|v| v.key().to_string()));
+        out.push_str(&(cols.join(",") + "\n"));
+    }
+    out
+}
+
 pub fn csv_row(plan: &Plan, run: &RunResult) -> String {
     let mut cols = vec![plan.seed.to_string(), run.record.index.to_string()];
     cols.extend(run.samples.iter().map(|x| format!("{x}")));

@@ -525,3 +525,28 @@ fn r11_editor_definitions_match_the_registered_functions() {
     assert!(registered.len() >= 15, "{registered:?}");
     assert_eq!(registered, declared, "editor/bloc.d.rhai is out of date");
 }
+
+#[test]
+fn r11_turns_csv_has_a_row_per_run_and_turn() {
+    let f = Fixture::new();
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/rising-threat.yaml",
+        "--runs",
+        "3",
+        "--quiet",
+        "--turns-csv",
+        "turns.csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(f.path("turns.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "seed,run,turn,SCO.verdict,CSTO.verdict,sino-russian.verdict"
+    );
+    assert_eq!(lines.len(), 1 + 3 * 6, "{text}");
+    assert!(lines[1].starts_with("1999,0,1,"), "{text}");
+    assert!(lines[6].starts_with("1999,0,6,"), "{text}");
+    assert!(lines[18].starts_with("1999,2,6,"), "{text}");
+}
