@@ -56,14 +56,32 @@ fn r11_rules_beside_the_scenario_win_over_the_current_folder() {
     assert!(out.contains("military_support:CHN 100.0%"), "{out}");
 }
 
-/// The `<svg` pictures in a page, and whether it names any remote resource.
+/// A whole page that loads nothing: no script, no stylesheet or font, no
+/// `src=` or `href=` at all, no CSS `url(` but to its own markers. Text
+/// that merely mentions an address (escaped) is allowed.
 fn check_self_contained(page: &str) {
     assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
     assert!(page.trim_end().ends_with("</html>"));
-    for remote in [
-        "http://", "https://", "<script", "<link", "@import", "url(http",
-    ] {
+    for remote in ["<script", "<link", "<iframe", "<img", "@import"] {
         assert!(!page.contains(remote), "the page holds `{remote}`");
+    }
+    // Inside tags (escaped text has no `<`): no attribute that loads.
+    for tag in page.split('<').skip(1).filter_map(|t| t.split_once('>')) {
+        for attr in [" src=", " href=", "xlink:href"] {
+            assert!(!tag.0.contains(attr), "a tag with `{attr}`: <{}>", tag.0);
+        }
+    }
+    assert_eq!(
+        page.matches("url(").count(),
+        page.matches("url(#arrow").count(),
+        "a url( other than the arrow markers"
+    );
+}
+
+/// The page as generated from the shipped scenarios names no address at all.
+fn check_no_address(page: &str) {
+    for scheme in ["http://", "https://", "//cdn", "ftp://"] {
+        assert!(!page.contains(scheme), "the page holds `{scheme}`");
     }
 }
 
@@ -85,6 +103,7 @@ fn r11_report_writes_one_self_contained_page() {
     assert!(out.contains("written to r.html"), "{out}");
     let page = std::fs::read_to_string(f.path("r.html")).unwrap();
     check_self_contained(&page);
+    check_no_address(&page);
     // Verdict bars and indicator bars per group, the world, who backed whom.
     assert!(page.matches("<svg").count() >= 6, "{page}");
     for part in [
@@ -167,6 +186,7 @@ fn r11_sweep_report_charts_verdict_shares_over_the_parameter() {
     assert_eq!(code, 0, "{err}");
     let page = std::fs::read_to_string(f.path("s.html")).unwrap();
     check_self_contained(&page);
+    check_no_address(&page);
     assert!(page.contains("Verdict shares of SCO over relations.RUS.USA.threat"));
     // One line per verdict but untested, per group, through every point.
     assert_eq!(page.matches("<polyline").count(), 3 * 3, "{page}");
@@ -549,4 +569,36 @@ fn r11_turns_csv_has_a_row_per_run_and_turn() {
     assert!(lines[1].starts_with("1999,0,1,"), "{text}");
     assert!(lines[6].starts_with("1999,0,6,"), "{text}");
     assert!(lines[18].starts_with("1999,2,6,"), "{text}");
+}
+
+#[test]
+fn r11_report_escapes_script_text_in_tables_and_the_story() {
+    let f = Fixture::new();
+    f.edit(
+        "rules/russia.rhai",
+        "why = \"seed §IV: diplomatic backing for China at most;",
+        "why = \"</pre></td><script>alert(1)</script><a href='https://x'>\u{1b}[31m;",
+    );
+    let (code, _, err) = f.bloc(&[
+        "report",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "5",
+        "--quiet",
+        "--out",
+        "r.html",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(f.path("r.html")).unwrap();
+    check_self_contained(&page);
+    assert!(!page.contains("<a href"), "{page}");
+    assert!(
+        !page.contains('\u{1b}'),
+        "a control character reached the page"
+    );
+    // In the decisions table and in the story of a run alike.
+    assert!(
+        page.matches("&lt;/pre&gt;&lt;/td&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;a href=&#39;https://x&#39;&gt;\u{fffd}[31m").count() >= 2,
+        "{page}"
+    );
 }
