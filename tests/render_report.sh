@@ -23,7 +23,7 @@ printf '<!DOCTYPE html><html><body></body></html>\n' >"$work/blank.html"
 shot() {
     # --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
     timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
-        --hide-scrollbars --window-size=1280,2400 "$@" 2>/dev/null
+        --hide-scrollbars --window-size=1280,2400 --user-data-dir="$work/profile" "$@" 2>/dev/null
 }
 shot --screenshot="$work/report.png" "file://$work/report.html" >/dev/null
 shot --screenshot="$work/blank.png" "file://$work/blank.html" >/dev/null
