@@ -502,6 +502,27 @@ pub fn report(plan: &Plan, s: &Summary, settings: &[(String, f64)], story: Optio
         }
         None => out.push_str("<p>No state backed another in 5% of runs or more.</p>\n"),
     }
+    let shown = crate::report::coalitions_shown(s);
+    if !shown.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h2>Coalitions that emerged</h2>\n<p class=\"meta\">States that backed each other within a run (docs/analysis.md), in at least {:.0}% of runs, judged like any group.</p>\n<table>\n<tr><th>coalition</th><th>in runs</th><th>alliance</th><th>alignment</th><th>partnership</th></tr>",
+            100.0 * crate::report::COALITION_SHOWN
+        );
+        for c in shown {
+            let n = c.runs.max(1) as f64;
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&c.id),
+                pct(c.runs as f64 / s.runs.max(1) as f64),
+                pct(c.verdicts[0] as f64 / n),
+                pct(c.verdicts[1] as f64 / n),
+                pct(c.verdicts[2] as f64 / n)
+            );
+        }
+        out.push_str("</table>\n");
+    }
     out.push_str("<h2>Key decisions</h2>\n");
     for e in &s.events {
         event(&mut out, s, e);

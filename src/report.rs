@@ -864,9 +864,10 @@ pub fn text_with(s: &Summary, brief: bool) -> String {
 }
 
 /// Coalitions seen in at least this share of runs are listed in the text report.
-const COALITION_SHOWN: f64 = 0.1;
+pub const COALITION_SHOWN: f64 = 0.1;
 
-fn coalitions_shown(s: &Summary) -> Vec<&GroupTally> {
+/// The coalitions seen in at least [`COALITION_SHOWN`] of runs, most frequent first.
+pub fn coalitions_shown(s: &Summary) -> Vec<&GroupTally> {
     let mut v: Vec<&GroupTally> = s
         .coalitions
         .values()

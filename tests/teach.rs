@@ -602,3 +602,21 @@ fn r11_report_escapes_script_text_in_tables_and_the_story() {
         "{page}"
     );
 }
+
+#[test]
+fn r11_report_lists_the_coalitions_that_emerged() {
+    let f = Fixture::new();
+    let (code, _, err) = f.bloc(&[
+        "report",
+        "scenarios/rising-threat.yaml",
+        "--runs",
+        "20",
+        "--quiet",
+        "--out",
+        "r.html",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(f.path("r.html")).unwrap();
+    assert!(page.contains("<h2>Coalitions that emerged</h2>"), "{page}");
+    assert!(page.contains("backed each other: "), "{page}");
+}
