@@ -86,6 +86,11 @@ pub fn story(plan: &Plan, run: &RunResult) -> String {
                     .join(", ");
                 let _ = writeln!(out, "      weighed against: {list}");
             }
+            // What the handler printed (`print`, `debug`): the rule lines
+            // its author chose to show.
+            for line in d.log.iter().take(3) {
+                let _ = writeln!(out, "      its rules noted: {line}");
+            }
             for (i, f) in d.forbidden.iter().enumerate() {
                 if let Some(f) = f {
                     let who = if f.by.starts_with("world") {

@@ -620,3 +620,19 @@ fn r11_report_lists_the_coalitions_that_emerged() {
     assert!(page.contains("<h2>Coalitions that emerged</h2>"), "{page}");
     assert!(page.contains("backed each other: "), "{page}");
 }
+
+#[test]
+fn r11_explain_shows_what_a_handler_printed() {
+    let f = Fixture::new();
+    f.edit(
+        "rules/russia.rhai",
+        "fn on_armed_conflict(ev) {",
+        "fn on_armed_conflict(ev) {\n    print(\"weighing the partnership with \" + ev.attacker);",
+    );
+    let (code, out, err) = f.bloc(&["explain", "scenarios/taiwan-crisis.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("      its rules noted: weighing the partnership with CHN"),
+        "{out}"
+    );
+}
