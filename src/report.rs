@@ -299,7 +299,7 @@ pub struct Summary {
     /// Whether these are runs of the null model (no rules).
     #[serde(default)]
     pub null_model: bool,
-    /// Who backed whom (`coalition::backing`): per `BY>TO` pair, the runs in
+    /// Who backed whom (`RunResult::backed`): per `BY>TO` pair, the runs in
     /// which BY backed TO at least once.
     #[serde(default)]
     pub backed: BTreeMap<String, u64>,
@@ -389,7 +389,7 @@ impl Summary {
                 .or_insert_with(|| GroupTally::new(&a.group, 0))
                 .add(a, &run.world, index);
         }
-        for (a, b, _) in crate::coalition::backing(&run.record, &run.world) {
+        for &(a, b) in &run.backed {
             let key = format!("{}>{}", run.world.name(a), run.world.name(b));
             *self.backed.entry(key).or_default() += 1;
         }

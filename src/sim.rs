@@ -83,6 +83,8 @@ pub struct RunResult<'p> {
     pub by_turn: Vec<Vec<Verdict>>,
     /// Coalitions that emerged: actors that repeatedly backed each other.
     pub coalitions: Vec<Assessment>,
+    /// Who backed whom at least once (`coalition::detect_with_backing`).
+    pub backed: Vec<(crate::world::ActorId, crate::world::ActorId)>,
     /// The values drawn for the plan's uncertain parameters, in plan order.
     pub samples: Vec<f64>,
 }
@@ -184,7 +186,10 @@ pub fn run_with<'p>(
         }
     }
     let world = Arc::try_unwrap(world).unwrap_or_else(|w| (*w).clone());
-    let coalitions = coalition::detect(&record, &world, plan.coalition_min_acts)
+    let (groups, backing) =
+        coalition::detect_with_backing(&record, &world, plan.coalition_min_acts);
+    let backed = backing.into_iter().map(|(a, b, _)| (a, b)).collect();
+    let coalitions = groups
         .iter()
         .map(|g| analysis::assess(g, &record, &world, &plan.thresholds))
         .collect();
@@ -194,6 +199,7 @@ pub fn run_with<'p>(
         assessments,
         by_turn,
         coalitions,
+        backed,
         samples,
     })
 }
