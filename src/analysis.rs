@@ -48,6 +48,23 @@ fn default_co_behaviour() -> f64 {
     0.75
 }
 
+impl Thresholds {
+    /// The threshold an indicator is tested against, if any (military
+    /// integration is measured but tests no verdict).
+    pub fn of(&self, i: Indicator) -> Option<f64> {
+        match i {
+            Indicator::FormalCommitment => Some(self.formal_commitment),
+            Indicator::CasusFoederis => Some(self.casus_foederis),
+            Indicator::ExternalOrientation => Some(self.external_orientation),
+            Indicator::Exclusivity => Some(self.exclusivity),
+            Indicator::DiplomaticSolidarity => Some(self.diplomatic_solidarity),
+            Indicator::MilitaryIntegration => None,
+            Indicator::Alignment => Some(self.alignment),
+            Indicator::CoBehaviour => Some(self.co_behaviour),
+        }
+    }
+}
+
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {

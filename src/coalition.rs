@@ -40,9 +40,30 @@ impl Acts {
     }
 }
 
-/// The coalitions of one run, as groups of listed actors whose rivals are
-/// the actors their members acted against.
-pub fn detect(run: &RunRecord, world: &World, min_acts: u32) -> Vec<GroupSpec> {
+/// Who backed whom: `(a, b, acts)` for every pair where `a` backed `b` at
+/// least once, in id order. The HTML report draws these as the behaviour
+/// that emerged.
+fn backing(acts: &Acts) -> Vec<(ActorId, ActorId, u32)> {
+    let n = acts.n;
+    (0..n * n)
+        .filter(|i| acts.support[*i] > 0)
+        .map(|i| (i / n, i % n, acts.support[i]))
+        .collect()
+}
+
+/// The coalitions of one run and who backed whom in it, from one reading
+/// of its record.
+pub fn detect_with_backing(
+    run: &RunRecord,
+    world: &World,
+    min_acts: u32,
+) -> (Vec<GroupSpec>, Vec<(ActorId, ActorId, u32)>) {
+    let acts = read(run, world);
+    (cliques_of(&acts, world, min_acts), backing(&acts))
+}
+
+/// The acts of support and opposition of one run.
+fn read(run: &RunRecord, world: &World) -> Acts {
     let n = world.actors.len();
     let mut acts = Acts {
         n,
@@ -106,6 +127,18 @@ pub fn detect(run: &RunRecord, world: &World, min_acts: u32) -> Vec<GroupSpec> {
             _ => {}
         }
     }
+    acts
+}
+
+/// The coalitions of one run, as groups of listed actors whose rivals are
+/// the actors their members acted against.
+pub fn detect(run: &RunRecord, world: &World, min_acts: u32) -> Vec<GroupSpec> {
+    cliques_of(&read(run, world), world, min_acts)
+}
+
+/// The coalitions the acts of a run make.
+fn cliques_of(acts: &Acts, world: &World, min_acts: u32) -> Vec<GroupSpec> {
+    let n = acts.n;
     let s = |a: usize, b: usize| acts.support[a * n + b];
     let partners: Vec<Bits> = (0..n)
         .map(|a| {

@@ -252,10 +252,10 @@ pub fn sweep_header(plan: &Plan, vary: &[Vary]) -> String {
     cols.extend(vary.iter().map(|v| csv_field(&v.path)));
     for g in &plan.groups {
         for v in Verdict::ALL {
-            cols.push(csv_field(&format!("{}.{}", g.id, v.key())));
+            cols.push(csv_field(&format!("{}.verdict.{}", g.id, v.key())));
         }
         for ind in Indicator::ALL {
-            cols.push(csv_field(&format!("{}.{}", g.id, ind.key())));
+            cols.push(csv_field(&format!("{}.indicator.{}", g.id, ind.key())));
         }
     }
     cols.join(",") + "\n"

@@ -5,6 +5,7 @@
 
 pub mod affinity;
 pub mod analysis;
+pub mod authoring;
 pub mod claim;
 pub mod cli;
 pub mod coalition;
@@ -13,8 +14,10 @@ pub mod diagnostic;
 pub mod ensemble;
 pub mod events;
 pub mod experiment;
+pub mod html;
 pub mod interest;
 pub mod plan;
+pub mod play;
 pub mod proposal;
 pub mod record;
 pub mod report;
@@ -22,6 +25,8 @@ pub mod rules;
 pub mod scenario;
 pub mod sim;
 pub mod stat;
+pub mod story;
+pub mod svg;
 pub mod uncertainty;
 pub mod value;
 pub mod world;

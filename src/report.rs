@@ -379,6 +379,10 @@ pub struct Summary {
     /// Whether these are runs of the null model (no rules).
     #[serde(default)]
     pub null_model: bool,
+    /// Who backed whom (`RunResult::backed`): per `BY>TO` pair, the runs in
+    /// which BY backed TO at least once.
+    #[serde(default)]
+    pub backed: BTreeMap<String, u64>,
 }
 
 /// The key of a proposed event's tally: one proposal id may be proposed as
@@ -418,6 +422,7 @@ impl Summary {
             proposals: BTreeMap::new(),
             coalitions: BTreeMap::new(),
             null_model: plan.null_model,
+            backed: BTreeMap::new(),
             generic_rules: plan
                 .rules
                 .generic_actors()
@@ -464,6 +469,10 @@ impl Summary {
                 .or_insert_with(|| GroupTally::new(&a.group, 0))
                 .add(a, &run.world, index);
         }
+        for &(a, b) in &run.backed {
+            let key = format!("{}>{}", run.world.name(a), run.world.name(b));
+            *self.backed.entry(key).or_default() += 1;
+        }
         let n = self.events.len();
         for rec in &run.record.events {
             let ev = run.record.event(rec);
@@ -481,6 +490,9 @@ impl Summary {
     /// Fold in the summary of other runs of the same plan.
     pub fn merge(&mut self, o: &Summary) {
         self.runs += o.runs;
+        for (k, n) in &o.backed {
+            *self.backed.entry(k.clone()).or_default() += n;
+        }
         for (a, b) in self.samples.iter_mut().zip(&o.samples) {
             a.drawn.merge(&b.drawn);
         }
@@ -1036,9 +1048,10 @@ pub fn text_with(s: &Summary, brief: bool) -> String {
 }
 
 /// Coalitions seen in at least this share of runs are listed in the text report.
-const COALITION_SHOWN: f64 = 0.1;
+pub const COALITION_SHOWN: f64 = 0.1;
 
-fn coalitions_shown(s: &Summary) -> Vec<&GroupTally> {
+/// The coalitions seen in at least [`COALITION_SHOWN`] of runs, most frequent first.
+pub fn coalitions_shown(s: &Summary) -> Vec<&GroupTally> {
     let mut v: Vec<&GroupTally> = s
         .coalitions
         .values()
@@ -1341,13 +1354,40 @@ pub fn csv_header(plan: &Plan) -> String {
     for g in &plan.groups {
         cols.push(csv_field(&format!("{}.verdict", g.id)));
         for ind in Indicator::ALL {
-            cols.push(csv_field(&format!("{}.{}", g.id, ind.key())));
+            cols.push(csv_field(&format!("{}.indicator.{}", g.id, ind.key())));
         }
     }
     cols.join(",") + "\n"
 }
 
 /// One run as a CSV row; an indicator not tested is an empty field.
+/// The header of `--turns-csv`: one row per run and turn, each group's
+/// verdict at the end of that turn (long format: one observation a row).
+pub fn turns_csv_header(plan: &Plan) -> String {
+    let mut cols = vec!["seed".to_string(), "run".to_string(), "turn".to_string()];
+    cols.extend(
+        plan.groups
+            .iter()
+            .map(|g| csv_field(&format!("{}.verdict", g.id))),
+    );
+    cols.join(",") + "\n"
+}
+
+/// The rows of one run in `--turns-csv`, turn 1 first.
+pub fn turns_csv_rows(plan: &Plan, run: &RunResult) -> String {
+    let mut out = String::new();
+    for (t, verdicts) in run.by_turn.iter().enumerate() {
+        let mut cols = vec![
+            plan.seed.to_string(),
+            run.record.index.to_string(),
+            (t + 1).to_string(),
+        ];
+        cols.extend(verdicts.iter().map(|v| v.key().to_string()));
+        out.push_str(&(cols.join(",") + "\n"));
+    }
+    out
+}
+
 pub fn csv_row(plan: &Plan, run: &RunResult) -> String {
     let mut cols = vec![plan.seed.to_string(), run.record.index.to_string()];
     cols.extend(run.samples.iter().map(|x| format!("{x}")));

@@ -198,6 +198,10 @@ fn register_queries(engine: &mut Engine) {
     engine.register_fn("attr", |a: &str, name: &str| -> Rr<f64> {
         with_world(|w| {
             let i = actor_of(w, a)?;
+            // Every actor has every interest weight (neutral if unlisted).
+            if let Some(k) = Interest::parse(name) {
+                return Ok(Weights::of(w, i).get(k));
+            }
             w.actor(i).attributes.get(name).copied().ok_or_else(|| {
                 format!("actor `{a}` has no attribute `{name}` (see the world file)")
             })

@@ -83,17 +83,46 @@ pub struct RunResult<'p> {
     pub by_turn: Vec<Vec<Verdict>>,
     /// Coalitions that emerged: actors that repeatedly backed each other.
     pub coalitions: Vec<Assessment>,
+    /// Who backed whom at least once (`coalition::detect_with_backing`).
+    pub backed: Vec<(crate::world::ActorId, crate::world::ActorId)>,
     /// The values drawn for the plan's uncertain parameters, in plan order.
     pub samples: Vec<f64>,
 }
 
+/// A person deciding for some actors (`bloc play`). The rules still score
+/// the options and the run still draws its number (so the other actors'
+/// randomness is the same as in a run by the rules alone); then `choose`
+/// sees what the rules would do and returns the option taken, which must be
+/// one the world allows. The core stays free of IO: the caller's `Player`
+/// does the asking.
+pub trait Player {
+    fn plays(&self, actor: crate::world::ActorId) -> bool;
+    fn choose(
+        &mut self,
+        ev: &Event,
+        world: &World,
+        options: &[String],
+        rules: &Decision,
+    ) -> Result<usize, Error>;
+}
+
 /// Run the plan once, as run number `index`.
+pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
+    run_with(plan, index, None)
+}
+
+/// Run the plan once, as run number `index`, with `player` deciding for
+/// the actors it plays.
 ///
 /// Each turn: the timeline's events of that turn in file order, then the
 /// events actors proposed at the end of the previous turn, in proposal
 /// order; then every group is assessed; then each actor (in id order) may
 /// propose events for the next turn.
-pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
+pub fn run_with<'p>(
+    plan: &'p Plan,
+    index: u32,
+    mut player: Option<&mut dyn Player>,
+) -> Result<RunResult<'p>, Error> {
     let mut rng = stream(plan.seed, index);
     let mut first = plan.world.clone();
     let samples = crate::uncertainty::draw(&plan.samples, plan.seed, index, &mut first);
@@ -123,7 +152,7 @@ pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
             } else {
                 &record.proposed[i - n]
             };
-            let rec = decide_event(plan, ev, i, &world, &mut rng)?;
+            let rec = decide_event(plan, ev, i, &world, &mut rng, player.as_deref_mut())?;
             let w = Arc::make_mut(&mut world);
             let votes = rec.votes();
             ev.kind.kind().apply(&ev.id, &votes, &rec.outcome, w);
@@ -157,7 +186,10 @@ pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
         }
     }
     let world = Arc::try_unwrap(world).unwrap_or_else(|w| (*w).clone());
-    let coalitions = coalition::detect(&record, &world, plan.coalition_min_acts)
+    let (groups, backing) =
+        coalition::detect_with_backing(&record, &world, plan.coalition_min_acts);
+    let backed = backing.into_iter().map(|(a, b, _)| (a, b)).collect();
+    let coalitions = groups
         .iter()
         .map(|g| analysis::assess(g, &record, &world, &plan.thresholds))
         .collect();
@@ -167,6 +199,7 @@ pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
         assessments,
         by_turn,
         coalitions,
+        backed,
         samples,
     })
 }
@@ -214,12 +247,13 @@ fn propose(plan: &Plan, world: &Arc<World>, turn: u32) -> Result<Vec<Event>, Err
     Ok(out)
 }
 
-fn decide_event(
+fn decide_event<'l>(
     plan: &Plan,
     ev: &Event,
     index: usize,
     world: &Arc<World>,
     rng: &mut ChaCha8Rng,
+    mut player: Option<&mut (dyn Player + 'l)>,
 ) -> Result<EventRecord, Error> {
     let choices = ev.choices(world);
     let options = ev.labels(world, &choices);
@@ -272,7 +306,7 @@ fn decide_event(
             }
             let (choice, probabilities) =
                 choose(&ballot.scores, &allowed, plan.temperature, uniform(rng));
-            decisions.push(Decision {
+            let mut decision = Decision {
                 actor,
                 scores: ballot.scores,
                 forbidden,
@@ -281,7 +315,16 @@ fn decide_event(
                 rationale: ballot.rationale,
                 handler: ballot.handler,
                 log: ballot.log,
-            });
+            };
+            if let Some(p) = player.as_deref_mut().filter(|p| p.plays(actor)) {
+                let taken = p.choose(ev, world, &options, &decision)?;
+                if allowed.get(taken) == Some(&true) {
+                    decision.choice = taken;
+                    decision.rationale = "chosen by the player".into();
+                    decision.handler = Arc::from("(player)");
+                }
+            }
+            decisions.push(decision);
         }
     }
     let votes: Vec<_> = decisions

@@ -305,7 +305,9 @@ fn sweep_writes_one_row_per_point_and_a_sensitivity_summary() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 1 + 3 * 2, "{csv}");
     assert!(
-        lines[0].starts_with("point,relations.RUS.CHN.ties,actors.RUS.entrapment,SCO.alliance,")
+        lines[0].starts_with(
+            "point,relations.RUS.CHN.ties,actors.RUS.entrapment,SCO.verdict.alliance,"
+        )
     );
     assert!(lines[1].starts_with("0,0.2,0.2,"), "{}", lines[1]);
     assert!(lines[6].starts_with("5,0.8,0.6,"), "{}", lines[6]);

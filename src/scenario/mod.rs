@@ -548,11 +548,7 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
         return Err(Error::Invalid(c.errors));
     }
 
-    let rules_dir = match (&opts.rules, &raw.rules) {
-        (Some(dir), _) => dir.clone(),
-        (None, Some(dir)) => base_dir.join(&dir.value),
-        (None, None) => PathBuf::from("rules"),
-    };
+    let rules_dir = rules_dir_of(&opts.rules, raw.rules.as_ref().map(|d| &d.value), &base_dir);
     // A missing folder named in the scenario is an error at its `rules:`.
     if let (None, Some(dir)) = (&opts.rules, &raw.rules)
         && !rules_dir.is_dir()
@@ -603,6 +599,63 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Plan, Error> {
         coalition_min_acts: raw.coalition_min_acts.max(1),
         claims,
     })
+}
+
+/// The rules folder a scenario runs with: `--rules DIR`, else its
+/// `rules:` (relative to the scenario file), else [`default_rules`].
+fn rules_dir_of(option: &Option<PathBuf>, named: Option<&String>, base_dir: &Path) -> PathBuf {
+    match (option, named) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(dir)) => base_dir.join(dir),
+        (None, None) => default_rules(base_dir),
+    }
+}
+
+/// A world file on its own, checked as a scenario would read it (for
+/// `bloc check` and the scaffolds of `bloc new`).
+pub fn load_world_file(path: &Path) -> Result<crate::world::World, Error> {
+    let file = read(path)?;
+    load_world(&file, 0, &mut WorldFiles::default()).map(|(w, _)| w)
+}
+
+/// Whether the YAML file at `path` is a world (it has `actors:` and no
+/// `world:` at the top level) rather than a scenario.
+pub fn is_world_file(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let top = |key: &str| text.lines().any(|l| l.starts_with(key));
+    (top("actors:") || top("extends:")) && !top("world:")
+}
+
+/// The rules folder the scenario at `path` runs with (for `bloc check`).
+pub fn rules_dir(path: &Path, rules: &Option<PathBuf>) -> Result<PathBuf, Error> {
+    let file = read(path)?;
+    let raw: RawScenario = parse(&file)?;
+    let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    Ok(rules_dir_of(
+        rules,
+        raw.rules.as_ref().map(|d| &d.value),
+        &base_dir,
+    ))
+}
+
+/// The rules folder of a scenario that names none: `rules/` beside the
+/// scenario file, else beside the folder holding it (a repository's
+/// `scenarios/x.yaml` finds the repository's `rules/`), else `rules/` in the
+/// current folder. So a shipped scenario runs from any directory.
+fn default_rules(base_dir: &Path) -> PathBuf {
+    // `scenarios/x.yaml` looks in `rules/`, not `scenarios/../rules/`:
+    // error messages name the files as a person would.
+    let up = match base_dir.components().next_back() {
+        Some(std::path::Component::Normal(_)) => base_dir.parent().map(Path::to_path_buf),
+        _ => None,
+    }
+    .unwrap_or_else(|| base_dir.join(".."));
+    [base_dir.join("rules"), up.join("rules")]
+        .into_iter()
+        .find(|d| d.is_dir())
+        .unwrap_or_else(|| PathBuf::from("rules"))
 }
 
 /// FNV-1a over the inputs of a plan: not cryptographic, only to catch
