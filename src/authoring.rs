@@ -54,7 +54,7 @@ pub fn kinds_text() -> String {
     let c = events::custom_spec();
     let _ = writeln!(
         out,
-        "custom kinds (declared under `kinds:` in a scenario; handler `on_<name>`)\n  fields:    {}\n  optional:  {}",
+        "custom kinds (declared under `custom_kinds:` in a scenario; handler `on_<name>`)\n  fields:    {}\n  optional:  {}",
         list(c.required),
         list(c.optional)
     );
@@ -74,8 +74,12 @@ fn warning(d: &Diagnostic) -> String {
 }
 
 /// The `fn on_…(one parameter)` definitions of a script: (name, line, column).
-fn handlers_in(text: &str) -> Vec<(String, usize, usize)> {
+/// The `on_…` functions of a script with their positions: those with one
+/// parameter (handlers), and those with another number of
+/// parameters (which bloc never calls).
+fn handlers_and_misfits(text: &str) -> (Vec<(String, usize, usize)>, Vec<(String, usize, usize)>) {
     let mut out = vec![];
+    let mut arity = vec![];
     for (i, line) in text.lines().enumerate() {
         let t = line.trim_start();
         let t = t.strip_prefix("private ").unwrap_or(t).trim_start();
@@ -99,12 +103,15 @@ fn handlers_in(text: &str) -> Vec<(String, usize, usize)> {
             continue;
         };
         if inside.split(',').filter(|p| !p.trim().is_empty()).count() != 1 {
+            // bloc calls handlers with one argument: another arity never runs.
+            let column = line.len() - rest.len() + 1;
+            arity.push((name, i + 1, line[..column - 1].chars().count() + 1));
             continue;
         }
         let column = line.len() - rest.len() + 1;
         out.push((name, i + 1, line[..column - 1].chars().count() + 1));
     }
-    out
+    (out, arity)
 }
 
 /// The known handler names closest to `name`, if one is close.
@@ -117,9 +124,43 @@ fn suggest<'a>(name: &str, known: &'a BTreeSet<String>) -> Option<&'a str> {
         .map(|(_, k)| k.as_str())
 }
 
-/// Warnings for the handlers in `file` that no kind calls.
+/// Warnings for the handlers in `file` that bloc never calls: no kind of
+/// that name, a kind no one decides on, or another number of parameters.
 fn lint_script(file: &SourceFile, known: &BTreeSet<String>) -> Vec<String> {
-    handlers_in(&file.text)
+    let (handlers, misfits) = handlers_and_misfits(&file.text);
+    let mut out: Vec<String> = misfits
+        .into_iter()
+        .map(|(name, line, column)| {
+            let d = Diagnostic::new(format!(
+                "handler `{name}` does not take one parameter: bloc calls handlers with the event (`ev`), so it never runs this one"
+            ))
+            .at(file, Span::new(line, column, name.len()))
+            .label("not one parameter")
+            .note(format!("write `fn {name}(ev)`"));
+            warning(&d)
+        })
+        .collect();
+    for (name, line, column) in &handlers {
+        let undecided = ["on_shock", "on_departure"];
+        if undecided.contains(&name.as_str()) {
+            let d = Diagnostic::new(format!(
+                "handler `{name}` is never called: no one decides on this kind of event"
+            ))
+            .at(file, Span::new(*line, *column, name.len()))
+            .label("no decision to take");
+            out.push(warning(&d));
+        }
+    }
+    out.extend(lint_unknown(file, handlers, known));
+    out
+}
+
+fn lint_unknown(
+    file: &SourceFile,
+    handlers: Vec<(String, usize, usize)>,
+    known: &BTreeSet<String>,
+) -> Vec<String> {
+    handlers
         .into_iter()
         .filter(|(name, _, _)| !known.contains(name))
         .map(|(name, line, column)| {
@@ -130,7 +171,7 @@ fn lint_script(file: &SourceFile, known: &BTreeSet<String>) -> Vec<String> {
             .label("no kind of this name");
             d = match suggest(&name, known) {
                 Some(s) => d.note(format!("did you mean `{s}`?")),
-                None => d.note("the kinds: `bloc kinds`; a custom kind is declared under `kinds:` in its scenario"),
+                None => d.note("the kinds: `bloc kinds`; a custom kind is declared under `custom_kinds:` in its scenario"),
             };
             warning(&d)
         })
@@ -423,6 +464,33 @@ pub fn check(paths: &[PathBuf], rules: &Option<PathBuf>) -> Result<Checked, Erro
         }
         scripts.extend(files);
     }
+    // A script named on its own is compiled too, in its own folder (its
+    // imports resolve there).
+    let lone: Vec<PathBuf> = scripts
+        .iter()
+        .filter(|f| {
+            let dir = f.parent().unwrap_or(Path::new("."));
+            let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+            !seen.contains(&dir)
+        })
+        .cloned()
+        .collect();
+    for f in &lone {
+        let dir = match f.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let stem = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match compile_folder(&dir, &[stem]) {
+            Ok(()) => {
+                let _ = writeln!(out.text, "ok    {}", f.display());
+            }
+            Err(e) => fail(&mut out, f, e),
+        }
+    }
     let mut linted = BTreeSet::new();
     for f in &scripts {
         if !linted.insert(f.canonicalize().unwrap_or_else(|_| f.clone())) {
@@ -655,7 +723,7 @@ mod tests {
     fn handlers_are_found_with_their_positions() {
         let text = "fn on_vote(ev) { 1 }\n  private fn on_armed_conflit(ev) {}\nfn helper(ev) {}\nfn on_two(a, b) {}\n";
         assert_eq!(
-            handlers_in(text),
+            handlers_and_misfits(text).0,
             vec![
                 ("on_vote".to_string(), 1, 4),
                 ("on_armed_conflit".to_string(), 2, 14)

@@ -8,6 +8,9 @@
 use std::fmt::Write as _;
 use std::io::{BufRead, Write};
 
+/// The longest answer read from the player, in bytes.
+const MAX_ANSWER: u64 = 4096;
+
 use crate::diagnostic::{Diagnostic, Error, terminal_safe};
 use crate::events::Event;
 use crate::plan::Plan;
@@ -36,8 +39,11 @@ pub struct Seat<R, W> {
     pub taken: Vec<Taken>,
 }
 
+/// Standard input or output failed: an I/O error (exit 3), named as the
+/// player's terminal. Invalid UTF-8 in an answer is a bad answer instead,
+/// asked again by the caller.
 fn io(e: std::io::Error) -> Error {
-    Error::one(Diagnostic::new(format!("cannot talk to the player: {e}")))
+    Error::io(std::path::Path::new("<the player's terminal>"), e)
 }
 
 impl<R: BufRead, W: Write> Seat<R, W> {
@@ -112,7 +118,26 @@ impl<R: BufRead, W: Write> Player for Seat<R, W> {
             self.put(&format!("  {me}> "))?;
             self.out.flush().map_err(io)?;
             let mut line = String::new();
-            let n = self.input.read_line(&mut line).map_err(io)?;
+            // One answer is a number or a name: a line is read up to a
+            // bound, so endless input cannot exhaust memory.
+            let n = match std::io::Read::take(&mut self.input, MAX_ANSWER).read_line(&mut line) {
+                Ok(n) => n,
+                // Bytes that are not text: a bad answer, asked again.
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    self.say("  that answer is not text: give an option's number or name")?;
+                    continue;
+                }
+                Err(e) => return Err(io(e)),
+            };
+            if n as u64 == MAX_ANSWER && !line.ends_with('\n') {
+                return Err(Error::one(
+                    Diagnostic::new(format!(
+                        "an answer longer than {MAX_ANSWER} bytes for {me}'s decision on `{}`",
+                        ev.id
+                    ))
+                    .note("answer each decision with an option's number or name, one per line"),
+                ));
+            }
             if n == 0 {
                 return Err(Error::one(
                     Diagnostic::new(format!(

@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 
 /// Text made safe inside HTML or SVG, as element content or a quoted
 /// attribute: `& < > " '` escaped, control characters (which XML forbids
-/// and a terminal would act on) replaced by U+FFFD.
+/// and a terminal would act on) replaced by U+FFFD, bidi controls shown as
+/// `\u{202e}`.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -20,6 +21,18 @@ pub fn esc(s: &str) -> String {
             '\'' => out.push_str("&#39;"),
             '\n' | '\t' => out.push(c),
             c if c.is_control() => out.push('\u{fffd}'),
+            // Bidi controls and invisible separators, which can reorder
+            // what a reader sees: shown as their code point.
+            '\u{200e}'
+            | '\u{200f}'
+            | '\u{061c}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{feff}' => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
             c => out.push(c),
         }
     }
@@ -242,10 +255,17 @@ pub fn network(
         .collect();
     colors.sort_unstable();
     colors.dedup();
-    for (i, c) in colors.iter().enumerate() {
+    // A page holds several networks: a marker's id names its colour, so two
+    // networks' markers of one colour are the same marker.
+    let marker_id = |c: &str| -> String {
+        let tag: String = c.chars().filter(|x| x.is_ascii_alphanumeric()).collect();
+        format!("arrow-{tag}")
+    };
+    for c in &colors {
         let _ = write!(
             s,
-            "<marker id=\"arrow{i}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{}\"/></marker>",
+            "<marker id=\"{}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{}\"/></marker>",
+            esc(&marker_id(c)),
             esc(c)
         );
     }
@@ -294,9 +314,10 @@ pub fn network(
                 (ay + by) / 2.0,
             )
         };
-        let marker = match colors.iter().position(|c| *c == e.color) {
-            Some(i) if e.line == Line::Arrow => format!(" marker-end=\"url(#arrow{i})\""),
-            _ => String::new(),
+        let marker = if e.line == Line::Arrow {
+            format!(" marker-end=\"url(#{})\"", esc(&marker_id(&e.color)))
+        } else {
+            String::new()
         };
         let _ = writeln!(
             s,
@@ -681,7 +702,8 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 2);
         assert_eq!(svg.matches("<rect").count(), 1);
         assert!(svg.contains("S&lt;C&gt;O"));
-        assert!(svg.contains("marker-end=\"url(#arrow0)\""));
+        assert!(svg.contains("marker-end=\"url(#arrow-"));
+        assert_eq!(esc("a\u{202e}b"), "a\\u{202e}b");
         assert!(svg.contains("stroke-dasharray"));
         assert!(!svg.contains("nobody"));
     }

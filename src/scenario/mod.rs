@@ -621,9 +621,12 @@ pub fn load_world_file(path: &Path) -> Result<crate::world::World, Error> {
 /// Whether the YAML file at `path` is a world (it has `actors:` and no
 /// `world:` at the top level) rather than a scenario.
 pub fn is_world_file(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    // Read within the input size limit: an endless or huge file is left to
+    // the loader, which refuses it with a message.
+    let Ok(file) = read(path) else {
         return false;
     };
+    let text = &file.text;
     let top = |key: &str| text.lines().any(|l| l.starts_with(key));
     (top("actors:") || top("extends:")) && !top("world:")
 }
