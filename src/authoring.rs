@@ -74,10 +74,13 @@ fn warning(d: &Diagnostic) -> String {
 }
 
 /// The `fn on_…(one parameter)` definitions of a script: (name, line, column).
+/// A name in a script with its line and column.
+type Named = (String, usize, usize);
+
 /// The `on_…` functions of a script with their positions: those with one
 /// parameter (handlers), and those with another number of
 /// parameters (which bloc never calls).
-fn handlers_and_misfits(text: &str) -> (Vec<(String, usize, usize)>, Vec<(String, usize, usize)>) {
+fn handlers_and_misfits(text: &str) -> (Vec<Named>, Vec<Named>) {
     let mut out = vec![];
     let mut arity = vec![];
     for (i, line) in text.lines().enumerate() {
@@ -155,11 +158,7 @@ fn lint_script(file: &SourceFile, known: &BTreeSet<String>) -> Vec<String> {
     out
 }
 
-fn lint_unknown(
-    file: &SourceFile,
-    handlers: Vec<(String, usize, usize)>,
-    known: &BTreeSet<String>,
-) -> Vec<String> {
+fn lint_unknown(file: &SourceFile, handlers: Vec<Named>, known: &BTreeSet<String>) -> Vec<String> {
     handlers
         .into_iter()
         .filter(|(name, _, _)| !known.contains(name))
