@@ -243,3 +243,53 @@ fn no_shipped_rule_script_names_a_state() {
     }
     assert!(hits.is_empty(), "rule scripts name states: {hits:#?}");
 }
+
+/// Review of issue 9: every interest can be set from the command line, a
+/// relative affinity needs the Assembly's votes, a blank `known:` is refused.
+#[test]
+fn interests_are_parameters_and_inputs_are_checked() {
+    let f = Fixture::new();
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/georgia-2008.yaml",
+        "--runs",
+        "2",
+        "--set",
+        "actors.RUS.affinity=0.9",
+        "--set",
+        "actors.TWN.security=0.1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_bloc"))
+        .args([
+            "affinity",
+            repo().join("data/unga").to_str().unwrap(),
+            "--from",
+            "1946",
+            "--to",
+            "1946",
+            "--states",
+            "RUS,USA",
+            "--metric",
+            "relative",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("relative S needs the votes of the whole Assembly"),
+        "{err}"
+    );
+
+    f.edit(
+        "scenarios/taiwan-crisis.yaml",
+        "    why: \"seed §3.3, §IV: multi-vector balancing\"\n",
+        "    why: \"seed §3.3, §IV: multi-vector balancing\"\n    known: \"\"\n",
+    );
+    // `bloc test` reports a scenario that cannot load and exits 4.
+    let (code, out, _) = f.bloc(&["test", "scenarios/taiwan-crisis.yaml"]);
+    assert_eq!(code, 4, "{out}");
+    assert!(out.contains("`known:` needs the reason"), "{out}");
+}

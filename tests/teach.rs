@@ -633,3 +633,51 @@ fn r11_explain_shows_what_a_handler_printed() {
         "{out}"
     );
 }
+
+/// Review of issue 11: `check` reads within the input limit, compiles a
+/// script named on its own, and warns of handlers bloc never calls; `play`
+/// bounds an answer.
+#[test]
+fn r11_check_and_play_hold_against_hostile_input() {
+    let f = Fixture::new();
+    let (code, out, _) = f.bloc(&["check", "/dev/zero"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("input files are limited to 16 MiB"), "{out}");
+
+    f.write("lone.rhai", "fn on_vote(ev) { let x = ; }\n");
+    let (code, out, _) = f.bloc(&["check", "lone.rhai"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("--> lone.rhai:1:26"), "{out}");
+
+    f.copy_dir("rules", "ar");
+    f.append(
+        "ar/russia.rhai",
+        "fn on_armed_conflict(ev, extra) { 1 }\nfn on_shock(ev) { 1 }",
+    );
+    let (code, out, _) = f.bloc(&["check", "ar"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("warning: handler `on_armed_conflict` does not take one parameter"),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning: handler `on_shock` is never called"),
+        "{out}"
+    );
+
+    let long = "9".repeat(10_000) + "\n";
+    let (code, _, err) = bloc_with_input(
+        &f,
+        &[
+            "play",
+            "scenarios/taiwan-crisis.yaml",
+            "--as",
+            "RUS",
+            "--seed",
+            "1",
+        ],
+        &long,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("an answer longer than 4096 bytes"), "{err}");
+}
