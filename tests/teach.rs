@@ -647,7 +647,7 @@ fn r11_check_and_play_hold_against_hostile_input() {
     f.write("lone.rhai", "fn on_vote(ev) { let x = ; }\n");
     let (code, out, _) = f.bloc(&["check", "lone.rhai"]);
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("--> lone.rhai:1:26"), "{out}");
+    assert!(out.contains("lone.rhai:1:26"), "{out}");
 
     f.copy_dir("rules", "ar");
     f.append(
