@@ -26,16 +26,25 @@ pub fn kinds_text() -> String {
         }
     };
     for k in events::builtin() {
-        let _ = writeln!(out, "{}  (handler `on_{}`)", k.name, k.name);
+        let decided = !(k.options.is_empty() && k.sided.is_empty());
+        if decided {
+            let _ = writeln!(out, "{}  (handler `on_{}`)", k.name, k.name);
+        } else {
+            let _ = writeln!(out, "{}  (no handler: no one decides)", k.name);
+        }
         let _ = writeln!(out, "  fields:    {}", list(k.required));
         let _ = writeln!(out, "  optional:  {}", list(k.optional));
-        let options = if k.options.is_empty() {
-            "options naming actors (e.g. `diplomatic_support:CHN`); see docs/rules.md".to_string()
+        let mut options: Vec<String> = k.sided.iter().map(|f| format!("{f}:<side>")).collect();
+        options.extend(k.options.iter().map(|o| o.to_string()));
+        let options = if options.is_empty() {
+            "none (no one decides)".to_string()
         } else {
-            list(k.options)
+            options.join(", ")
         };
         let _ = writeln!(out, "  options:   {options}");
-        let _ = writeln!(out, "  outcomes:  {}", list(k.outcomes));
+        let mut outcomes: Vec<&str> = k.outcome_forms.to_vec();
+        outcomes.extend(k.outcomes.iter().copied());
+        let _ = writeln!(out, "  outcomes:  {}", list(&outcomes));
         match k.proposal {
             Some(fields) => {
                 let _ = writeln!(
@@ -759,7 +768,13 @@ mod tests {
     fn every_kind_is_listed() {
         let text = kinds_text();
         for k in events::builtin() {
-            assert!(text.contains(&format!("{}  (handler `on_{}`)", k.name, k.name)));
+            let decided = format!("{}  (handler `on_{}`)", k.name, k.name);
+            let undecided = format!("{}  (no handler: no one decides)", k.name);
+            assert!(
+                text.contains(&decided) || text.contains(&undecided),
+                "{}",
+                k.name
+            );
         }
     }
 }

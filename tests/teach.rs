@@ -280,6 +280,16 @@ fn r11_kinds_and_completions() {
     ] {
         assert!(out.contains(kind), "{kind} missing:\n{out}");
     }
+    // Options and outcomes that name actors, as docs/scenarios.md shows them.
+    for part in [
+        "options:   military_support:<side>, arms:<side>, diplomatic_support:<side>, monitors, neutrality, condemnation",
+        "outcomes:  <attacker> backed militarily",
+        "options:   show_of_force:<side>, diplomatic_support:<side>, stay_out",
+        "shock  (no handler: no one decides)",
+        "declared under `custom_kinds:`",
+    ] {
+        assert!(out.contains(part), "`{part}` missing:\n{out}");
+    }
     let (code, out, _) = f.bloc(&["completions", "bash"]);
     assert_eq!(code, 0);
     assert!(out.contains("_bloc()") && out.contains("report"), "{out}");

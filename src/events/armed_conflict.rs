@@ -16,7 +16,14 @@ pub const SPEC: KindSpec = KindSpec {
     proposal: None,
     proposal_required: &[],
     outcomes: &[],
-    options: &[],
+    options: &["monitors", "neutrality", "condemnation"],
+    sided: &["military_support", "arms", "diplomatic_support"],
+    outcome_forms: &[
+        "<attacker> backed militarily",
+        "<attacker> armed",
+        "<attacker> backed diplomatically only",
+        "<attacker> isolated",
+    ],
     parse,
 };
 

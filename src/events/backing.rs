@@ -26,6 +26,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &["issue"],
     outcomes: &["backed", "not backed"],
     options: &["endorse", "abstain", "reject"],
+    sided: &[],
+    outcome_forms: &[],
     parse,
 };
 

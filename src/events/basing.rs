@@ -13,6 +13,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &["base", "host"],
     outcomes: &["granted", "denied"],
     options: &["grant", "deny"],
+    sided: &[],
+    outcome_forms: &[],
     parse,
 };
 

@@ -17,6 +17,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &[],
     outcomes: &["mediated", "isolated"],
     options: &["mediate", "neutrality"],
+    sided: &["diplomatic_support"],
+    outcome_forms: &["<side> backed"],
     parse,
 };
 

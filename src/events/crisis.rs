@@ -16,6 +16,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &["target"],
     outcomes: &["nobody takes sides", "balanced"],
     options: &["stay_out"],
+    sided: &["show_of_force", "diplomatic_support"],
+    outcome_forms: &["<side> backed"],
     parse,
 };
 

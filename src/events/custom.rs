@@ -14,6 +14,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &[],
     outcomes: &[],
     options: &[],
+    sided: &[],
+    outcome_forms: &[],
     parse: |_| None,
 };
 

@@ -17,6 +17,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &["org"],
     outcomes: &["adopted", "blocked"],
     options: &["adopt", "block"],
+    sided: &[],
+    outcome_forms: &[],
     parse,
 };
 

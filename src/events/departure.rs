@@ -14,6 +14,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &["org", "mode"],
     outcomes: &["frozen", "left"],
     options: &[],
+    sided: &[],
+    outcome_forms: &[],
     parse,
 };
 

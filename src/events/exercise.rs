@@ -17,6 +17,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &[],
     outcomes: &["held", "not held"],
     options: &["participate", "observe", "decline"],
+    sided: &[],
+    outcome_forms: &[],
     parse,
 };
 

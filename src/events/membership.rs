@@ -17,6 +17,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &["org"],
     outcomes: &["admitted", "rejected"],
     options: &["approve", "oppose"],
+    sided: &[],
+    outcome_forms: &[],
     parse,
 };
 

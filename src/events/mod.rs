@@ -421,6 +421,11 @@ pub struct KindSpec {
     pub outcomes: &'static [&'static str],
     /// Its options' labels, where they do not name actors (the same).
     pub options: &'static [&'static str],
+    /// Families of options that name a side (`diplomatic_support` for
+    /// `diplomatic_support:<side>`), for `bloc kinds`.
+    pub sided: &'static [&'static str],
+    /// Outcomes that name actors, with placeholders, for `bloc kinds`.
+    pub outcome_forms: &'static [&'static str],
     pub parse: fn(&mut dyn Input) -> Option<EventKind>,
 }
 

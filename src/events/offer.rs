@@ -15,6 +15,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &["invitee", "org"],
     outcomes: &["joined", "declined", "blocked"],
     options: &["approve", "oppose"],
+    sided: &[],
+    outcome_forms: &[],
     parse,
 };
 

@@ -13,6 +13,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &[],
     outcomes: &["applied"],
     options: &[],
+    sided: &[],
+    outcome_forms: &[],
     parse,
 };
 

@@ -18,6 +18,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &["org", "by"],
     outcomes: &["issued", "issued with dissociation", "blocked"],
     options: &["adopt", "dissociate", "block"],
+    sided: &[],
+    outcome_forms: &[],
     parse,
 };
 

@@ -17,6 +17,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &["obligation"],
     outcomes: &["in force", "failed"],
     options: &["sign", "decline"],
+    sided: &[],
+    outcome_forms: &[],
     parse,
 };
 

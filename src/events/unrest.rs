@@ -18,6 +18,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &[],
     outcomes: &["intervention", "monitoring", "none"],
     options: &["deploy", "monitors", "decline"],
+    sided: &[],
+    outcome_forms: &[],
     parse,
 };
 

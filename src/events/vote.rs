@@ -18,6 +18,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &["forum", "resolution"],
     outcomes: &["adopted", "rejected"],
     options: &["yes", "no", "abstain", "absent"],
+    sided: &[],
+    outcome_forms: &[],
     parse,
 };
 

@@ -15,6 +15,8 @@ pub const SPEC: KindSpec = KindSpec {
     proposal_required: &["user"],
     outcomes: &["no bases to close"],
     options: &["grant", "deny"],
+    sided: &[],
+    outcome_forms: &["closed by <hosts>; kept by <hosts>"],
     parse,
 };
 
