@@ -768,6 +768,12 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
     eopts.shard = a.shard;
     eopts.until_ci = a.until_ci;
 
+    distinct_outputs(&[
+        ("--out", a.out.as_deref()),
+        ("--trace", a.trace.as_deref()),
+        ("--runs-csv", a.runs_csv.as_deref()),
+        ("--turns-csv", a.turns_csv.as_deref()),
+    ])?;
     let mut trace = a.trace.as_deref().map(StreamFile::create).transpose()?;
     let mut csv = a.runs_csv.as_deref().map(StreamFile::create).transpose()?;
     let mut turns = a.turns_csv.as_deref().map(StreamFile::create).transpose()?;
@@ -1131,6 +1137,7 @@ fn sweep_command(a: SweepArgs) -> Result<String, Error> {
             indicatif::ProgressDrawTarget::stderr(),
         )
     };
+    distinct_outputs(&[("--out", Some(&a.out)), ("--report", a.report.as_deref())])?;
     let mut csv = StreamFile::create(&a.out)?;
     csv.write(experiment::sweep_header(&plan, &a.vary).as_bytes())?;
     let mut sweep = experiment::Sweep::new(&mut plan, &a.vary)?;
@@ -1146,11 +1153,13 @@ fn sweep_command(a: SweepArgs) -> Result<String, Error> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    csv.finish()?;
+    // The report first: if it cannot be written, the CSV is not left
+    // behind either (its temporary file goes with the error).
     if let Some(path) = &a.report {
         let page = crate::html::sweep_report(&*sweep.plan, &a.vary, &done);
         write_atomically(path, page.as_bytes())?;
     }
+    csv.finish()?;
     let mut out = format!(
         "bloc sweep: {} points{} of {} runs each (seed {}), written to {}\n",
         end - start,
@@ -1165,6 +1174,25 @@ fn sweep_command(a: SweepArgs) -> Result<String, Error> {
         out.push_str(&experiment::sensitivity_text(&rows));
     }
     Ok(terminal_safe(&out, true).into_owned())
+}
+
+/// Two outputs of one command may not name the same file: one would
+/// silently replace the other.
+fn distinct_outputs(outputs: &[(&str, Option<&Path>)]) -> Result<(), Error> {
+    let key = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let given: Vec<(&str, &Path)> = outputs
+        .iter()
+        .filter_map(|(flag, p)| p.map(|p| (*flag, p)))
+        .collect();
+    for (i, (a, pa)) in given.iter().enumerate() {
+        if let Some((b, _)) = given[..i].iter().find(|(_, pb)| key(pb) == key(pa)) {
+            return Err(Error::one(Diagnostic::new(format!(
+                "{b} and {a} name the same file `{}`: one would replace the other",
+                pa.display()
+            ))));
+        }
+    }
+    Ok(())
 }
 
 /// `bloc play`: the rules alone first (the distribution to compare with,

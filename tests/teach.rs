@@ -691,3 +691,43 @@ fn r11_check_and_play_hold_against_hostile_input() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("an answer longer than 4096 bytes"), "{err}");
 }
+
+/// Review of issue 11: two outputs naming one file are refused, and a sweep
+/// whose report cannot be written leaves no CSV behind.
+#[test]
+fn r11_outputs_are_distinct_and_a_failed_report_leaves_nothing() {
+    let f = Fixture::new();
+    let (code, _, err) = f.bloc(&[
+        "run",
+        "scenarios/taiwan-crisis.yaml",
+        "--runs",
+        "2",
+        "--quiet",
+        "--runs-csv",
+        "same.csv",
+        "--turns-csv",
+        "./same.csv",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--runs-csv and --turns-csv name the same file"),
+        "{err}"
+    );
+    assert!(!f.path("same.csv").exists());
+
+    let (code, _, err) = f.bloc(&[
+        "sweep",
+        "scenarios/rising-threat.yaml",
+        "--vary",
+        "relations.RUS.USA.threat=0.4:0.9:0.5",
+        "--runs",
+        "2",
+        "--quiet",
+        "--out",
+        "s.csv",
+        "--report",
+        "no-such-folder/s.html",
+    ]);
+    assert_eq!(code, 3, "{err}");
+    assert!(!f.path("s.csv").exists(), "the CSV was left behind");
+}
