@@ -575,34 +575,38 @@ pub fn new_actor(id: &str, dir: &Path) -> Result<String, Error> {
     let stem = id.to_lowercase();
     let path = dir.join(format!("{stem}.rhai"));
     let text = format!(
-        r#"// {id}: what this state wants, one rule per tendency, each citing its
-// source (an article's section, a treaty, a public fact).
+        r#"// {id}: what the sources say of this state beyond its interests.
 //
-// bloc calls `on_<kind>(ev)` when an event needs {id}'s decision (the kinds,
-// their fields and options: `bloc kinds`); kinds without a handler here use
-// rules/default.rhai. A handler returns a map:
-//   scores: option -> number (higher is likelier; missing = 0),
-//   forbid: option -> reason (never chosen),
-//   why:    the rationale the reports and traces show.
-// World queries (`ties`, `threat`, `is_member`, `attr`, ...): docs/rules.md.
+// Most of {id}'s behaviour needs no script: the decision model
+// (docs/model.md) scores every option of every kind from {id}'s interest
+// weights, set in the world file under the actor:
+//   {id}:
+//     name: ...
+//     rules: {stem}
+//     interests:
+//       security: 0.7      # source of this weight
+//       entrapment: 0.8    # source
+// (security, abandonment, entrapment, autonomy, regime, territory,
+// affinity, image, duty; 0.5 when not given).
 //
-// To use it, name it in the world under the actor (or in a scenario's
-// `extend:`):   {id}: {{ name: ..., rules: {stem} }}
-// then `bloc check` and `bloc run`.
+// A handler `on_<kind>(ev)` here answers instead of the model for that kind
+// (the kinds, their fields and options: `bloc kinds`). Start from the
+// model's answer and adjust it with what a source says, citing it; name no
+// state: read the event and the world (`ev.attacker`, `threat(...)`,
+// `main_threat(ev.actor)`, ...: docs/rules.md). A handler returns
+//   #{{ scores: option -> number, forbid: option -> reason, why: text }}
+// Then `bloc check` and `bloc run`.
 
-// A war between two others: support either side, stay neutral, or condemn.
+// Example: in a war, {id} leans further toward the side it fears less
+// (replace with what your source says, and cite it).
 fn on_armed_conflict(ev) {{
-    let s = #{{}};
-    s["neutrality"] = 0.5;
-    // Back the side {id} is closer to, diplomatically (source: ...).
-    s["diplomatic_support:" + ev.defender] = ties(ev.actor, ev.defender);
-    s["diplomatic_support:" + ev.attacker] = ties(ev.actor, ev.attacker) - 0.3;
-    #{{ scores: s, forbid: #{{}}, why: "ties with each side (replace with your source)" }}
-}}
-
-// A resolution in a forum: yes, no, abstain or absent.
-fn on_vote(ev) {{
-    #{{ scores: #{{ yes: 0.4, abstain: 0.3, no: 0.0, absent: -0.5 }}, why: "replace with your source" }}
+    let d = model(ev);
+    let a = ev.attacker;
+    let b = ev.defender;
+    let closer = if threat(ev.actor, a) < threat(ev.actor, b) {{ a }} else {{ b }};
+    d.scores["diplomatic_support:" + closer] += 0.1;
+    d.why = "source: ...; the model alone: " + d.why;
+    d
 }}
 "#
     );
