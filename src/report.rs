@@ -575,6 +575,13 @@ impl Summary {
                 return Some(format!("event `{}`: {p}", e.id));
             }
         }
+        // Who backed whom: runs in which a pair's backing happened, so never
+        // more than the runs, and only between two actors.
+        for (pair, n) in &self.backed {
+            if *n > u64::from(runs) || pair.split('>').filter(|s| !s.is_empty()).count() != 2 {
+                return Some(format!("who backed whom `{pair}`: {n} runs of {runs}"));
+            }
+        }
         for sample in &self.samples {
             if sample.drawn.n != runs {
                 return Some(format!(

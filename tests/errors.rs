@@ -1449,6 +1449,11 @@ fn merge_checks_every_field_it_reads() {
             "names an option or run out of range",
         ),
         (
+            "\"backed\":{",
+            "\"backed\":{\"AFG>GEO\":1000000,",
+            "who backed whom `AFG>GEO`: 1000000 runs of 2",
+        ),
+        (
             "\"examples\":{\"1\":[",
             "\"examples\":{\"9\":[",
             "a verdict's example names a verdict or run out of range",
