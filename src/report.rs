@@ -578,7 +578,7 @@ impl Summary {
         // Who backed whom: runs in which a pair's backing happened, so never
         // more than the runs, and only between two actors.
         for (pair, n) in &self.backed {
-            if *n > u64::from(runs) || pair.split('>').filter(|s| !s.is_empty()).count() != 2 {
+            if *n > runs || pair.split('>').filter(|s| !s.is_empty()).count() != 2 {
                 return Some(format!("who backed whom `{pair}`: {n} runs of {runs}"));
             }
         }
