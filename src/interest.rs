@@ -105,14 +105,6 @@ impl Terms {
         Terms(self.0.map(|x| x * k))
     }
 
-    pub fn plus(self, o: Terms) -> Terms {
-        let mut t = self;
-        for (a, b) in t.0.iter_mut().zip(o.0) {
-            *a += b;
-        }
-        t
-    }
-
     /// The weighted sum.
     pub fn utility(&self, w: &Weights) -> f64 {
         self.0.iter().zip(w.0).map(|(t, w)| t * w).sum()
