@@ -198,7 +198,7 @@ fn centre(
     Ok(())
 }
 
-fn open(path: &Path) -> Result<std::fs::File, Error> {
+pub(crate) fn open(path: &Path) -> Result<std::fs::File, Error> {
     std::fs::File::open(path).map_err(|e| Error::io(path, e))
 }
 
@@ -240,13 +240,13 @@ fn check_options(opts: &Options) -> Result<Vec<&'static str>, Error> {
 }
 
 /// Where a malformed row is, as the error names it.
-struct At<'a> {
-    path: &'a Path,
-    row: u64,
+pub(crate) struct At<'a> {
+    pub(crate) path: &'a Path,
+    pub(crate) row: u64,
 }
 
 impl At<'_> {
-    fn error(&self, column: Option<(usize, &str)>, problem: impl fmt::Display) -> Error {
+    pub(crate) fn error(&self, column: Option<(usize, &str)>, problem: impl fmt::Display) -> Error {
         let place = match column {
             Some((i, name)) => format!("row {}, column {} ({name})", self.row, i + 1),
             None => format!("row {}", self.row),
@@ -258,7 +258,7 @@ impl At<'_> {
     }
 }
 
-fn reader<R: Read>(input: R) -> csv::Reader<R> {
+pub(crate) fn reader<R: Read>(input: R) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
@@ -267,7 +267,7 @@ fn reader<R: Read>(input: R) -> csv::Reader<R> {
 
 /// Read one record; a read failure (a truncated or corrupt gzip stream, bad
 /// UTF-8) is an invalid file, named with the row it reached.
-fn next_record<R: Read>(
+pub(crate) fn next_record<R: Read>(
     r: &mut csv::Reader<R>,
     rec: &mut csv::StringRecord,
     path: &Path,
@@ -301,7 +301,7 @@ fn next_record<R: Read>(
 }
 
 /// The header's index of each column named in `want`.
-fn columns<R: Read, const N: usize>(
+pub(crate) fn columns<R: Read, const N: usize>(
     r: &mut csv::Reader<R>,
     path: &Path,
     want: [&str; N],
@@ -327,7 +327,7 @@ fn columns<R: Read, const N: usize>(
     Ok((idx, header.len()))
 }
 
-fn field<'r>(
+pub(crate) fn field<'r>(
     rec: &'r csv::StringRecord,
     at: &At,
     width: usize,

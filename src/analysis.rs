@@ -4,7 +4,7 @@
 
 use crate::events::{Act, Scope, Support, Theme};
 use crate::record::RunRecord;
-use crate::world::{ActorId, OrgId, Party, World};
+use crate::world::{ActorId, Obligation, OrgId, Party, World};
 
 /// A group of states to assess: an organization, or a list of actors.
 #[derive(Debug, Clone)]
@@ -273,6 +273,9 @@ pub fn measure(g: &GroupSpec, run: &RunRecord, world: &World) -> Measures {
     // Formal commitment: the strongest obligation binding all members
     // (Dingman, Snyder; ATOP's obligation types).
     let mut strongest = None;
+    // Whether a pledge binds the members to fight beside each other
+    // whoever starts it (ATOP's offence obligation).
+    let mut offence_bound = false;
     for o in &world.orgs {
         let binds = match g.org {
             Some(id) => world.org(id).id == o.id,
@@ -280,11 +283,13 @@ pub fn measure(g: &GroupSpec, run: &RunRecord, world: &World) -> Measures {
         };
         if binds {
             strongest = strongest.max(o.strongest_obligation());
+            offence_bound |= o.obligations.contains(&Obligation::Offence);
         }
     }
     for tr in &world.treaties {
         if !members.is_empty() && members.iter().all(|m| tr.parties.contains(m)) {
             strongest = strongest.max(Some(tr.obligation));
+            offence_bound |= tr.obligation == Obligation::Offence;
         }
     }
     values[0] = Some(strongest.map_or(0.0, commitment_strength));
@@ -303,7 +308,17 @@ pub fn measure(g: &GroupSpec, run: &RunRecord, world: &World) -> Measures {
                 other,
                 given,
                 war,
+                covered,
             } if is_member(*by) && is_member(*side) && !is_member(*other) => {
+                // A defence pledge is called upon when a member is attacked;
+                // an offence pledge whenever a member fights. A war a member
+                // starts obliges its allies to nothing (ATOP; UN Charter
+                // Art. 2(4)): declining it tests neither the casus foederis
+                // nor solidarity (Suez 1956). Crises and clashes short of
+                // war test solidarity with either side.
+                if *war && !(*covered || offence_bound) {
+                    continue;
+                }
                 if *war {
                     cf_all += 1;
                     cf_hit += usize::from(*given == Support::Military);
@@ -508,11 +523,16 @@ fn get(v: &[Option<f64>; N], i: Indicator) -> Option<f64> {
 }
 
 /// The alliance tests after formal commitment, with their thresholds.
-fn alliance_tests(t: &Thresholds) -> [(Indicator, f64); 3] {
+/// Diplomatic solidarity is among them: allies "support each other
+/// diplomatically" (Evans & Newnham), and an alliance is a formalised
+/// alignment (Snyder 1997), so members that leave each other alone when
+/// one asks for backing do not behave as allies, whatever they signed.
+fn alliance_tests(t: &Thresholds) -> [(Indicator, f64); 4] {
     [
         (Indicator::CasusFoederis, t.casus_foederis),
         (Indicator::ExternalOrientation, t.external_orientation),
         (Indicator::Exclusivity, t.exclusivity),
+        (Indicator::DiplomaticSolidarity, t.diplomatic_solidarity),
     ]
 }
 

@@ -55,6 +55,10 @@ enum Command {
     /// Write a commented scaffold: an actor's rule script or a scenario.
     #[command(subcommand)]
     New(NewCommand),
+    /// Worlds from data: `bloc world build` writes a world file from the
+    /// COW, ATOP and UN vote data in data/.
+    #[command(subcommand)]
+    World(WorldCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -70,6 +74,110 @@ struct CheckArgs {
     /// Rules folder (overrides the scenarios'); its scripts are checked too.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum WorldCommand {
+    /// Write a world of YEAR from data: states (COW capabilities, Polity,
+    /// threat), the ATOP alliances in force, ties from UN votes; every
+    /// number with its provenance (docs/data.md).
+    Build(WorldBuildArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct WorldBuildArgs {
+    /// The world's year: alliances in force at its end (1946–2008).
+    #[arg(long, value_name = "YEAR")]
+    year: i32,
+    /// Actor ids (three-letter ISO codes of src/codes.rs), comma-separated.
+    #[arg(
+        long,
+        value_name = "USA,GBR,...",
+        value_delimiter = ',',
+        required = true
+    )]
+    states: Vec<String>,
+    /// `auto` (every ATOP alliance in force with two members among the
+    /// states) or ATOP ids, comma-separated, e.g. 3180,3285.
+    #[arg(long, value_name = "auto|ATOPID,...", default_value = "auto")]
+    alliances: String,
+    /// First year of the UN votes that give ties (default: YEAR - 5).
+    #[arg(long, value_name = "YEAR")]
+    votes_from: Option<i32>,
+    /// Read capabilities, regime and threat of this year (COW ends in 2007).
+    #[arg(long, value_name = "YEAR")]
+    cow_year: Option<i32>,
+    /// The folder with unga/, cow/ and atop/ (default: data/ here, else the
+    /// one bloc was built with).
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// The world's name.
+    #[arg(long)]
+    name: Option<String>,
+    /// Where to write the world (whole or not at all).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+fn world_build_command(a: WorldBuildArgs) -> Result<String, Error> {
+    let alliances = if a.alliances.trim() == "auto" {
+        crate::builder::Selection::Auto
+    } else {
+        let mut ids = Vec::new();
+        for part in a.alliances.split(',') {
+            let part = part.trim();
+            match part.parse::<u32>() {
+                Ok(id) if !ids.contains(&id) => ids.push(id),
+                Ok(id) => {
+                    return Err(Error::one(Diagnostic::new(format!(
+                        "--alliances: ATOP id {id} is given twice"
+                    ))));
+                }
+                Err(_) => {
+                    return Err(Error::one(Diagnostic::new(format!(
+                        "--alliances: `{part}` is not an ATOP id; use auto or ids such as 3180,3285"
+                    ))));
+                }
+            }
+        }
+        crate::builder::Selection::Ids(ids)
+    };
+    let mut command = format!(
+        "bloc world build --year {} --states {}",
+        a.year,
+        a.states.join(",")
+    );
+    if a.alliances.trim() != "auto" {
+        command.push_str(&format!(" --alliances {}", a.alliances.trim()));
+    }
+    if let Some(v) = a.votes_from {
+        command.push_str(&format!(" --votes-from {v}"));
+    }
+    if let Some(v) = a.cow_year {
+        command.push_str(&format!(" --cow-year {v}"));
+    }
+    if let Some(n) = &a.name {
+        command.push_str(&format!(" --name {n:?}"));
+    }
+    if let Some(d) = &a.data {
+        command.push_str(&format!(" --data {}", d.display()));
+    }
+    command.push_str(&format!(" --out {}", a.out.display()));
+    let opts = crate::builder::Options {
+        year: a.year,
+        states: a.states,
+        alliances,
+        votes_from: a.votes_from,
+        cow_year: a.cow_year,
+        data: a.data.unwrap_or_else(crate::builder::default_data_dir),
+        name: a.name,
+    };
+    let built = crate::builder::build(&opts, &command)?;
+    for w in &built.warnings {
+        eprintln!("warning: {}", terminal_safe(w, false));
+    }
+    write_atomically(&a.out, built.text.as_bytes())?;
+    Ok(format!("wrote {}\n", a.out.display()))
 }
 
 #[derive(Subcommand, Debug)]
@@ -1358,6 +1466,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::New(NewCommand::Scenario { name, dir }) => {
             crate::authoring::new_scenario(&name, &dir).map(|s| (s, 0))
         }
+        Command::World(WorldCommand::Build(a)) => world_build_command(a).map(|s| (s, 0)),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut buf = Vec::new();

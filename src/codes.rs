@@ -1,72 +1,146 @@
-//! Country codes: bloc's actor ids (ISO 3166-1 alpha-3) and the two-letter
-//! codes (alpha-2) that outside data sets use, such as the UN General
-//! Assembly votes in data/unga/. The one table of the pairing: add a state
-//! here, once, before reading its data. Its tests check that it is a
-//! bijection, that it covers every actor of the shipped scenarios, and that
-//! every two-letter code in it occurs in the shipped votes.
+//! Country codes: bloc's actor ids (ISO 3166-1 alpha-3, or ISO 3166-3 for
+//! states that are gone: CSK, DDR), the two-letter codes (alpha-2) of the
+//! UN General Assembly votes in data/unga/, and the Correlates of War
+//! numeric codes of data/cow/ and data/atop/. The one table of the pairing:
+//! add a state here, once, before reading its data. Its tests check that it
+//! is a bijection, that it covers every actor of the shipped scenarios, and
+//! that every code in it occurs in the shipped data.
 
-/// (actor id, two-letter code), sorted by actor id.
-pub const TABLE: &[(&str, &str)] = &[
-    ("AFG", "AF"), // Afghanistan
-    ("ARM", "AM"), // Armenia
-    ("AZE", "AZ"), // Azerbaijan
-    ("BGD", "BD"), // Bangladesh
-    ("BLR", "BY"), // Belarus
-    ("CAN", "CA"), // Canada
-    ("CHN", "CN"), // China (the People's Republic from 1971)
-    ("DEU", "DE"), // Germany (the Federal Republic's own rows have no code)
-    ("EGY", "EG"), // Egypt
-    ("ESP", "ES"), // Spain
-    ("EST", "EE"), // Estonia
-    ("FRA", "FR"), // France
-    ("GBR", "GB"), // United Kingdom
-    ("GEO", "GE"), // Georgia
-    ("IND", "IN"), // India
-    ("IRN", "IR"), // Iran
-    ("IRQ", "IQ"), // Iraq
-    ("ISR", "IL"), // Israel
-    ("ITA", "IT"), // Italy
-    ("JPN", "JP"), // Japan
-    ("KAZ", "KZ"), // Kazakhstan
-    ("KGZ", "KG"), // Kyrgyzstan
-    ("KOR", "KR"), // South Korea
-    ("LKA", "LK"), // Sri Lanka
-    ("LTU", "LT"), // Lithuania
-    ("LVA", "LV"), // Latvia
-    ("MDA", "MD"), // Moldova
-    ("MNG", "MN"), // Mongolia
-    ("NPL", "NP"), // Nepal
-    ("PAK", "PK"), // Pakistan
-    ("POL", "PL"), // Poland
-    ("PRK", "KP"), // North Korea
-    ("RUS", "RU"), // Russia (the Soviet Union's votes before 1992 too)
-    ("SAU", "SA"), // Saudi Arabia
-    ("SYR", "SY"), // Syria
-    ("TJK", "TJ"), // Tajikistan
-    ("TKM", "TM"), // Turkmenistan
-    ("TUR", "TR"), // Turkey
-    ("TWN", "TW"), // Taiwan (the Republic of China's seat until 1971)
-    ("UKR", "UA"), // Ukraine
-    ("USA", "US"), // United States
-    ("UZB", "UZ"), // Uzbekistan
-    ("VNM", "VN"), // Vietnam
+/// (actor id, two-letter code, COW code, name), sorted by actor id. The COW code
+/// is the one the state bears in most years; [`COW_PERIODS`] lists the
+/// years in which it bore another.
+pub const TABLE: &[(&str, &str, u16, &str)] = &[
+    ("AFG", "AF", 700, "Afghanistan"),
+    ("ALB", "AL", 339, "Albania"),
+    ("ARM", "AM", 371, "Armenia"),
+    ("AUS", "AU", 900, "Australia"),
+    ("AZE", "AZ", 373, "Azerbaijan"),
+    ("BEL", "BE", 211, "Belgium"),
+    ("BGD", "BD", 771, "Bangladesh"),
+    ("BGR", "BG", 355, "Bulgaria"),
+    ("BLR", "BY", 370, "Belarus"),
+    ("CAN", "CA", 20, "Canada"),
+    ("CHN", "CN", 710, "China"), // China (the People's Republic from 1971)
+    ("CSK", "CS", 315, "Czechoslovakia"), // Czechoslovakia (to 1992)
+    ("CYP", "CY", 352, "Cyprus"),
+    ("DDR", "DD", 265, "German Democratic Republic"), // German Democratic Republic (1954-1990)
+    ("DEU", "DE", 255, "Germany"), // Germany (the Federal Republic's own rows have no code)
+    ("DNK", "DK", 390, "Denmark"),
+    ("EGY", "EG", 651, "Egypt"),
+    ("ESP", "ES", 230, "Spain"),
+    ("EST", "EE", 366, "Estonia"),
+    ("FRA", "FR", 220, "France"),
+    ("GBR", "GB", 200, "United Kingdom"),
+    ("GEO", "GE", 372, "Georgia"),
+    ("GRC", "GR", 350, "Greece"),
+    ("HUN", "HU", 310, "Hungary"),
+    ("IND", "IN", 750, "India"),
+    ("IRN", "IR", 630, "Iran"),
+    ("IRQ", "IQ", 645, "Iraq"),
+    ("ISL", "IS", 395, "Iceland"),
+    ("ISR", "IL", 666, "Israel"),
+    ("ITA", "IT", 325, "Italy"),
+    ("JOR", "JO", 663, "Jordan"),
+    ("JPN", "JP", 740, "Japan"),
+    ("KAZ", "KZ", 705, "Kazakhstan"),
+    ("KGZ", "KG", 703, "Kyrgyzstan"),
+    ("KOR", "KR", 732, "South Korea"),
+    ("LKA", "LK", 780, "Sri Lanka"),
+    ("LTU", "LT", 368, "Lithuania"),
+    ("LUX", "LU", 212, "Luxembourg"),
+    ("LVA", "LV", 367, "Latvia"),
+    ("MDA", "MD", 359, "Moldova"),
+    ("MNG", "MN", 712, "Mongolia"),
+    ("NLD", "NL", 210, "Netherlands"),
+    ("NOR", "NO", 385, "Norway"),
+    ("NPL", "NP", 790, "Nepal"),
+    ("NZL", "NZ", 920, "New Zealand"),
+    ("PAK", "PK", 770, "Pakistan"),
+    ("PHL", "PH", 840, "Philippines"),
+    ("POL", "PL", 290, "Poland"),
+    ("PRK", "KP", 731, "North Korea"),
+    ("PRT", "PT", 235, "Portugal"),
+    ("ROU", "RO", 360, "Romania"),
+    ("RUS", "RU", 365, "Russia"), // Russia (the Soviet Union's votes before 1992 too)
+    ("SAU", "SA", 670, "Saudi Arabia"),
+    ("SYR", "SY", 652, "Syria"),
+    ("THA", "TH", 800, "Thailand"),
+    ("TJK", "TJ", 702, "Tajikistan"),
+    ("TKM", "TM", 701, "Turkmenistan"),
+    ("TUR", "TR", 640, "Turkey"),
+    ("TWN", "TW", 713, "Taiwan"), // Taiwan (the Republic of China's seat until 1971)
+    ("UKR", "UA", 369, "Ukraine"),
+    ("USA", "US", 2, "United States"),
+    ("UZB", "UZ", 704, "Uzbekistan"),
+    ("VNM", "VN", 816, "Vietnam"),
+    ("YUG", "YU", 345, "Yugoslavia"), // Yugoslavia (COW counts Serbia on from 2006)
 ];
+
+/// (actor id, COW code, first year, last year, name then): a state that
+/// bore another COW code for a while. COW counts the Federal Republic (GFR,
+/// 260) apart from Germany before 1945 and after 1990 (GMY, 255).
+pub const COW_PERIODS: &[(&str, u16, i32, i32, &str)] =
+    &[("DEU", 260, 1955, 1989, "Federal Republic of Germany")];
+
+/// (actor id, first year, last year, name then): a state known by another
+/// name for a while, under the same codes.
+pub const NAMES_THEN: &[(&str, i32, i32, &str)] = &[("RUS", 1922, 1991, "Soviet Union")];
 
 /// The two-letter code of an actor id, if the table has it.
 pub fn alpha2(actor: &str) -> Option<&'static str> {
-    TABLE.iter().find(|(a, _)| *a == actor).map(|(_, c)| *c)
+    TABLE
+        .iter()
+        .find(|(a, ..)| *a == actor)
+        .map(|(_, c, ..)| *c)
 }
 
 /// The actor id of a two-letter code, if the table has it.
 pub fn alpha3(code: &str) -> Option<&'static str> {
-    TABLE.iter().find(|(_, c)| *c == code).map(|(a, _)| *a)
+    TABLE.iter().find(|(_, c, ..)| *c == code).map(|(a, ..)| *a)
+}
+
+/// The COW code an actor bore in `year`, if the table has the actor.
+pub fn cow(actor: &str, year: i32) -> Option<u16> {
+    COW_PERIODS
+        .iter()
+        .find(|(a, _, from, to, _)| *a == actor && (*from..=*to).contains(&year))
+        .map(|(_, c, ..)| *c)
+        .or_else(|| {
+            TABLE
+                .iter()
+                .find(|(a, ..)| *a == actor)
+                .map(|(_, _, c, _)| *c)
+        })
+}
+
+/// The state's name in `year` (in English, as bloc's worlds write it).
+pub fn name(actor: &str, year: i32) -> Option<&'static str> {
+    COW_PERIODS
+        .iter()
+        .find(|(a, _, from, to, _)| *a == actor && (*from..=*to).contains(&year))
+        .map(|(.., n)| *n)
+        .or_else(|| {
+            NAMES_THEN
+                .iter()
+                .find(|(a, from, to, _)| *a == actor && (*from..=*to).contains(&year))
+                .map(|(.., n)| *n)
+        })
+        .or_else(|| TABLE.iter().find(|(a, ..)| *a == actor).map(|(.., n)| *n))
+}
+
+/// The actor id that bore COW code `code` in `year`, if the table has it.
+pub fn from_cow(code: u16, year: i32) -> Option<&'static str> {
+    TABLE
+        .iter()
+        .map(|(a, ..)| *a)
+        .find(|a| cow(a, year) == Some(code))
 }
 
 /// The table's actor id closest to `actor` (for "did you mean").
 pub fn closest(actor: &str) -> Option<&'static str> {
     TABLE
         .iter()
-        .map(|(a, _)| (strsim::levenshtein(a, &actor.to_ascii_uppercase()), *a))
+        .map(|(a, ..)| (strsim::levenshtein(a, &actor.to_ascii_uppercase()), *a))
         .filter(|(d, _)| *d <= 1)
         .min()
         .map(|(_, a)| a)
@@ -79,11 +153,13 @@ mod tests {
 
     #[test]
     fn table_is_a_sorted_bijection_of_well_formed_codes() {
-        let threes: BTreeSet<_> = TABLE.iter().map(|(a, _)| *a).collect();
-        let twos: BTreeSet<_> = TABLE.iter().map(|(_, c)| *c).collect();
+        let threes: BTreeSet<_> = TABLE.iter().map(|(a, ..)| *a).collect();
+        let twos: BTreeSet<_> = TABLE.iter().map(|(_, c, ..)| *c).collect();
+        let cows: BTreeSet<_> = TABLE.iter().map(|(_, _, n, _)| *n).collect();
         assert_eq!(threes.len(), TABLE.len(), "an actor id appears twice");
         assert_eq!(twos.len(), TABLE.len(), "a two-letter code appears twice");
-        for (a, c) in TABLE {
+        assert_eq!(cows.len(), TABLE.len(), "a COW code appears twice");
+        for (a, c, ..) in TABLE {
             assert!(
                 a.len() == 3 && a.bytes().all(|b| b.is_ascii_uppercase()),
                 "{a}"
@@ -95,7 +171,7 @@ mod tests {
             assert_eq!(alpha3(alpha2(a).unwrap()), Some(*a));
         }
         let sorted: Vec<_> = threes.into_iter().collect();
-        let listed: Vec<_> = TABLE.iter().map(|(a, _)| *a).collect();
+        let listed: Vec<_> = TABLE.iter().map(|(a, ..)| *a).collect();
         assert_eq!(listed, sorted, "keep the table sorted by actor id");
     }
 
@@ -136,8 +212,45 @@ mod tests {
         for record in reader.byte_records() {
             seen.insert(record.unwrap()[1].to_vec());
         }
-        for (a, c) in TABLE {
+        for (a, c, ..) in TABLE {
             assert!(seen.contains(c.as_bytes()), "{a} → {c}: no votes under {c}");
+        }
+    }
+
+    #[test]
+    fn cow_codes_are_one_to_one_in_every_year_and_occur_in_the_data() {
+        for year in 1816..=2008 {
+            let mut seen = BTreeSet::new();
+            for (a, ..) in TABLE {
+                let c = cow(a, year).unwrap();
+                assert!(seen.insert(c), "COW {c} has two actors in {year}");
+                assert_eq!(from_cow(c, year), Some(*a));
+            }
+        }
+        assert_eq!(cow("DEU", 1961), Some(260));
+        assert_eq!(cow("DEU", 1995), Some(255));
+        assert_eq!(from_cow(260, 1961), Some("DEU"));
+        assert_eq!(from_cow(260, 1995), None);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let file = std::fs::File::open(root.join("data/cow/state-years.csv.gz")).unwrap();
+        let mut reader = csv::Reader::from_reader(flate2::read::GzDecoder::new(file));
+        let mut years: std::collections::BTreeMap<u16, BTreeSet<i32>> = Default::default();
+        for record in reader.records() {
+            let r = record.unwrap();
+            years
+                .entry(r[1].parse().unwrap())
+                .or_default()
+                .insert(r[2].parse().unwrap());
+        }
+        for (a, _, c, _) in TABLE {
+            assert!(years.contains_key(c), "{a} → COW {c}: not in the data");
+        }
+        for (a, c, from, to, _) in COW_PERIODS {
+            let ys = &years[c];
+            assert!(
+                ys.contains(from) && ys.contains(to),
+                "{a} → COW {c} {from}-{to}"
+            );
         }
     }
 

@@ -319,10 +319,13 @@ pub fn side(
         )
         .with(
             Interest::Territory,
+            // Backing the attacked upholds territorial integrity; backing
+            // the side that used force first undermines it (UN Charter
+            // Art. 2(4)), as backing a contester of recognised territory does.
             match role {
                 Role::Defender | Role::Claimant => 0.5 * s,
-                Role::Contester => -0.5 * s,
-                Role::Attacker | Role::Neither => 0.0,
+                Role::Attacker | Role::Contester => -0.5 * s,
+                Role::Neither => 0.0,
             },
         )
         .with(Interest::Duty, duty)

@@ -5,11 +5,14 @@
 
 pub mod affinity;
 pub mod analysis;
+pub mod atop;
 pub mod authoring;
+pub mod builder;
 pub mod claim;
 pub mod cli;
 pub mod coalition;
 pub mod codes;
+pub mod cow;
 pub mod diagnostic;
 pub mod ensemble;
 pub mod events;

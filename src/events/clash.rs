@@ -158,6 +158,7 @@ impl Kind for Clash {
                     other,
                     given,
                     war: false,
+                    covered: false,
                 });
             }
         }

@@ -171,6 +171,7 @@ impl Kind for Crisis {
                     other,
                     given,
                     war: false,
+                    covered: false,
                 });
             }
         }

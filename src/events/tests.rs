@@ -150,6 +150,7 @@ fn armed_conflict_support_is_recorded_as_acts() {
         other: 3,
         given: Support::Military,
         war: true,
+        covered: true,
     }));
     assert!(acts.contains(&Act::Side {
         by: 2,
@@ -157,6 +158,16 @@ fn armed_conflict_support_is_recorded_as_acts() {
         other: 3,
         given: Support::None,
         war: true,
+        covered: true,
+    }));
+    // The attacker's side is covered by no defence pledge.
+    assert!(acts.contains(&Act::Side {
+        by: 2,
+        side: 3,
+        other: 0,
+        given: Support::None,
+        war: true,
+        covered: false,
     }));
 }
 
@@ -384,6 +395,7 @@ fn graded_support_arms_count_for_solidarity_but_not_casus_foederis() {
         other: 3,
         given: Support::Arms,
         war: true,
+        covered: true,
     }));
     let mut after = w.clone();
     ev.kind

@@ -110,10 +110,14 @@ impl Kind for Vote {
     /// A resolution: ties with and reliance on its sponsor, threat from and
     /// ties with the state it censures; a balancer abstains (Modelski:
     /// voting together is not an alliance). The censured state and the
-    /// sponsor vote their own cause (image).
+    /// sponsor vote their own cause (image): the censured state does not
+    /// weigh the sponsor, nor the sponsor the censured state.
     fn terms(&self, w: &World, me: ActorId, c: Choice) -> Terms {
         let mut yes = Terms::ZERO;
-        if let Some(s) = self.sponsor {
+        // A censured state does not weigh the sponsor's goodwill: its own
+        // standing and security are what the vote is about.
+        let censured = self.against == Some(me);
+        if let Some(s) = self.sponsor.filter(|_| !censured) {
             yes = if s == me {
                 yes.with(Interest::Image, 1.0)
             } else {
@@ -121,7 +125,10 @@ impl Kind for Vote {
                     .with(Interest::Abandonment, w.expectation.get(me, s))
             };
         }
-        if let Some(x) = self.against {
+        // The sponsor weighed its ties with the censured state when it
+        // tabled the resolution: it votes its own cause.
+        let sponsoring = self.sponsor == Some(me);
+        if let Some(x) = self.against.filter(|_| !sponsoring) {
             yes = if x == me {
                 yes.with(Interest::Image, -1.0)
                     .with(Interest::Security, -1.0)
