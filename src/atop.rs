@@ -34,6 +34,9 @@ pub struct MemberPhase {
     pub milaid: i64,
     /// Members promise not to join other alliances.
     pub noothall: bool,
+    /// This member's defence pledge holds only against a specific
+    /// adversary (`defcoadv`).
+    pub defcoadv: bool,
 }
 
 impl MemberPhase {
@@ -59,6 +62,9 @@ pub struct InForce {
     /// the end of 2008).
     pub span: (i32, i32),
     pub terms: MemberPhase,
+    /// Members whose defence pledge holds only against a specific
+    /// adversary then (`defcoadv`).
+    pub limited: Vec<u16>,
 }
 
 impl Alliances {
@@ -70,6 +76,13 @@ impl Alliances {
         let mut members: Vec<u16> = now.iter().map(|r| r.member).collect();
         members.sort_unstable();
         members.dedup();
+        let mut limited: Vec<u16> = now
+            .iter()
+            .filter(|r| r.defcoadv)
+            .map(|r| r.member)
+            .collect();
+        limited.sort_unstable();
+        limited.dedup();
         let mut t = first.clone();
         for r in &now {
             t.bilateral |= r.bilateral;
@@ -90,6 +103,7 @@ impl Alliances {
             members,
             span: self.span(id).unwrap_or((year, year)),
             terms: t,
+            limited,
         })
     }
 
@@ -136,9 +150,9 @@ pub fn read(path: &Path) -> Result<Alliances, Error> {
     }
 }
 
-const COLUMNS: [&str; 16] = [
+const COLUMNS: [&str; 17] = [
     "atopid", "member", "yrent", "yrexit", "bilat", "defense", "offense", "neutral", "nonagg",
-    "consul", "intcom", "organ1", "milcon", "base", "milaid", "noothall",
+    "consul", "intcom", "organ1", "milcon", "base", "milaid", "noothall", "defcoadv",
 ];
 
 pub(crate) fn parse<R: Read>(path: &Path, input: R) -> Result<Alliances, Error> {
@@ -200,6 +214,7 @@ pub(crate) fn parse<R: Read>(path: &Path, input: R) -> Result<Alliances, Error> 
             base: v(13)?,
             milaid: v(14)?,
             noothall: flag(15)?,
+            defcoadv: flag(16)?,
         };
         out.rows.entry(id).or_default().push(phase);
     }
@@ -221,7 +236,7 @@ mod tests {
     fn members_and_provisions_at_the_end_of_a_year() {
         // Member 2 enters in phase 1 (1949-1951), phase 2 adds bases.
         let text = format!(
-            "{}1,2,1949,1951,0,1,0,0,0,1,0,2,0,0,0,1\n1,2,1951,0,0,1,0,0,0,1,0,3,0,3,0,1\n1,20,1949,1955,0,1,0,0,0,1,0,2,0,0,0,1\n",
+            "{}1,2,1949,1951,0,1,0,0,0,1,0,2,0,0,0,1,0\n1,2,1951,0,0,1,0,0,0,1,0,3,0,3,0,1,1\n1,20,1949,1955,0,1,0,0,0,1,0,2,0,0,0,1,0\n",
             head()
         );
         let a = parse(Path::new("m.csv"), text.as_bytes()).unwrap();
@@ -231,6 +246,8 @@ mod tests {
         let y1955 = a.at(1, 1955).unwrap();
         assert_eq!(y1955.members, vec![2], "20 left in 1955");
         assert_eq!(y1955.terms.base, 3, "phase 2's bases");
+        assert_eq!(y1955.limited, vec![2], "phase 2 limits member 2's pledge");
+        assert!(y1950.limited.is_empty());
         assert_eq!(a.span(1), Some((1949, 0)));
         assert!(a.at(1, 1948).is_none());
         assert!(a.at(9, 1950).is_none());
@@ -238,7 +255,7 @@ mod tests {
 
     #[test]
     fn malformed_rows_name_file_row_and_column() {
-        let bad = format!("{}1,2,1949,1940,0,1,0,0,0,1,0,2,0,0,0,1\n", head());
+        let bad = format!("{}1,2,1949,1940,0,1,0,0,0,1,0,2,0,0,0,1,0\n", head());
         let e = parse(Path::new("m.csv"), bad.as_bytes())
             .unwrap_err()
             .to_string();
@@ -246,7 +263,7 @@ mod tests {
             e.contains("m.csv: row 2, column 4 (yrexit): exit 1940 before entry 1949"),
             "{e}"
         );
-        let bad = format!("{}1,2,1949,0,0,yes,0,0,0,1,0,2,0,0,0,1\n", head());
+        let bad = format!("{}1,2,1949,0,0,yes,0,0,0,1,0,2,0,0,0,1,0\n", head());
         let e = parse(Path::new("m.csv"), bad.as_bytes())
             .unwrap_err()
             .to_string();
@@ -264,5 +281,7 @@ mod tests {
         assert_eq!(wp.members.len(), 8);
         assert_eq!(wp.terms.intcom, 1);
         assert_eq!(a.span(3285), Some((1955, 1991)));
+        // The United States' SEATO pledge: against communist aggression only.
+        assert_eq!(a.at(3260, 1960).unwrap().limited, vec![2]);
     }
 }

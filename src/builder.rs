@@ -129,8 +129,25 @@ pub mod param {
     pub const EXPECTATION_PER_PLEDGE: f64 = 0.6;
     /// Threats below this are left to the default (0.05) and not written.
     pub const THREAT_WRITTEN: f64 = 0.1;
+    /// The share of its power a state that is not a COW major power brings
+    /// to bear outside its own region (Walt: power projection declines with
+    /// distance).
+    pub const REACH_AFAR: f64 = 0.3;
     /// The first year of UN votes: `year - VOTES_YEARS`.
     pub const VOTES_YEARS: i32 = 5;
+}
+
+/// The region of a COW code: COW numbers states by region (2-199 the
+/// Americas, 200-399 Europe, 400-599 Africa, 600-699 the Middle East,
+/// 700-999 Asia and Oceania).
+pub fn region(code: u16) -> u8 {
+    match code {
+        0..=199 => 0,
+        200..=399 => 1,
+        400..=599 => 2,
+        600..=699 => 3,
+        _ => 4,
+    }
 }
 
 /// The UN votes' years (data/unga/SOURCE.md).
@@ -472,14 +489,17 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
          #                soil); staff_training: milcon >= 2; arms_procurement: milaid >= 1\n\
          #   exclusive    noothall = 1 (members may join no other alliance)\n\
          #   ties         0.5 + relative S (Signorino & Ritter's S, double-centred; docs/data.md)\n\
-         #   threat       capability(to) x hostility x exposure, hostility = clamp(-2 x relative S,\n\
-         #                0, 1), exposure = 0.5 + lsthreat(from); written at {threat_min} and above\n\
+         #   threat       capability(to) x hostility x exposure x reach, hostility = clamp(-2 x\n\
+         #                relative S, 0, 1), exposure = 0.5 + lsthreat(from), reach = 1 within the\n\
+         #                COW region of `from` or for a COW major power, else {reach}; written at\n\
+         #                {threat_min} and above\n\
          #   expectation  {e0} + {e1} x the strongest shared pledge's strength x its credibility\n\
          #                (docs/model.md: 0.5 + 0.5 x structure share; a treaty {tc})\n\
          # A bilateral ATOP alliance is a treaty; any other an organization (decision by consensus).",
         decades = param::CAPABILITY_DECADES,
         floor = param::CAPABILITY_FLOOR,
         threat_min = param::THREAT_WRITTEN,
+        reach = param::REACH_AFAR,
         e0 = param::EXPECTATION_DEFAULT,
         e1 = param::EXPECTATION_PER_PLEDGE,
         tc = TREATY_CREDIBILITY,
@@ -600,6 +620,28 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
             u8::from(t.nonagg),
             u8::from(t.consul)
         );
+        let limited: Vec<&str> = opts
+            .states
+            .iter()
+            .filter(|a| p.members.contains(a) && p.atop.limited.contains(&code_of(a)))
+            .map(String::as_str)
+            .collect();
+        if !limited.is_empty() {
+            let _ = writeln!(
+                out,
+                "    # defcoadv: these members' pledge of force holds only against a specific\n    \
+                 # adversary, which ATOP does not name; list it to restore the pledge against it"
+            );
+            let _ = writeln!(
+                out,
+                "    limited: {{{}}}",
+                limited
+                    .iter()
+                    .map(|a| format!("{a}: []"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         let _ = writeln!(out, "    decision: consensus");
         let _ = writeln!(
             out,
@@ -649,11 +691,20 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
                 continue;
             };
             let hostility = (-2.0 * r).clamp(0.0, 1.0);
-            let threat = round2((cap * hostility * exposure).clamp(0.0, 1.0));
+            let near = region(code_of(a)) == region(code_of(b));
+            let major = row(b).is_some_and(|r| r.major_power);
+            let reach = if near || major {
+                1.0
+            } else {
+                param::REACH_AFAR
+            };
+            let threat = round2((cap * hostility * exposure * reach).clamp(0.0, 1.0));
             if threat >= param::THREAT_WRITTEN {
                 threat_lines.push(format!(
-                    "  - {{from: {a}, to: {b}, threat: {threat}}}   # capability {cap} x hostility {:.2} (relative S {:.3}) x exposure {exposure:.2}",
-                    hostility, r
+                    "  - {{from: {a}, to: {b}, threat: {threat}}}   # capability {cap} x hostility {:.2} (relative S {:.3}) x exposure {exposure:.2}{}",
+                    hostility,
+                    r,
+                    if reach < 1.0 { format!(" x reach {reach} (another region)") } else { String::new() }
                 ));
             }
         }
@@ -756,4 +807,203 @@ pub fn default_data_dir() -> PathBuf {
     } else {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
     }
+}
+
+/// A world file compared with another, parameter by parameter, as Markdown
+/// tables: each actor's capability and interest weights, each organization
+/// both have, and how far their relations differ. `a` is read as the
+/// reference ("hand-made"), `b` as the other ("from data").
+pub fn compare(a: &crate::world::World, b: &crate::world::World, names: [&str; 2]) -> String {
+    use crate::interest::Interest;
+    use crate::world::World;
+    let mut out = String::new();
+    let weight = |w: &World, id: usize, key: &str, default: Option<f64>| -> Option<f64> {
+        w.actors[id].attributes.get(key).copied().or(default)
+    };
+    let cell = |x: Option<f64>, y: Option<f64>| -> String {
+        let f = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.2}"));
+        match (x, y) {
+            (Some(p), Some(q)) if (p - q).abs() < 0.005 => f(x),
+            _ => format!("{} → {}", f(x), f(y)),
+        }
+    };
+    let _ = writeln!(
+        out,
+        "Each cell: {} → {} (one number where they agree; – where a file gives none; an interest not given is 0.5).\n",
+        names[0], names[1]
+    );
+    let mut head = String::from("| actor | capability |");
+    let mut rule = String::from("|---|---|");
+    for i in Interest::ALL {
+        head.push_str(&format!(" {} |", i.name()));
+        rule.push_str("---|");
+    }
+    let _ = writeln!(out, "{head}\n{rule}");
+    let mut only = [Vec::new(), Vec::new()];
+    for (ia, actor) in a.actors.iter().enumerate() {
+        let Some(ib) = b.actor_id(&actor.id) else {
+            only[0].push(actor.id.clone());
+            continue;
+        };
+        let mut row = format!(
+            "| {} | {} |",
+            actor.id,
+            cell(
+                weight(a, ia, "capability", None),
+                weight(b, ib, "capability", None)
+            )
+        );
+        for i in Interest::ALL {
+            let n = Some(Interest::NEUTRAL);
+            row.push_str(&format!(
+                " {} |",
+                cell(weight(a, ia, i.name(), n), weight(b, ib, i.name(), n))
+            ));
+        }
+        let _ = writeln!(out, "{row}");
+    }
+    for actor in b.actors.iter() {
+        if a.actor_id(&actor.id).is_none() {
+            only[1].push(actor.id.clone());
+        }
+    }
+    for (k, ids) in only.iter().enumerate() {
+        if !ids.is_empty() {
+            let _ = writeln!(out, "\nActors only in {}: {}.", names[k], ids.join(", "));
+        }
+    }
+
+    let _ = writeln!(
+        out,
+        "\n| organization | members | obligations | credibility | exclusive |\n|---|---|---|---|---|"
+    );
+    let ids = |w: &World, xs: &[usize]| -> Vec<String> {
+        let mut v: Vec<String> = xs.iter().map(|x| w.actors[*x].id.clone()).collect();
+        v.sort();
+        v
+    };
+    let mut orgs_only = [Vec::new(), Vec::new()];
+    for oa in &a.orgs {
+        let Some(ob) = b.orgs.iter().find(|o| o.id == oa.id) else {
+            orgs_only[0].push(oa.id.clone());
+            continue;
+        };
+        let (ma, mb) = (ids(a, &oa.members), ids(b, &ob.members));
+        let members = if ma == mb {
+            ma.join(", ")
+        } else {
+            let plus: Vec<&String> = mb.iter().filter(|m| !ma.contains(m)).collect();
+            let minus: Vec<&String> = ma.iter().filter(|m| !mb.contains(m)).collect();
+            let mut s = format!("{} in both", ma.iter().filter(|m| mb.contains(m)).count());
+            if !plus.is_empty() {
+                s.push_str(&format!(
+                    "; + {}",
+                    plus.iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            if !minus.is_empty() {
+                s.push_str(&format!(
+                    "; − {}",
+                    minus
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            s
+        };
+        let obl = |o: &crate::world::Organization| -> String {
+            o.obligations
+                .iter()
+                .map(|x| x.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let (pa, pb) = (obl(oa), obl(ob));
+        let obligations = if pa == pb {
+            pa
+        } else {
+            format!("{pa} → {pb}")
+        };
+        let cred = |o: &crate::world::Organization| Some(org_credibility(o.structure.share()));
+        let exclusive = if oa.exclusive == ob.exclusive {
+            oa.exclusive.to_string()
+        } else {
+            format!("{} → {}", oa.exclusive, ob.exclusive)
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {members} | {obligations} | {} | {exclusive} |",
+            oa.id,
+            cell(cred(oa), cred(ob))
+        );
+    }
+    for ob in &b.orgs {
+        if !a.orgs.iter().any(|o| o.id == ob.id) {
+            orgs_only[1].push(ob.id.clone());
+        }
+    }
+    for (k, ids) in orgs_only.iter().enumerate() {
+        if !ids.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nOrganizations only in {}: {}.",
+                names[k],
+                ids.join(", ")
+            );
+        }
+    }
+
+    // Relations over the actors both worlds have.
+    let common: Vec<(usize, usize)> = a
+        .actors
+        .iter()
+        .enumerate()
+        .filter_map(|(ia, x)| b.actor_id(&x.id).map(|ib| (ia, ib)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n| relation | pairs | mean absolute difference | largest differences |\n|---|---|---|---|"
+    );
+    let matrices: [(&str, &crate::world::Matrix, &crate::world::Matrix); 3] = [
+        ("ties", &a.ties, &b.ties),
+        ("threat", &a.threat, &b.threat),
+        ("expectation", &a.expectation, &b.expectation),
+    ];
+    for (name, ma, mb) in matrices {
+        let mut diffs = Vec::new();
+        for &(ia, ib) in &common {
+            for &(ja, jb) in &common {
+                if ia == ja {
+                    continue;
+                }
+                let (x, y) = (ma.get(ia, ja), mb.get(ib, jb));
+                diffs.push(((x - y).abs(), &a.actors[ia].id, &a.actors[ja].id, x, y));
+            }
+        }
+        let n = diffs.len();
+        let mean = diffs.iter().map(|d| d.0).sum::<f64>() / n.max(1) as f64;
+        diffs.sort_by(|p, q| {
+            q.0.total_cmp(&p.0)
+                .then_with(|| (p.1, p.2).cmp(&(q.1, q.2)))
+        });
+        let top: Vec<String> = diffs
+            .iter()
+            .take(4)
+            .map(|(_, f, t, x, y)| format!("{f}→{t} {x:.2} → {y:.2}"))
+            .collect();
+        let _ = writeln!(out, "| {name} | {n} | {mean:.3} | {} |", top.join("; "));
+    }
+    let count = |w: &World| (w.treaties.len(), w.bases.len(), w.security_ties.len());
+    let (ca, cb) = (count(a), count(b));
+    let _ = writeln!(
+        out,
+        "\nTreaties {} → {}; bases {} → {}; security ties {} → {}.",
+        ca.0, cb.0, ca.1, cb.1, ca.2, cb.2
+    );
+    out
 }

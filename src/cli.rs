@@ -82,6 +82,14 @@ enum WorldCommand {
     /// threat), the ATOP alliances in force, ties from UN votes; every
     /// number with its provenance (docs/data.md).
     Build(WorldBuildArgs),
+    /// Compare two world files parameter by parameter (Markdown tables):
+    /// capabilities and interest weights, organizations, relations.
+    Compare {
+        /// The reference world (e.g. the hand-made one).
+        a: PathBuf,
+        /// The other world (e.g. the one built from data).
+        b: PathBuf,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -1467,6 +1475,13 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             crate::authoring::new_scenario(&name, &dir).map(|s| (s, 0))
         }
         Command::World(WorldCommand::Build(a)) => world_build_command(a).map(|s| (s, 0)),
+        Command::World(WorldCommand::Compare { a, b }) => {
+            scenario::load_world_file(&a).and_then(|wa| {
+                let wb = scenario::load_world_file(&b)?;
+                let (na, nb) = (a.display().to_string(), b.display().to_string());
+                Ok((crate::builder::compare(&wa, &wb, [&na, &nb]), 0))
+            })
+        }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut buf = Vec::new();

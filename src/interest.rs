@@ -220,6 +220,10 @@ pub fn bond(w: &World, me: ActorId, x: ActorId, y: Option<ActorId>, which: &[Obl
             continue;
         }
         for o in org.obligations.iter().filter(|o| which.contains(o)) {
+            let force = matches!(o, Obligation::Defence | Obligation::Offence);
+            if force && !org.pledge_binds(me, y) {
+                continue;
+            }
             best = best.max(o.strength() * org_credibility(org.structure.share()));
         }
     }

@@ -140,6 +140,11 @@ pub struct Organization {
     /// Members that froze their participation (Uzbekistan in the CSTO,
     /// 2012): still members, but they neither vote nor take part.
     pub suspended: Vec<ActorId>,
+    /// Members whose pledge of force holds only against the adversaries
+    /// listed (ATOP's `defcoadv`: the United States in SEATO, against
+    /// communist aggression only). Against anyone else their pledge of force
+    /// does not bind them; the organization's other obligations still do.
+    pub limited: Vec<(ActorId, Vec<ActorId>)>,
 }
 
 impl Organization {
@@ -149,6 +154,16 @@ impl Organization {
 
     pub fn is_member(&self, a: ActorId) -> bool {
         self.members.contains(&a)
+    }
+
+    /// Whether `me`'s pledge of force binds it against `foe` (`None`: an
+    /// unnamed foe): always, unless `me` limited its pledge to adversaries
+    /// `foe` is not among.
+    pub fn pledge_binds(&self, me: ActorId, foe: Option<ActorId>) -> bool {
+        match self.limited.iter().find(|(a, _)| *a == me) {
+            None => true,
+            Some((_, against)) => foe.is_some_and(|f| against.contains(&f)),
+        }
     }
 
     /// Members that take part in decisions: all but the suspended ones.
@@ -638,6 +653,7 @@ pub(crate) fn tiny(rule: DecisionRule) -> World {
         exclusive: false,
         structure: Structure::default(),
         suspended: vec![],
+        limited: vec![],
     };
     let m = || Matrix::filled(4, 0.5);
     let dy = Dynamics {

@@ -258,6 +258,9 @@ pub(super) struct RawOrg {
     pub(super) exclusive: bool,
     #[serde(default)]
     pub(super) structure: RawStructure,
+    /// Members whose pledge of force holds only against these adversaries.
+    #[serde(default)]
+    pub(super) limited: Keyed<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]

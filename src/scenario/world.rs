@@ -4,8 +4,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_saphyr::Spanned;
-
 use crate::diagnostic::{Diagnostic, Error, SourceFile};
 use crate::interest::Interest;
 use crate::plan::limits::MAX_ACTORS;
@@ -278,22 +276,45 @@ pub(super) fn add_sections(
                 arms_procurement: o.structure.arms_procurement,
             },
             suspended: vec![],
+            limited: vec![],
         });
         new_orgs.push((id, o, k.value.clone()));
     }
     let ids = Ids::of(world);
     for (id, o, name) in new_orgs {
         let ctx = format!("in organization `{name}`");
-        let mut list = |xs: &[Spanned<String>]| {
-            let mut v = c.actors(&ids, xs, &ctx);
+        let sorted = |mut v: Vec<crate::world::ActorId>| {
             v.sort_unstable();
             v.dedup();
             v
         };
+        let members = sorted(c.actors(&ids, &o.members, &ctx));
+        let mut limited = Vec::new();
+        for (who, against) in &o.limited.0 {
+            let Some(a) = c.actor(&ids, who, &ctx) else {
+                continue;
+            };
+            if !members.contains(&a) {
+                c.error(
+                    str_span(who),
+                    format!(
+                        "`{}` limits a pledge of `{name}` it is not a member of",
+                        who.value
+                    ),
+                    "not a member",
+                );
+                continue;
+            }
+            let mut foes = sorted(c.actors(&ids, against, &ctx));
+            foes.retain(|f| *f != a);
+            limited.push((a, foes));
+        }
+        limited.sort();
         let org = &mut world.orgs[id];
-        org.members = list(&o.members);
-        org.observers = list(&o.observers);
-        org.partners = list(&o.dialogue_partners);
+        org.members = members;
+        org.observers = sorted(c.actors(&ids, &o.observers, &ctx));
+        org.partners = sorted(c.actors(&ids, &o.dialogue_partners, &ctx));
+        org.limited = limited;
     }
     for m in s.memberships {
         let ctx = "in a membership";
