@@ -463,9 +463,15 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
         .name
         .clone()
         .unwrap_or_else(|| format!("World of {y}, from data"));
+    // Comments are one line each: a name or path with a line break cannot
+    // end the comment and start YAML of its own.
+    let (title, command) = (
+        crate::diagnostic::one_line(&name),
+        crate::diagnostic::one_line(command),
+    );
     let _ = writeln!(
         out,
-        "# {name}: a world built from data by `bloc world build` (docs/data.md).\n\
+        "# {title}: a world built from data by `bloc world build` (docs/data.md).\n\
          # Regenerate it with\n#   {command}\n#\n\
          # Sources (each folder's SOURCE.md says how to cite them):\n\
          #   states      COW National Material Capabilities v5 (cinc), Polity IV (polity2) and\n\
@@ -536,7 +542,7 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
             Some(c) => {
                 let _ = writeln!(
                     out,
-                    "    attributes: {{capability: {c}}}   # cinc {:.4} of the largest {max_cinc:.4}{}",
+                    "    attributes: {{capability: {c}}}   # COW {cow_year} cinc {:.4} of the largest {max_cinc:.4}{}",
                     row(s).and_then(|r| r.cinc).unwrap_or(0.0),
                     if row(s).is_some_and(|r| r.major_power) {
                         "; a COW major power"
@@ -554,7 +560,7 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
             let below = threats.iter().filter(|x| **x < t).count() as f64;
             let share = round2(below / threats.len().max(1) as f64);
             lines.push(format!(
-                "security: {share}   # lsthreat {t:.3}: above {:.0}% of {} states in {cow_year}",
+                "security: {share}   # COW {cow_year} lsthreat {t:.3}: above {:.0}% of {} states",
                 share * 100.0,
                 threats.len()
             ));
@@ -562,13 +568,13 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
         if let Some((dep, total)) = dependence(s) {
             let own = row(s).and_then(|r| r.cinc).unwrap_or(0.0);
             lines.push(format!(
-                "abandonment: {}   # own cinc {own:.4} of {total:.4} with its allies by a pledge of force",
+                "abandonment: {}   # COW {cow_year} cinc: own {own:.4} of {total:.4} with its allies by a pledge of force (ATOP {y})",
                 round2(dep)
             ));
         }
         if let Some(p) = row(s).and_then(|r| r.polity2) {
             lines.push(format!(
-                "regime: {}   # polity2 {p}",
+                "regime: {}   # Polity IV {cow_year} polity2 {p}",
                 round2((10.0 - p) / 20.0)
             ));
         }
@@ -667,8 +673,9 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
     }
 
     // Relations: ties, then threats, then expectations.
+    let relations_at = out.len();
     out.push_str("\nrelations:\n");
-    let ties_block = m.to_relations(command);
+    let ties_block = m.to_relations(&command);
     // `to_relations` says how to regenerate the ties alone; this world's
     // header already says how to regenerate all of it.
     for line in ties_block.lines() {
@@ -744,6 +751,10 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
         }
     }
 
+    if !out[relations_at..].contains("\n  - {") {
+        // No pair has data: an empty list, not a null.
+        out.insert_str(relations_at + "\nrelations:".len(), " []");
+    }
     let treaties: Vec<&Pact> = pacts.iter().filter(|p| p.treaty).collect();
     if !treaties.is_empty() {
         out.push_str("\ntreaties:\n");

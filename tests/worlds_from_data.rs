@@ -228,6 +228,23 @@ fn missing_data_are_warnings_in_the_file_and_on_stderr() {
     assert!(text.contains("# What the data could not say:"), "{text}");
     assert!(text.contains("Federal Republic of Germany"), "{text}");
     assert!(text.contains("Soviet Union"), "{text}");
+    // A state that did not exist yet: warned, and the world still loads
+    // (no pair with data: `relations: []`, not a null).
+    let (code, _, err) = f.bloc(&[
+        "world", "build", "--year", "1961", "--states", "USA,KAZ", "--out", "k.yaml",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("KAZ (COW 705) has no row"), "{err}");
+    let (code, out, err) = f.bloc(&["check", "k.yaml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // A name with a line break stays inside its comment and its string.
+    let (code, _, err) = f.bloc(&[
+        "world", "build", "--year", "1961", "--states", "USA,GBR", "--name", "x\ny: 1", "--out",
+        "n.yaml",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = f.bloc(&["check", "n.yaml"]);
+    assert_eq!(code, 0, "{out}{err}");
 }
 
 fn run(name: &str, runs: u32) -> Value {
