@@ -180,7 +180,10 @@ fn centre(
                 "relative S needs the votes of the whole Assembly: fewer than two states cast {CENTRING_MIN_VOTES} votes in {}–{}",
                 m.from, m.to
             ))
-            .note("widen the window (--from, --to), or use --metric s"),
+            .note(
+                "widen the window of years (bloc affinity: --from, --to; bloc world build: \
+                 --votes-from, --year), or in bloc affinity use --metric s",
+            ),
         ));
     }
     let grand = known.iter().sum::<f64>() / known.len() as f64;
@@ -258,7 +261,35 @@ impl At<'_> {
     }
 }
 
-pub(crate) fn reader<R: Read>(input: R) -> csv::Reader<R> {
+/// A reader that drops carriage returns, so that a file with CRLF line
+/// ends counts its rows as one with LF does (the csv crate ends a record at
+/// the `\r` and counts lines at the `\n`, one short). The data hold no
+/// carriage return inside a field.
+pub(crate) struct NoCr<R>(R);
+
+impl<R: Read> Read for NoCr<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.0.read(buf)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut kept = 0;
+            for i in 0..n {
+                if buf[i] != b'\r' {
+                    buf[kept] = buf[i];
+                    kept += 1;
+                }
+            }
+            if kept > 0 {
+                return Ok(kept);
+            }
+        }
+    }
+}
+
+pub(crate) fn reader<R: Read>(input: R) -> csv::Reader<NoCr<R>> {
+    let input = NoCr(input);
     csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
@@ -406,7 +437,8 @@ fn read_votes<R: Read>(
     opts: &Options,
 ) -> Result<HashMap<String, Vec<(u32, Vote)>>, Error> {
     let mut r = reader(input);
-    let ([rcid, code, vote], width) = columns(&mut r, path, ["rcid", "country_code", "vote"])?;
+    let ([rcid, code, country, vote], width) =
+        columns(&mut r, path, ["rcid", "country_code", "country", "vote"])?;
     let mut rec = csv::StringRecord::new();
     let mut profiles: HashMap<String, Vec<(u32, Vote)>> = HashMap::new();
     while let Some(row) = next_record(&mut r, &mut rec, path)? {
@@ -434,9 +466,14 @@ fn read_votes<R: Read>(
         if year < opts.from || year > opts.to {
             continue;
         }
-        // States without a code (the Federal Republic of Germany, the Yemen
-        // Arab Republic, Zanzibar) cannot be asked for: skip them.
-        let c = field(&rec, &at, width, code)?;
+        // The Federal Republic of Germany's rows (1973–1990) have no code:
+        // they are Germany's ("DE" begins in 1991, when its seat passed to
+        // united Germany). Other states without a code (the Yemen Arab
+        // Republic, Zanzibar) cannot be asked for: skip them.
+        let mut c = field(&rec, &at, width, code)?;
+        if c.is_empty() && field(&rec, &at, width, country)? == "Federal Republic of Germany" {
+            c = "DE";
+        }
         if !c.is_empty() {
             profiles.entry(c.to_string()).or_default().push((id, v));
         }
@@ -678,11 +715,13 @@ mod tests {
         let years = read_roll_calls(Path::new("roll_calls.csv"), rc.as_bytes()).unwrap();
         assert_eq!(years.len(), 3);
         assert_eq!(years[&2], 2001);
-        let votes = "rcid,country_code,country,vote\n1,RU,Russia,yes\n1,,Zanzibar,no\n1,US,United States,no\n2,RU,Russia,abstain\n2,US,United States,no\n3,RU,Russia,no\n3,US,United States,no\n";
+        let votes = "rcid,country_code,country,vote\n1,RU,Russia,yes\n1,,Zanzibar,no\n1,US,United States,no\n2,RU,Russia,abstain\n2,US,United States,no\n3,RU,Russia,no\n3,US,United States,no\n1,,Federal Republic of Germany,yes\n";
         let o = opts(&["RUS", "USA"], Metric::S);
         let all = read_votes(Path::new("v"), votes.as_bytes(), &years, &o).unwrap();
-        // Roll call 3 (2002) is outside 2000–2001; Zanzibar has no code.
-        assert_eq!(all.len(), 2);
+        // Roll call 3 (2002) is outside 2000–2001; Zanzibar has no code;
+        // the Federal Republic's rows are Germany's.
+        assert_eq!(all.len(), 3);
+        assert_eq!(all["DE"], vec![(1, 2)]);
         let p = vec![all["RU"].clone(), all["US"].clone()];
         assert_eq!(p, vec![vec![(1, 2), (2, 1)], vec![(1, 0), (2, 0)]]);
         let m = matrix(&o, &p);

@@ -319,7 +319,12 @@ pub fn measure(g: &GroupSpec, run: &RunRecord, world: &World) -> Measures {
                 if *war && !(*covered || offence_bound) {
                     continue;
                 }
-                if *war {
+                // A member whose pledge of force holds only against named
+                // adversaries owes no force against another (`limited:`).
+                let bound = g
+                    .org
+                    .is_none_or(|o| world.org(o).pledge_binds(*by, Some(*other)));
+                if *war && bound {
                     cf_all += 1;
                     cf_hit += usize::from(*given == Support::Military);
                 }

@@ -65,6 +65,36 @@ pub struct InForce {
     /// Members whose defence pledge holds only against a specific
     /// adversary then (`defcoadv`).
     pub limited: Vec<u16>,
+    /// Each member's own obligations then (ATOP codes them per member:
+    /// in an asymmetric pact only some members pledge force).
+    pub by_member: BTreeMap<u16, MemberPhase>,
+}
+
+impl InForce {
+    /// Whether `member` itself pledges force (defence or offence) without
+    /// limiting it to a named adversary.
+    pub fn pledges_force(&self, member: u16) -> bool {
+        self.by_member
+            .get(&member)
+            .is_some_and(|t| (t.defense || t.offense) && !t.defcoadv)
+    }
+}
+
+/// The union of two sets of provisions: the strongest of each.
+fn merge(t: &mut MemberPhase, r: &MemberPhase) {
+    t.bilateral |= r.bilateral;
+    t.defense |= r.defense;
+    t.offense |= r.offense;
+    t.neutral |= r.neutral;
+    t.nonagg |= r.nonagg;
+    t.consul |= r.consul;
+    t.intcom = t.intcom.max(r.intcom);
+    t.organ1 = t.organ1.max(r.organ1);
+    t.milcon = t.milcon.max(r.milcon);
+    t.base = t.base.max(r.base);
+    t.milaid = t.milaid.max(r.milaid);
+    t.noothall |= r.noothall;
+    t.defcoadv |= r.defcoadv;
 }
 
 impl Alliances {
@@ -84,19 +114,13 @@ impl Alliances {
         limited.sort_unstable();
         limited.dedup();
         let mut t = first.clone();
+        let mut by_member: BTreeMap<u16, MemberPhase> = BTreeMap::new();
         for r in &now {
-            t.bilateral |= r.bilateral;
-            t.defense |= r.defense;
-            t.offense |= r.offense;
-            t.neutral |= r.neutral;
-            t.nonagg |= r.nonagg;
-            t.consul |= r.consul;
-            t.intcom = t.intcom.max(r.intcom);
-            t.organ1 = t.organ1.max(r.organ1);
-            t.milcon = t.milcon.max(r.milcon);
-            t.base = t.base.max(r.base);
-            t.milaid = t.milaid.max(r.milaid);
-            t.noothall |= r.noothall;
+            merge(&mut t, r);
+            by_member
+                .entry(r.member)
+                .and_modify(|m| merge(m, r))
+                .or_insert_with(|| (*r).clone());
         }
         Some(InForce {
             id,
@@ -104,6 +128,7 @@ impl Alliances {
             span: self.span(id).unwrap_or((year, year)),
             terms: t,
             limited,
+            by_member,
         })
     }
 
@@ -142,8 +167,9 @@ impl Alliances {
 
 /// Read `path` (a gzip of the CSV, as shipped, or the plain CSV).
 pub fn read(path: &Path) -> Result<Alliances, Error> {
-    let file = open(path)?;
+    let mut file = open(path)?;
     if path.extension().is_some_and(|e| e == "gz") {
+        crate::cow::check_gzip(path, &mut file)?;
         parse(path, flate2::read::GzDecoder::new(file))
     } else {
         parse(path, file)
@@ -282,6 +308,11 @@ mod tests {
         assert_eq!(wp.terms.intcom, 1);
         assert_eq!(a.span(3285), Some((1955, 1991)));
         // The United States' SEATO pledge: against communist aggression only.
-        assert_eq!(a.at(3260, 1960).unwrap().limited, vec![2]);
+        let seato = a.at(3260, 1960).unwrap();
+        assert_eq!(seato.limited, vec![2]);
+        assert!(!seato.pledges_force(2) && seato.pledges_force(770));
+        // The 1959 agreement: the United States pledges defence, Pakistan not.
+        let us_pak = a.at(3355, 1960).unwrap();
+        assert!(us_pak.pledges_force(2) && !us_pak.pledges_force(770));
     }
 }

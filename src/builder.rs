@@ -135,6 +135,9 @@ pub mod param {
     pub const REACH_AFAR: f64 = 0.3;
     /// The first year of UN votes: `year - VOTES_YEARS`.
     pub const VOTES_YEARS: i32 = 5;
+    /// A pair sharing fewer roll calls gets no ties (nor threat from votes)
+    /// and a warning: one or two votes are no evidence of alignment.
+    pub const MIN_SHARED_VOTES: u32 = 20;
 }
 
 /// The region of a COW code: COW numbers states by region (2-199 the
@@ -152,6 +155,10 @@ pub fn region(code: u16) -> u8 {
 
 /// The UN votes' years (data/unga/SOURCE.md).
 const UNGA_YEARS: (i32, i32) = (1946, 2008);
+
+/// The first year whose votes since 1946 let relative S be centred (two
+/// states with 100 votes): 1946 and 1947 alone hold too few roll calls.
+const FIRST_WORLD_YEAR: i32 = 1948;
 
 fn invalid(msg: impl Into<String>) -> Diagnostic {
     Diagnostic::new(msg.into())
@@ -174,18 +181,26 @@ struct Pact {
     obligations: Vec<&'static str>,
     structure: [bool; 5],
     treaty: bool,
+    /// Members in the world whose own pledge of force does not bind them
+    /// against just anyone, with the reason (written under `limited:`).
+    limited: Vec<(String, &'static str)>,
 }
 
 impl Pact {
-    /// The strongest obligation's strength times its credibility.
-    fn pledge(&self) -> f64 {
-        let strength = if self.atop.terms.defense || self.atop.terms.offense {
+    /// What `member` itself pledges, times the pact's credibility: the
+    /// strength of its strongest own obligation, a pledge of force counting
+    /// only if it is not limited to a named adversary.
+    fn pledge_of(&self, member: u16) -> f64 {
+        let Some(t) = self.atop.by_member.get(&member) else {
+            return 0.0;
+        };
+        let strength = if self.atop.pledges_force(member) {
             1.0
-        } else if self.atop.terms.neutral {
+        } else if t.neutral {
             0.6
-        } else if self.atop.terms.nonagg {
+        } else if t.nonagg {
             0.4
-        } else if self.atop.terms.consul {
+        } else if t.consul {
             0.2
         } else {
             0.0
@@ -201,10 +216,6 @@ impl Pact {
             org_credibility(share)
         }
     }
-
-    fn military(&self) -> bool {
-        self.atop.terms.defense || self.atop.terms.offense
-    }
 }
 
 /// Check the options against the data's ranges and the code table.
@@ -218,6 +229,11 @@ fn check(opts: &Options, cow: &StateYears, atop: &Alliances) -> Result<(i32, i32
         )));
     }
     let cow_year = opts.cow_year.unwrap_or(y);
+    if cow_year > y {
+        problems.push(invalid(format!(
+            "--cow-year {cow_year} is after --year {y}: a world cannot know later capabilities"
+        )));
+    }
     if !(cow.years.0..=cow.years.1).contains(&cow_year) {
         let mut d = invalid(format!(
             "the COW state-years cover {}–{}; {cow_year} is outside",
@@ -240,6 +256,10 @@ fn check(opts: &Options, cow: &StateYears, atop: &Alliances) -> Result<(i32, i32
             "the UN votes cover {}–{}; --year {y} is outside",
             UNGA_YEARS.0, UNGA_YEARS.1
         )));
+    } else if y < FIRST_WORLD_YEAR {
+        problems.push(invalid(format!(
+            "--year {y}: the UN voted too little before {FIRST_WORLD_YEAR} to centre the S score (fewer than two states cast 100 votes); the first world year is {FIRST_WORLD_YEAR}"
+        )));
     }
     if opts.states.len() < 2 {
         problems.push(invalid(
@@ -250,9 +270,11 @@ fn check(opts: &Options, cow: &StateYears, atop: &Alliances) -> Result<(i32, i32
         if opts.states[..i].contains(s) {
             problems.push(invalid(format!("state `{s}` is given twice")));
         } else if codes::alpha2(s).is_none() {
-            let mut d = invalid(format!("unknown state `{s}`")).note(
-                "states are bloc's actor ids (three-letter ISO codes) listed in src/codes.rs",
-            );
+            let known: Vec<&str> = codes::TABLE.iter().map(|(a, ..)| *a).collect();
+            let mut d = invalid(format!("unknown state `{s}`")).note(format!(
+                "states are bloc's actor ids (src/codes.rs): {}",
+                known.join(", ")
+            ));
             if let Some(c) = codes::closest(s) {
                 d = d.note(format!("did you mean `{c}`?"));
             }
@@ -263,7 +285,8 @@ fn check(opts: &Options, cow: &StateYears, atop: &Alliances) -> Result<(i32, i32
         for id in ids {
             match atop.span(*id) {
                 None => problems.push(invalid(format!(
-                    "ATOP alliance {id} does not exist in data/atop/"
+                    "ATOP alliance {id} does not exist in {}",
+                    opts.data.join("atop").display()
                 ))),
                 Some((from, to)) if atop.at(*id, y).is_none() => {
                     let to = if to == 0 {
@@ -295,6 +318,11 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
     let y = opts.year;
     let mut warnings = Vec::new();
 
+    if cow_year != y {
+        warnings.push(format!(
+            "capabilities, regimes and threat scores are COW's of {cow_year}, not of {y}"
+        ));
+    }
     // States in COW that year.
     let all: Vec<(u16, &StateYear)> = cow.in_year(cow_year).collect();
     let max_cinc = all
@@ -394,7 +422,26 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
             (format!("ATOP{}", a.id), format!("ATOP alliance {}", a.id)),
             |(_, i, n)| (i.to_string(), n.to_string()),
         );
-        let treaty = t.bilateral && members.len() == 2 && a.members.len() == 2;
+        let force = t.defense || t.offense;
+        let limited: Vec<(String, &'static str)> = members
+            .iter()
+            .filter_map(|m| {
+                let own = a.by_member.get(&code_of(m))?;
+                if !force {
+                    None
+                } else if own.defcoadv {
+                    Some((m.clone(), "defcoadv: its pledge of force holds only against a named adversary, which ATOP does not name here"))
+                } else if !(own.defense || own.offense) {
+                    Some((m.clone(), "it pledges no force itself: ATOP codes the pact as asymmetric"))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        // A treaty binds its parties alike: an asymmetric or limited pact
+        // is written as an organization, which can say who is limited.
+        let treaty =
+            t.bilateral && members.len() == 2 && a.members.len() == 2 && limited.is_empty();
         pacts.push(Pact {
             id: if treaty { format!("atop-{}", a.id) } else { id },
             name,
@@ -410,6 +457,7 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
             outside,
             obligations,
             treaty,
+            limited,
         });
     }
 
@@ -421,7 +469,7 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
             to: y,
             states: opts.states.clone(),
             metric: Metric::Relative,
-            min_votes: 1,
+            min_votes: param::MIN_SHARED_VOTES,
         },
     )?;
     warnings.extend(m.warnings.iter().cloned());
@@ -433,17 +481,23 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
         .collect();
     let rel = |a: &str, b: &str| m.cells[idx[a]][idx[b]];
 
-    // Allies by a pledge of force, with all their members (in the world or
-    // not): what a state's dependence is measured on.
+    // Allies by a pledge of force: the members of every ATOP alliance in
+    // force that year (in the world or not, selected or not) that pledge
+    // force themselves, unlimited: what a state's dependence is measured on.
+    let in_force = atop.in_force(y);
     let cinc_of = |c: u16| cow.rows.get(&(c, cow_year)).and_then(|r| r.cinc);
     let dependence = |a: &str| -> Option<(f64, f64)> {
         let me = code_of(a);
         let own = row(a)?.cinc?;
-        let mut allies: Vec<u16> = pacts
+        let mut allies: Vec<u16> = in_force
             .iter()
-            .filter(|p| p.military() && p.members.iter().any(|m| m == a))
-            .flat_map(|p| p.atop.members.iter().copied())
-            .filter(|c| *c != me)
+            .filter(|p| p.members.contains(&me))
+            .flat_map(|p| {
+                p.members
+                    .iter()
+                    .copied()
+                    .filter(|c| *c != me && p.pledges_force(*c))
+            })
             .collect();
         allies.sort_unstable();
         allies.dedup();
@@ -483,7 +537,8 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
          #   capability   1 + log10(cinc / the largest cinc of {cow_year}) / {decades}, floored at {floor}\n\
          #   security     share of the year's states with a lower lsthreat (Walt: the threatened balance)\n\
          #   regime       (10 - polity2) / 20: autocracies fear for their regime\n\
-         #   abandonment  dependence on allies by a pledge of force: 1 - own cinc / (own + the allies')\n\
+         #   abandonment  dependence: 1 - own cinc / (own + the allies'), the allies being the members\n\
+         #                of every ATOP alliance of the year that pledge it force themselves\n\
          #   other interests (entrapment, autonomy, territory, affinity, image, duty): no variable\n\
          #                fits; the neutral 0.5 (not written). Not entrapment = 1 - abandonment:\n\
          #                a small ally's dependence does not make it eager to fight; the stakes\n\
@@ -494,18 +549,24 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
          #                organization); rapid_reaction_force: base >= 1 (forces based on allies'\n\
          #                soil); staff_training: milcon >= 2; arms_procurement: milaid >= 1\n\
          #   exclusive    noothall = 1 (members may join no other alliance)\n\
-         #   ties         0.5 + relative S (Signorino & Ritter's S, double-centred; docs/data.md)\n\
+         #   ties         0.5 + relative S (Signorino & Ritter's S, double-centred; docs/data.md),\n\
+         #                for pairs sharing {min_votes} roll calls or more\n\
          #   threat       capability(to) x hostility x exposure x reach, hostility = clamp(-2 x\n\
          #                relative S, 0, 1), exposure = 0.5 + lsthreat(from), reach = 1 within the\n\
          #                COW region of `from` or for a COW major power, else {reach}; written at\n\
          #                {threat_min} and above\n\
-         #   expectation  {e0} + {e1} x the strongest shared pledge's strength x its credibility\n\
-         #                (docs/model.md: 0.5 + 0.5 x structure share; a treaty {tc})\n\
-         # A bilateral ATOP alliance is a treaty; any other an organization (decision by consensus).",
+         #   expectation  from A to B: {e0} + {e1} x the strength of what B itself pledges (ATOP codes\n\
+         #                obligations per member) x the pact's credibility (docs/model.md: 0.5 +\n\
+         #                0.5 x structure share; a treaty {tc}); one line per direction when they differ\n\
+         #   limited      members that pledge no force themselves (asymmetric pacts) or only against a\n\
+         #                named adversary (defcoadv)\n\
+         # A bilateral alliance whose parties pledge alike is a treaty; any other an organization\n\
+         # (decision by consensus).",
         decades = param::CAPABILITY_DECADES,
         floor = param::CAPABILITY_FLOOR,
         threat_min = param::THREAT_WRITTEN,
         reach = param::REACH_AFAR,
+        min_votes = param::MIN_SHARED_VOTES,
         e0 = param::EXPECTATION_DEFAULT,
         e1 = param::EXPECTATION_PER_PLEDGE,
         tc = TREATY_CREDIBILITY,
@@ -626,24 +687,21 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
             u8::from(t.nonagg),
             u8::from(t.consul)
         );
-        let limited: Vec<&str> = opts
-            .states
-            .iter()
-            .filter(|a| p.members.contains(a) && p.atop.limited.contains(&code_of(a)))
-            .map(String::as_str)
-            .collect();
-        if !limited.is_empty() {
+        if !p.limited.is_empty() {
             let _ = writeln!(
                 out,
-                "    # defcoadv: these members' pledge of force holds only against a specific\n    \
-                 # adversary, which ATOP does not name; list it to restore the pledge against it"
+                "    # Pledges of force that bind these members against no one (list adversaries to\n    \
+                 # restore them against those):"
             );
+            for (m, why) in &p.limited {
+                let _ = writeln!(out, "    #   {m}: {why}");
+            }
             let _ = writeln!(
                 out,
                 "    limited: {{{}}}",
-                limited
+                p.limited
                     .iter()
-                    .map(|a| format!("{a}: []"))
+                    .map(|(a, _)| format!("{a}: []"))
                     .collect::<Vec<_>>()
                     .join(", ")
             );
@@ -724,22 +782,55 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
         }
     }
     let mut exp_lines = Vec::new();
+    // How far `a` expects `b` to support it: what `b` itself pledged, in
+    // the pact where that is most.
+    let expect = |a: &str, b: &str| -> Option<(f64, &Pact)> {
+        pacts
+            .iter()
+            .filter(|p| p.members.iter().any(|m| m == a) && p.members.iter().any(|m| m == b))
+            .map(|p| (p.pledge_of(code_of(b)), p))
+            .max_by(|x, y| x.0.total_cmp(&y.0))
+            .map(|(v, p)| {
+                (
+                    round2(param::EXPECTATION_DEFAULT + param::EXPECTATION_PER_PLEDGE * v),
+                    p,
+                )
+            })
+    };
     for (i, a) in opts.states.iter().enumerate() {
         for b in &opts.states[i + 1..] {
-            let best = pacts
-                .iter()
-                .filter(|p| p.members.contains(a) && p.members.contains(b))
-                .map(|p| (p.pledge(), p))
-                .max_by(|x, y| x.0.total_cmp(&y.0));
-            let Some((pledge, p)) = best else { continue };
-            let e = round2(param::EXPECTATION_DEFAULT + param::EXPECTATION_PER_PLEDGE * pledge);
-            if e > param::EXPECTATION_DEFAULT {
-                exp_lines.push(format!(
-                    "  - {{from: {a}, to: {b}, expectation: {e}, mutual: true}}   # {} {} x credibility {:.2}",
+            let (Some((ab, pab)), Some((ba, pba))) = (expect(a, b), expect(b, a)) else {
+                continue;
+            };
+            let why = |p: &Pact, who: &str| {
+                format!(
+                    "{} {} x credibility {:.2}",
                     p.id,
-                    p.obligations[0],
+                    if p.atop.pledges_force(code_of(who)) {
+                        "pledge of force"
+                    } else {
+                        "pledge short of force"
+                    },
                     p.credibility()
-                ));
+                )
+            };
+            if (ab - ba).abs() < 0.005 {
+                if ab > param::EXPECTATION_DEFAULT {
+                    exp_lines.push(format!(
+                        "  - {{from: {a}, to: {b}, expectation: {ab}, mutual: true}}   # {}",
+                        why(pab, b)
+                    ));
+                }
+                continue;
+            }
+            for (x, yy, e, p) in [(a, b, ab, pab), (b, a, ba, pba)] {
+                if e > param::EXPECTATION_DEFAULT {
+                    exp_lines.push(format!(
+                        "  - {{from: {x}, to: {yy}, expectation: {e}}}   # {}'s own: {}",
+                        yy,
+                        why(p, yy)
+                    ));
+                }
             }
         }
     }

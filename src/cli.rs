@@ -94,7 +94,7 @@ enum WorldCommand {
 
 #[derive(clap::Args, Debug)]
 struct WorldBuildArgs {
-    /// The world's year: alliances in force at its end (1946–2008).
+    /// The world's year: alliances in force at its end (1948–2008).
     #[arg(long, value_name = "YEAR")]
     year: i32,
     /// Actor ids (three-letter ISO codes of src/codes.rs), comma-separated.
@@ -122,7 +122,7 @@ struct WorldBuildArgs {
     /// The world's name.
     #[arg(long)]
     name: Option<String>,
-    /// Where to write the world (whole or not at all).
+    /// Where to write the world (whole or not at all); `-` for stdout.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
 }
@@ -150,13 +150,17 @@ fn world_build_command(a: WorldBuildArgs) -> Result<String, Error> {
         }
         crate::builder::Selection::Ids(ids)
     };
+    // The command that regenerates the world, safe to paste into a POSIX
+    // shell: anything but plain words is single-quoted.
+    let states: Vec<String> = a.states.iter().map(|s| s.to_ascii_uppercase()).collect();
     let mut command = format!(
         "bloc world build --year {} --states {}",
         a.year,
-        a.states.join(",")
+        shell_word(&states.join(","))
     );
-    if a.alliances.trim() != "auto" {
-        command.push_str(&format!(" --alliances {}", a.alliances.trim()));
+    if let crate::builder::Selection::Ids(ids) = &alliances {
+        let ids: Vec<String> = ids.iter().map(u32::to_string).collect();
+        command.push_str(&format!(" --alliances {}", ids.join(",")));
     }
     if let Some(v) = a.votes_from {
         command.push_str(&format!(" --votes-from {v}"));
@@ -165,15 +169,18 @@ fn world_build_command(a: WorldBuildArgs) -> Result<String, Error> {
         command.push_str(&format!(" --cow-year {v}"));
     }
     if let Some(n) = &a.name {
-        command.push_str(&format!(" --name {n:?}"));
+        command.push_str(&format!(" --name {}", shell_word(n)));
     }
     if let Some(d) = &a.data {
-        command.push_str(&format!(" --data {}", d.display()));
+        command.push_str(&format!(" --data {}", shell_word(&d.display().to_string())));
     }
-    command.push_str(&format!(" --out {}", a.out.display()));
+    command.push_str(&format!(
+        " --out {}",
+        shell_word(&a.out.display().to_string())
+    ));
     let opts = crate::builder::Options {
         year: a.year,
-        states: a.states,
+        states,
         alliances,
         votes_from: a.votes_from,
         cow_year: a.cow_year,
@@ -184,8 +191,24 @@ fn world_build_command(a: WorldBuildArgs) -> Result<String, Error> {
     for w in &built.warnings {
         eprintln!("warning: {}", terminal_safe(w, false));
     }
+    if a.out == Path::new("-") {
+        return Ok(built.text);
+    }
     write_atomically(&a.out, built.text.as_bytes())?;
     Ok(format!("wrote {}\n", a.out.display()))
+}
+
+/// `s` as one POSIX shell word: as it is if it holds only characters no
+/// shell treats specially, else single-quoted (a `'` as `'\''`).
+pub fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || ",._/-+:=@%".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -1476,8 +1499,17 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
         Command::World(WorldCommand::Build(a)) => world_build_command(a).map(|s| (s, 0)),
         Command::World(WorldCommand::Compare { a, b }) => {
-            scenario::load_world_file(&a).and_then(|wa| {
-                let wb = scenario::load_world_file(&b)?;
+            let load = |p: &Path| {
+                if p.is_file() && !scenario::is_world_file(p) {
+                    return Err(Error::one(Diagnostic::new(format!(
+                        "{} is not a world file (a scenario?): `bloc world compare` takes two worlds, such as scenarios/worlds/sco-2008.yaml",
+                        p.display()
+                    ))));
+                }
+                scenario::load_world_file(p)
+            };
+            load(&a).and_then(|wa| {
+                let wb = load(&b)?;
                 let (na, nb) = (a.display().to_string(), b.display().to_string());
                 Ok((crate::builder::compare(&wa, &wb, [&na, &nb]), 0))
             })

@@ -45,12 +45,30 @@ impl StateYears {
 
 /// Read `path` (a gzip of the CSV, as shipped, or the plain CSV).
 pub fn read(path: &Path) -> Result<StateYears, Error> {
-    let file = open(path)?;
+    let mut file = open(path)?;
     if path.extension().is_some_and(|e| e == "gz") {
+        crate::cow::check_gzip(path, &mut file)?;
         parse(path, flate2::read::GzDecoder::new(file))
     } else {
         parse(path, file)
     }
+}
+
+/// Check that a `.gz` file starts as a gzip stream does, and rewind it: a
+/// CSV saved under a `.gz` name would otherwise read as "truncated".
+pub(crate) fn check_gzip(path: &Path, file: &mut std::fs::File) -> Result<(), Error> {
+    use std::io::{Seek, SeekFrom};
+    let mut magic = [0u8; 2];
+    let n = file.read(&mut magic).map_err(|e| Error::io(path, e))?;
+    if n < 2 || magic != [0x1f, 0x8b] {
+        return Err(At { path, row: 1 }.error(
+            None,
+            "not a gzip file (a .gz name needs gzip data; a plain CSV needs a .csv name)",
+        ));
+    }
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| Error::io(path, e))?;
+    Ok(())
 }
 
 /// A number, or `None` for an empty or `NA` cell.
@@ -189,6 +207,27 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("no column `ccode`"), "{e}");
+    }
+
+    #[test]
+    fn rows_are_counted_alike_with_crlf_line_ends() {
+        let lf = format!("{HEAD}USA,2,1961,0.2,,,,,,,10,1,0.4\nUSA,2,1962,lots,,,,,,,10,1,0.4\n");
+        let crlf = lf.replace('\n', "\r\n");
+        for text in [lf, crlf] {
+            let e = parse(Path::new("s.csv"), text.as_bytes())
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("row 3, column 4 (cinc)"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_plain_file_under_a_gz_name_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.csv.gz");
+        std::fs::write(&p, HEAD).unwrap();
+        let e = read(&p).unwrap_err().to_string();
+        assert!(e.contains("not a gzip file"), "{e}");
     }
 
     #[test]

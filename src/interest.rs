@@ -300,9 +300,15 @@ pub fn side(
     // (down to -1 for staying out); consultation by any support. Neutrality
     // and non-aggression pledges to `y` forbid aiding its enemy and taking
     // up arms against it: a breach (Leeds et al. 2002).
+    // A defence pledge covers an armed attack on a partner (ATOP; UN
+    // Charter Art. 51): not a war the partner started, nor one over
+    // territory third states recognise as the claimant's (neither side is
+    // attacked from outside), whatever the norm says of territory.
     let pledged = match role {
-        Role::Attacker | Role::Contester => bond(w, me, x0, foe, OFFENCE),
-        _ => bond(w, me, x0, foe, DEFENCE).max(bond(w, me, x0, foe, OFFENCE)),
+        Role::Attacker | Role::Contester | Role::Claimant => bond(w, me, x0, foe, OFFENCE),
+        Role::Defender | Role::Neither => {
+            bond(w, me, x0, foe, DEFENCE).max(bond(w, me, x0, foe, OFFENCE))
+        }
     };
     let restraint = foe.map_or(0.0, |f| {
         let armed = if level.exposure >= 0.4 { 1.0 } else { 0.0 };

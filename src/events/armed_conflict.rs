@@ -297,7 +297,7 @@ impl Kind for ArmedConflict {
                     other,
                     given,
                     war: true,
-                    covered: (side == self.defender) != self.claim.is_some(),
+                    covered: side == self.defender && self.claim.is_none(),
                 });
             }
         }

@@ -194,10 +194,11 @@ pub enum Act {
         other: ActorId,
         given: Support,
         war: bool,
-        /// A defence pledge covers `side` here: it was attacked, or fights
-        /// over territory third states recognise as its own. Only such wars
-        /// test a defence pact's casus foederis (ATOP; Snyder): allies owe
-        /// nothing to a partner that starts a war.
+        /// A defence pledge covers `side` here: it was attacked from
+        /// outside (not a war it started, nor one over territory third
+        /// states recognise as the claimant's). Only such wars test a
+        /// defence pact's casus foederis (ATOP; Snyder): allies owe nothing
+        /// to a partner that starts a war.
         covered: bool,
     },
     /// `by` cast `ballot` on a resolution in a forum (co-behaviour).

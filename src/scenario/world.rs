@@ -305,8 +305,18 @@ pub(super) fn add_sections(
                 );
                 continue;
             }
-            let mut foes = sorted(c.actors(&ids, against, &ctx));
-            foes.retain(|f| *f != a);
+            let foes = sorted(c.actors(&ids, against, &ctx));
+            if foes.contains(&a) {
+                c.error(
+                    str_span(who),
+                    format!(
+                        "`{}` lists itself as an adversary of its own pledge",
+                        who.value
+                    ),
+                    "itself",
+                );
+                continue;
+            }
             limited.push((a, foes));
         }
         limited.sort();
