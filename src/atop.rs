@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
-use crate::affinity::{At, columns, next_record, open, reader};
+use crate::affinity::{At, columns, next_record, reader};
 use crate::cow::{number, whole};
 use crate::diagnostic::Error;
 
@@ -167,13 +167,7 @@ impl Alliances {
 
 /// Read `path` (a gzip of the CSV, as shipped, or the plain CSV).
 pub fn read(path: &Path) -> Result<Alliances, Error> {
-    let mut file = open(path)?;
-    if path.extension().is_some_and(|e| e == "gz") {
-        crate::cow::check_gzip(path, &mut file)?;
-        parse(path, flate2::read::GzDecoder::new(file))
-    } else {
-        parse(path, file)
-    }
+    parse(path, crate::cow::open_data(path)?)
 }
 
 const COLUMNS: [&str; 17] = [

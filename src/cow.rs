@@ -45,12 +45,18 @@ impl StateYears {
 
 /// Read `path` (a gzip of the CSV, as shipped, or the plain CSV).
 pub fn read(path: &Path) -> Result<StateYears, Error> {
+    parse(path, open_data(path)?)
+}
+
+/// A data file's CSV text: gunzipped if its name ends in `.gz` (checked to
+/// be gzip), else as it is.
+pub(crate) fn open_data(path: &Path) -> Result<Box<dyn Read>, Error> {
     let mut file = open(path)?;
     if path.extension().is_some_and(|e| e == "gz") {
-        crate::cow::check_gzip(path, &mut file)?;
-        parse(path, flate2::read::GzDecoder::new(file))
+        check_gzip(path, &mut file)?;
+        Ok(Box::new(flate2::read::GzDecoder::new(file)))
     } else {
-        parse(path, file)
+        Ok(Box::new(file))
     }
 }
 
