@@ -85,6 +85,11 @@ pub fn run<T: Send>(
         None => (CHUNK * 64).max(CHUNK * 16 * threads as u32),
     };
     let failed_at = AtomicU32::new(u32::MAX);
+    // What runs computed before their draws, per worker thread, for the
+    // later runs of this ensemble on that thread (`sim::Reuse`).
+    let reuse: Vec<Mutex<sim::Reuse>> = (0..threads)
+        .map(|_| Mutex::new(sim::Reuse::new()))
+        .collect();
     let mut summary = Summary::new(plan);
     let mut next = start;
     let mut converged = opts.until_ci.is_none();
@@ -100,13 +105,16 @@ pub fn run<T: Send>(
                 .map(|&(a, b)| {
                     let mut part = Summary::new(plan);
                     let mut outs = Vec::new();
+                    // This thread's own: never contended.
+                    let slot = rayon::current_thread_index().unwrap_or(0) % threads;
+                    let mut reuse = reuse[slot].lock().unwrap_or_else(|p| p.into_inner());
                     for index in a..b {
                         // A lower-numbered run already failed: its error is
                         // the one reported, so stop wasting work.
                         if failed_at.load(Ordering::Relaxed) < index {
                             break;
                         }
-                        match sim::run_once(plan, index) {
+                        match sim::run_reusing(plan, index, &mut reuse) {
                             Ok(run) => {
                                 part.add(&run);
                                 if let Some(x) = each(&run) {

@@ -158,3 +158,39 @@ fn every_shipped_scenario_gives_its_recorded_bytes_on_one_and_two_threads() {
         problems.join("\n")
     );
 }
+
+/// Past the runs in which a worker thread records what runs compute
+/// (`sim::Reuse::LEARN_RUNS`, 1,024): the runs that only reuse give the
+/// bytes of the code before any reuse (`tests/golden/long/`, recorded with
+/// it), on one thread and two.
+#[test]
+fn long_ensembles_give_their_recorded_bytes() {
+    let dir = golden().join("long");
+    let mut problems = Vec::new();
+    for name in ["baseline-2008", "rising-threat", "taiwan-crisis"] {
+        let path = format!("scenarios/{name}.yaml");
+        let file = dir.join(format!("{name}.json"));
+        for threads in ["1", "2"] {
+            let got = bloc(&[
+                "run",
+                &path,
+                "--runs",
+                "1500",
+                "--threads",
+                threads,
+                "--format",
+                "json",
+                "--quiet",
+            ]);
+            if bless() && threads == "1" {
+                std::fs::write(&file, &got).unwrap();
+            } else if std::fs::read(&file).ok() != Some(got) {
+                problems.push(format!(
+                    "{name} on {threads} threads differs from {}",
+                    file.display()
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
