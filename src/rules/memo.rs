@@ -404,3 +404,20 @@ mod tests {
         assert_eq!(m.nodes, 3);
     }
 }
+
+#[cfg(test)]
+mod registered {
+    /// Every function registered for scripts goes through `ask`: one that
+    /// did not would be invisible to the memo's recordings.
+    #[test]
+    fn every_function_registered_for_scripts_goes_through_ask() {
+        let src = include_str!("../rules.rs");
+        let mut n = 0;
+        for (i, _) in src.match_indices(".register_fn(") {
+            let call = &src[i..src[i..].find(';').map_or(src.len(), |j| i + j)];
+            assert!(call.contains("ask(Q::"), "not through ask: {call}");
+            n += 1;
+        }
+        assert!(n >= 25, "{n} registrations found");
+    }
+}
