@@ -163,6 +163,9 @@ pub(crate) struct Reuse {
     bytes: usize,
     /// Runs started with it.
     runs: u32,
+    /// This thread's copy of the plan's world, which runs copy: copying
+    /// the plan's own would touch its reference counts from every thread.
+    world: Option<World>,
 }
 
 /// A state some run reached, and what was computed there (kept from the
@@ -259,6 +262,7 @@ impl Reuse {
             nodes: Vec::new(),
             bytes: 0,
             runs: 0,
+            world: None,
         }
     }
 
@@ -329,7 +333,10 @@ fn run_inner<'p>(
     mut reuse: Option<&mut Reuse>,
 ) -> Result<RunResult<'p>, Error> {
     let mut rng = stream(plan.seed, index);
-    let mut first = plan.world.clone();
+    let mut first = match reuse.as_deref_mut() {
+        Some(r) => r.world.get_or_insert_with(|| plan.world.unshared()).clone(),
+        None => plan.world.clone(),
+    };
     let samples = crate::uncertainty::draw(&plan.samples, plan.seed, index, &mut first);
     let mut world = Arc::new(first);
     let mut record = RunRecord {
