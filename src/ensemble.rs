@@ -24,8 +24,27 @@ const CHUNK: u32 = 16;
 /// does not depend on the thread count).
 const CI_BATCH: u32 = 250;
 
-/// A chunk's summary and per-run outputs, or its first failing run.
-type ChunkResult<T> = Result<(Summary, Vec<T>), (u32, Error)>;
+/// A chunk's per-run outputs, or its first failing run.
+type ChunkResult<T> = Result<Vec<T>, (u32, Error)>;
+
+/// A worker thread's own, for one ensemble: what its runs computed before
+/// their draws (`sim::Reuse`) and the summary of its runs. Summaries merge
+/// exactly, so one per thread, merged at the end, is the summary of all
+/// runs; a summary per chunk, made and merged on the calling thread while
+/// the workers waited, kept two threads from scaling once runs were fast.
+struct Worker {
+    reuse: sim::Reuse,
+    summary: Summary,
+}
+
+/// The summary of every worker's runs.
+fn total(plan: &Plan, workers: &[Mutex<Worker>]) -> Summary {
+    let mut s = Summary::new(plan);
+    for w in workers {
+        s.merge(&w.lock().unwrap_or_else(|p| p.into_inner()).summary);
+    }
+    s
+}
 
 /// How to run the ensemble.
 #[derive(Debug, Clone, Default)]
@@ -85,7 +104,14 @@ pub fn run<T: Send>(
         None => (CHUNK * 64).max(CHUNK * 16 * threads as u32),
     };
     let failed_at = AtomicU32::new(u32::MAX);
-    let mut summary = Summary::new(plan);
+    let workers: Vec<Mutex<Worker>> = (0..threads)
+        .map(|_| {
+            Mutex::new(Worker {
+                reuse: sim::Reuse::new(),
+                summary: Summary::new(plan),
+            })
+        })
+        .collect();
     let mut next = start;
     let mut converged = opts.until_ci.is_none();
     while next < end {
@@ -98,17 +124,20 @@ pub fn run<T: Send>(
             chunks
                 .par_iter()
                 .map(|&(a, b)| {
-                    let mut part = Summary::new(plan);
                     let mut outs = Vec::new();
+                    // This thread's own: never contended.
+                    let slot = rayon::current_thread_index().unwrap_or(0) % threads;
+                    let mut worker = workers[slot].lock().unwrap_or_else(|p| p.into_inner());
+                    let Worker { reuse, summary } = &mut *worker;
                     for index in a..b {
                         // A lower-numbered run already failed: its error is
                         // the one reported, so stop wasting work.
                         if failed_at.load(Ordering::Relaxed) < index {
                             break;
                         }
-                        match sim::run_once(plan, index) {
+                        match sim::run_reusing(plan, index, reuse) {
                             Ok(run) => {
-                                part.add(&run);
+                                summary.add(&run);
                                 if let Some(x) = each(&run) {
                                     outs.push(x);
                                 }
@@ -120,28 +149,28 @@ pub fn run<T: Send>(
                         }
                     }
                     bar.inc(u64::from(b - a));
-                    Ok((part, outs))
+                    Ok(outs)
                 })
                 .collect()
         });
         // Chunks are in index order, and each stops at its first failure,
         // so the first error here is the lowest-numbered failing run.
         for r in results {
-            let (part, outs) = r.map_err(|(index, e)| name_run(e, plan, index))?;
-            summary.merge(&part);
+            let outs = r.map_err(|(index, e)| name_run(e, plan, index))?;
             for x in outs {
                 emit(x)?;
             }
         }
         next = stop;
         if let Some(w) = opts.until_ci
-            && half_widths_below(&summary, w)
+            && half_widths_below(&total(plan, &workers), w)
         {
             converged = true;
             break;
         }
     }
     bar.finish_and_clear();
+    let summary = total(plan, &workers);
     Ok(Ensemble { summary, converged })
 }
 

@@ -85,10 +85,7 @@ impl GroupTally {
         *self.active.entry(a.active).or_default() += 1;
         let names: Vec<&str> = a.members.iter().map(|m| world.name(*m)).collect();
         *self.members.entry(names.join(" ")).or_default() += 1;
-        *self
-            .obligations
-            .entry(a.obligation.to_string())
-            .or_default() += 1;
+        count(&mut self.obligations, a.obligation);
     }
 
     /// Why these tallies (of `self.runs` runs of `turns` turns; 0 for a
@@ -231,7 +228,7 @@ impl EventTally {
         }
         self.turn = self.turn.min(rec.turn);
         self.happened += 1;
-        *self.outcomes.entry(rec.outcome.clone()).or_default() += 1;
+        count(&mut self.outcomes, &rec.outcome);
         if let Some(p) = &ev.proposal {
             let e = self.proposers.entry(w.name(p.by).to_string()).or_insert((
                 0,
@@ -241,14 +238,21 @@ impl EventTally {
             e.0 += 1;
         }
         for d in &rec.decisions {
-            let e = self
-                .deciders
-                .entry(w.name(d.actor).to_string())
-                .or_insert_with(|| DeciderTally {
-                    counts: vec![0; rec.options.len()],
-                    forbidden: BTreeMap::new(),
-                    rationale: BTreeMap::new(),
-                });
+            let name = w.name(d.actor);
+            // Looked up by name first: a key is allocated once per decider.
+            if !self.deciders.contains_key(name) {
+                self.deciders.insert(
+                    name.to_string(),
+                    DeciderTally {
+                        counts: vec![0; rec.options.len()],
+                        forbidden: BTreeMap::new(),
+                        rationale: BTreeMap::new(),
+                    },
+                );
+            }
+            let Some(e) = self.deciders.get_mut(name) else {
+                continue;
+            };
             e.counts[d.choice] += 1;
             for (i, f) in d.forbidden.iter().enumerate() {
                 if let Some(f) = f {
@@ -1415,5 +1419,15 @@ pub fn csv_field(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
+    }
+}
+
+/// One more of `key`, allocating the key only the first time.
+fn count(map: &mut BTreeMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_string(), 1);
+        }
     }
 }

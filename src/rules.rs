@@ -20,6 +20,9 @@ use crate::interest::{Interest, Weights};
 use crate::value::{Fields, Value};
 use crate::world::{ActorId, Obligation, Party, World};
 
+mod memo;
+use memo::{Memo, Q};
+
 /// Limits of the hardened engine. A decision is a few hundred operations;
 /// these stop a runaway script within milliseconds.
 pub const MAX_OPERATIONS: u64 = 200_000;
@@ -65,8 +68,11 @@ impl Drop for WorldView {
 }
 
 /// The event being decided and the deciding actor named in `ev.actor`.
-fn with_event<T>(ev: &Map, f: impl FnOnce(&World, &Event, ActorId) -> Result<T, String>) -> Rr<T> {
-    with_world(|w| {
+fn in_event(
+    ev: &Map,
+    f: impl FnOnce(&World, &Event, ActorId) -> Result<Dynamic, String>,
+) -> Answer {
+    in_world(|w| {
         EVENT.with(|e| {
             let e = e.borrow();
             let Some(event) = e.as_ref() else {
@@ -103,78 +109,62 @@ fn weights_from(base: Weights, over: &Map) -> Result<Weights, String> {
     Ok(w)
 }
 
-/// The decision model's functions (docs/model.md).
+/// An option's utility per option label, for `utilities` and `model`.
+fn utilities(w: &World, ev: &Event, me: ActorId, weights: Weights) -> Map {
+    let a = crate::interest::assess(w, ev, me, &weights);
+    a.labels
+        .into_iter()
+        .zip(a.utilities)
+        .map(|(l, u)| (l.into(), Dynamic::from(u)))
+        .collect()
+}
+
+/// The decision model's functions (docs/model.md). Like every function
+/// registered for scripts, each goes through [`ask`]: see [`memo`].
 fn register_model(engine: &mut Engine) {
-    fn utilities(w: &World, ev: &Event, me: ActorId, weights: Weights) -> Map {
-        let a = crate::interest::assess(w, ev, me, &weights);
-        a.labels
-            .into_iter()
-            .zip(a.utilities)
-            .map(|(l, u)| (l.into(), Dynamic::from(u)))
-            .collect()
-    }
-    engine.register_fn("utilities", |ev: Map| -> Rr<Map> {
-        with_event(&ev, |w, e, me| Ok(utilities(w, e, me, Weights::of(w, me))))
+    use memo::Args::{Ev, EvOver, One, Two};
+    engine.register_fn("utilities", |ev: Map| ask(Q::Utilities, Ev(ev)));
+    engine.register_fn("utilities", |ev: Map, over: Map| {
+        ask(Q::UtilitiesOver, EvOver(ev, over))
     });
-    engine.register_fn("utilities", |ev: Map, over: Map| -> Rr<Map> {
-        with_event(&ev, |w, e, me| {
-            Ok(utilities(
-                w,
-                e,
-                me,
-                weights_from(Weights::of(w, me), &over)?,
-            ))
-        })
-    });
-    engine.register_fn("terms", |ev: Map| -> Rr<Map> {
-        with_event(&ev, |w, e, me| {
-            let a = crate::interest::assess(w, e, me, &Weights::of(w, me));
-            Ok(a.labels
-                .into_iter()
-                .zip(a.terms)
-                .map(|(l, t)| {
-                    let m: Map = Interest::ALL
-                        .iter()
-                        .map(|i| (i.name().into(), Dynamic::from(t.get(*i))))
-                        .collect();
-                    (l.into(), Dynamic::from(m))
-                })
-                .collect())
-        })
-    });
+    engine.register_fn("terms", |ev: Map| ask(Q::Terms, Ev(ev)));
     // The model's whole decision, to adjust: #{scores, forbid, why}.
-    engine.register_fn("model", |ev: Map| -> Rr<Map> {
-        with_event(&ev, |w, e, me| {
-            let weights = Weights::of(w, me);
-            let why = crate::interest::assess(w, e, me, &weights).rationale(&weights);
-            let mut m = Map::new();
-            m.insert("scores".into(), Dynamic::from(utilities(w, e, me, weights)));
-            m.insert("forbid".into(), Dynamic::from(Map::new()));
-            m.insert("why".into(), Dynamic::from(why));
-            Ok(m)
-        })
-    });
+    engine.register_fn("model", |ev: Map| ask(Q::Model, Ev(ev)));
     // The generic endogenous move (Snyder's abandonment), for a script's
     // `propose` to fall back on: a proposal map, or ().
-    engine.register_fn("reconsider", |a: &str| -> Rr<Dynamic> {
-        with_world(|w| {
-            Ok(crate::proposal::reconsider(w, actor_of(w, a)?)
-                .map_or(Dynamic::UNIT, |m| Dynamic::from(to_map(&m))))
-        })
+    engine.register_fn("reconsider", |a: ImmutableString| {
+        ask(Q::Reconsider, One(a))
     });
-    engine.register_fn("interest", |a: &str, name: &str| -> Rr<f64> {
-        with_world(|w| {
-            let i = Interest::parse(name).ok_or_else(|| format!("`{name}` is not an interest"))?;
-            Ok(Weights::of(w, actor_of(w, a)?).get(i))
-        })
+    engine.register_fn("interest", |a: ImmutableString, name: ImmutableString| {
+        ask(Q::Interest, Two(a, name))
     });
 }
 
 type Rr<T> = Result<T, Box<EvalAltResult>>;
 
+/// What a function registered for scripts answered: a value, or the message
+/// of its error (a script may catch an error, so it is an answer too).
+type Answer = Result<Dynamic, String>;
+
+/// Every call a script makes into bloc: answered by [`answer`] and, while
+/// a handler's call is being recorded for the memo, recorded with its
+/// arguments and answer.
+fn ask(q: Q, args: memo::Args) -> Rr<Dynamic> {
+    let a = answer(q, &args);
+    memo::record(q, args, &a);
+    a.map_err(|m| m.into())
+}
+
 fn with_world<T>(f: impl FnOnce(&World) -> Result<T, String>) -> Rr<T> {
     VIEW.with(|v| match v.borrow().as_deref() {
         Some(w) => f(w).map_err(|m| m.into()),
+        None => Err("world queries work only inside an event handler".into()),
+    })
+}
+
+fn in_world(f: impl FnOnce(&World) -> Result<Dynamic, String>) -> Answer {
+    VIEW.with(|v| match v.borrow().as_deref() {
+        Some(w) => f(w),
         None => Err("world queries work only inside an event handler".into()),
     })
 }
@@ -189,126 +179,211 @@ fn org_of(w: &World, id: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("unknown organization `{id}`"))
 }
 
-fn ids(xs: impl Iterator<Item = String>) -> Array {
-    xs.map(Dynamic::from).collect()
+fn ids(xs: impl Iterator<Item = String>) -> Dynamic {
+    Dynamic::from_array(xs.map(Dynamic::from).collect())
 }
 
-/// The query functions scripts call; documented in docs/rules.md.
-fn register_queries(engine: &mut Engine) {
-    engine.register_fn("attr", |a: &str, name: &str| -> Rr<f64> {
-        with_world(|w| {
+fn text(s: &str) -> Dynamic {
+    Dynamic::from(ImmutableString::from(s))
+}
+
+/// The answer of host function `q` to `args`, from the world (and event)
+/// in view: the one place these functions are computed, for a script's
+/// call and for the memo's check of a recorded call alike.
+fn answer(q: Q, args: &memo::Args) -> Answer {
+    use memo::Args::{Ev, EvOver, One, Two, Zero};
+    fn d<T: rhai::Variant + Clone>(x: T) -> Dynamic {
+        Dynamic::from(x)
+    }
+    match (q, args) {
+        (Q::Attr, Two(a, name)) => in_world(|w| {
             let i = actor_of(w, a)?;
             // Every actor has every interest weight (neutral if unlisted).
             if let Some(k) = Interest::parse(name) {
-                return Ok(Weights::of(w, i).get(k));
+                return Ok(d(Weights::of(w, i).get(k)));
             }
-            w.actor(i).attributes.get(name).copied().ok_or_else(|| {
-                format!("actor `{a}` has no attribute `{name}` (see the world file)")
-            })
-        })
-    });
-    engine.register_fn("has_attr", |a: &str, name: &str| -> Rr<bool> {
-        with_world(|w| Ok(w.actor(actor_of(w, a)?).attributes.contains_key(name)))
-    });
-    engine.register_fn("ties", |a: &str, b: &str| -> Rr<f64> {
-        with_world(|w| Ok(w.ties.get(actor_of(w, a)?, actor_of(w, b)?)))
-    });
-    engine.register_fn("threat", |a: &str, b: &str| -> Rr<f64> {
-        with_world(|w| Ok(w.threat.get(actor_of(w, a)?, actor_of(w, b)?)))
-    });
-    engine.register_fn("expectation", |a: &str, b: &str| -> Rr<f64> {
-        with_world(|w| Ok(w.expectation.get(actor_of(w, a)?, actor_of(w, b)?)))
-    });
-    engine.register_fn("is_member", |a: &str, org: &str| -> Rr<bool> {
-        with_world(|w| Ok(w.org(org_of(w, org)?).is_member(actor_of(w, a)?)))
-    });
-    engine.register_fn("is_observer", |a: &str, org: &str| -> Rr<bool> {
-        with_world(|w| Ok(w.org(org_of(w, org)?).observers.contains(&actor_of(w, a)?)))
-    });
-    engine.register_fn("is_partner", |a: &str, org: &str| -> Rr<bool> {
-        with_world(|w| Ok(w.org(org_of(w, org)?).partners.contains(&actor_of(w, a)?)))
-    });
-    engine.register_fn("members", |org: &str| -> Rr<Array> {
-        with_world(|w| {
+            w.actor(i)
+                .attributes
+                .get(name.as_str())
+                .map(|x| d(*x))
+                .ok_or_else(|| {
+                    format!("actor `{a}` has no attribute `{name}` (see the world file)")
+                })
+        }),
+        (Q::HasAttr, Two(a, name)) => in_world(|w| {
+            Ok(d(w
+                .actor(actor_of(w, a)?)
+                .attributes
+                .contains_key(name.as_str())))
+        }),
+        (Q::Ties, Two(a, b)) => in_world(|w| Ok(d(w.ties.get(actor_of(w, a)?, actor_of(w, b)?)))),
+        (Q::Threat, Two(a, b)) => {
+            in_world(|w| Ok(d(w.threat.get(actor_of(w, a)?, actor_of(w, b)?))))
+        }
+        (Q::Expectation, Two(a, b)) => {
+            in_world(|w| Ok(d(w.expectation.get(actor_of(w, a)?, actor_of(w, b)?))))
+        }
+        (Q::IsMember, Two(a, org)) => {
+            in_world(|w| Ok(d(w.org(org_of(w, org)?).is_member(actor_of(w, a)?))))
+        }
+        (Q::IsObserver, Two(a, org)) => in_world(|w| {
+            Ok(d(w
+                .org(org_of(w, org)?)
+                .observers
+                .contains(&actor_of(w, a)?)))
+        }),
+        (Q::IsPartner, Two(a, org)) => in_world(|w| {
+            Ok(d(w
+                .org(org_of(w, org)?)
+                .partners
+                .contains(&actor_of(w, a)?)))
+        }),
+        (Q::Members, One(org)) => in_world(|w| {
             let o = w.org(org_of(w, org)?);
             Ok(ids(o.members.iter().map(|m| w.name(*m).to_string())))
-        })
-    });
-    engine.register_fn("orgs_of", |a: &str| -> Rr<Array> {
-        with_world(|w| {
+        }),
+        (Q::OrgsOf, One(a)) => in_world(|w| {
             let a = actor_of(w, a)?;
             Ok(ids(w.memberships(a).map(|o| o.id.clone())))
-        })
-    });
-    engine.register_fn("obligation", |org: &str| -> Rr<ImmutableString> {
-        with_world(|w| {
+        }),
+        (Q::Obligation, One(org)) => in_world(|w| {
             let o = w.org(org_of(w, org)?);
-            Ok(o.strongest_obligation().map_or("none", |x| x.name()).into())
-        })
-    });
-    engine.register_fn("has_obligation", |org: &str, kind: &str| -> Rr<bool> {
-        with_world(|w| {
+            Ok(text(o.strongest_obligation().map_or("none", |x| x.name())))
+        }),
+        (Q::HasObligation, Two(org, kind)) => in_world(|w| {
             let k = Obligation::parse(kind).ok_or_else(|| {
                 format!("unknown obligation `{kind}`: defence, offence, neutrality, non_aggression or consultation")
             })?;
-            Ok(w.org(org_of(w, org)?).obligations.contains(&k))
-        })
-    });
-    engine.register_fn("bound_by_exclusivity", |a: &str| -> Rr<bool> {
-        with_world(|w| {
+            Ok(d(w.org(org_of(w, org)?).obligations.contains(&k)))
+        }),
+        (Q::BoundByExclusivity, One(a)) => in_world(|w| {
             let a = actor_of(w, a)?;
-            Ok(w.memberships(a).any(|o| o.exclusive))
-        })
-    });
-    engine.register_fn("hosts_base", |host: &str, user: &str| -> Rr<bool> {
-        with_world(|w| {
+            Ok(d(w.memberships(a).any(|o| o.exclusive)))
+        }),
+        (Q::HostsBase, Two(host, user)) => in_world(|w| {
             let (h, u) = (actor_of(w, host)?, actor_of(w, user)?);
-            Ok(w.open_bases_in(h).any(|b| b.user == u))
-        })
-    });
-    engine.register_fn("bases_in", |host: &str| -> Rr<Array> {
-        with_world(|w| {
+            Ok(d(w.open_bases_in(h).any(|b| b.user == u)))
+        }),
+        (Q::BasesIn, One(host)) => in_world(|w| {
             let h = actor_of(w, host)?;
             Ok(ids(w.open_bases_in(h).map(|b| b.id.clone())))
-        })
-    });
-    engine.register_fn("security_tie", |a: &str, with: &str| -> Rr<bool> {
-        with_world(|w| {
+        }),
+        (Q::SecurityTie, Two(a, with)) => in_world(|w| {
             let a = actor_of(w, a)?;
             let target = match (w.actor_id(with), w.org_id(with)) {
                 (Some(x), _) => Party::Actor(x),
                 (None, Some(o)) => Party::Org(o),
                 _ => return Err(format!("unknown actor or organization `{with}`")),
             };
-            Ok(w.security_ties
+            Ok(d(w
+                .security_ties
                 .iter()
-                .any(|t| t.actor == a && t.with == target))
-        })
-    });
-    engine.register_fn("turn", || -> Rr<i64> { with_world(|w| Ok(w.turn as i64)) });
-    // What happened so far in this run: "" if the event has not happened
-    // (yet), "pending" for a proposal due next turn, else its outcome.
-    engine.register_fn("outcome_of", |id: &str| -> Rr<ImmutableString> {
-        with_world(|w| Ok(w.history.get(id).map_or("", String::as_str).into()))
-    });
-    engine.register_fn("is_suspended", |a: &str, org: &str| -> Rr<bool> {
-        with_world(|w| Ok(w.org(org_of(w, org)?).suspended.contains(&actor_of(w, a)?)))
-    });
-    engine.register_fn("organizations", || -> Rr<Array> {
-        with_world(|w| Ok(ids(w.orgs.iter().map(|o| o.id.clone()))))
-    });
-    // The state `a` fears most (Walt's most threatening power), "" if none.
-    engine.register_fn("main_threat", |a: &str| -> Rr<ImmutableString> {
-        with_world(|w| {
+                .any(|t| t.actor == a && t.with == target)))
+        }),
+        (Q::Turn, Zero) => in_world(|w| Ok(d(w.turn as i64))),
+        // What happened so far in this run: "" if the event has not happened
+        // (yet), "pending" for a proposal due next turn, else its outcome.
+        (Q::OutcomeOf, One(id)) => {
+            in_world(|w| Ok(text(w.history.get(id.as_str()).map_or("", String::as_str))))
+        }
+        (Q::IsSuspended, Two(a, org)) => in_world(|w| {
+            Ok(d(w
+                .org(org_of(w, org)?)
+                .suspended
+                .contains(&actor_of(w, a)?)))
+        }),
+        (Q::Organizations, Zero) => in_world(|w| Ok(ids(w.orgs.iter().map(|o| o.id.clone())))),
+        // The state `a` fears most (Walt's most threatening power), "" if none.
+        (Q::MainThreat, One(a)) => in_world(|w| {
             let me = actor_of(w, a)?;
-            Ok(crate::interest::feud(w, me, |_| false)
-                .map_or("", |(x, _)| w.name(x))
-                .into())
-        })
+            Ok(text(
+                crate::interest::feud(w, me, |_| false).map_or("", |(x, _)| w.name(x)),
+            ))
+        }),
+        (Q::Actors, Zero) => in_world(|w| Ok(ids(w.actors.iter().map(|a| a.id.clone())))),
+        (Q::Utilities, Ev(ev)) => in_event(ev, |w, e, me| {
+            Ok(d(utilities(w, e, me, Weights::of(w, me))))
+        }),
+        (Q::UtilitiesOver, EvOver(ev, over)) => in_event(ev, |w, e, me| {
+            let weights = weights_from(Weights::of(w, me), over)?;
+            Ok(d(utilities(w, e, me, weights)))
+        }),
+        (Q::Terms, Ev(ev)) => in_event(ev, |w, e, me| {
+            let a = crate::interest::assess(w, e, me, &Weights::of(w, me));
+            let m: Map = a
+                .labels
+                .into_iter()
+                .zip(a.terms)
+                .map(|(l, t)| {
+                    let m: Map = Interest::ALL
+                        .iter()
+                        .map(|i| (i.name().into(), Dynamic::from(t.get(*i))))
+                        .collect();
+                    (l.into(), Dynamic::from(m))
+                })
+                .collect();
+            Ok(d(m))
+        }),
+        (Q::Model, Ev(ev)) => in_event(ev, |w, e, me| {
+            let weights = Weights::of(w, me);
+            let why = crate::interest::assess(w, e, me, &weights).rationale(&weights);
+            let mut m = Map::new();
+            m.insert("scores".into(), Dynamic::from(utilities(w, e, me, weights)));
+            m.insert("forbid".into(), Dynamic::from(Map::new()));
+            m.insert("why".into(), Dynamic::from(why));
+            Ok(d(m))
+        }),
+        (Q::Reconsider, One(a)) => in_world(|w| {
+            Ok(crate::proposal::reconsider(w, actor_of(w, a)?)
+                .map_or(Dynamic::UNIT, |m| Dynamic::from(to_map(&m))))
+        }),
+        (Q::Interest, Two(a, name)) => in_world(|w| {
+            let i = Interest::parse(name).ok_or_else(|| format!("`{name}` is not an interest"))?;
+            Ok(d(Weights::of(w, actor_of(w, a)?).get(i)))
+        }),
+        (q, _) => Err(format!("bloc bug: `{q:?}` called with the wrong arguments")),
+    }
+}
+
+/// The query functions scripts call; documented in docs/rules.md. Each goes
+/// through [`ask`]: see [`memo`].
+fn register_queries(engine: &mut Engine) {
+    use memo::Args::{One, Two, Zero};
+    type S = ImmutableString;
+    engine.register_fn("attr", |a: S, name: S| ask(Q::Attr, Two(a, name)));
+    engine.register_fn("has_attr", |a: S, name: S| ask(Q::HasAttr, Two(a, name)));
+    engine.register_fn("ties", |a: S, b: S| ask(Q::Ties, Two(a, b)));
+    engine.register_fn("threat", |a: S, b: S| ask(Q::Threat, Two(a, b)));
+    engine.register_fn("expectation", |a: S, b: S| ask(Q::Expectation, Two(a, b)));
+    engine.register_fn("is_member", |a: S, org: S| ask(Q::IsMember, Two(a, org)));
+    engine.register_fn("is_observer", |a: S, org: S| {
+        ask(Q::IsObserver, Two(a, org))
     });
-    engine.register_fn("actors", || -> Rr<Array> {
-        with_world(|w| Ok(ids(w.actors.iter().map(|a| a.id.clone()))))
+    engine.register_fn("is_partner", |a: S, org: S| ask(Q::IsPartner, Two(a, org)));
+    engine.register_fn("members", |org: S| ask(Q::Members, One(org)));
+    engine.register_fn("orgs_of", |a: S| ask(Q::OrgsOf, One(a)));
+    engine.register_fn("obligation", |org: S| ask(Q::Obligation, One(org)));
+    engine.register_fn("has_obligation", |org: S, kind: S| {
+        ask(Q::HasObligation, Two(org, kind))
     });
+    engine.register_fn("bound_by_exclusivity", |a: S| {
+        ask(Q::BoundByExclusivity, One(a))
+    });
+    engine.register_fn("hosts_base", |host: S, user: S| {
+        ask(Q::HostsBase, Two(host, user))
+    });
+    engine.register_fn("bases_in", |host: S| ask(Q::BasesIn, One(host)));
+    engine.register_fn("security_tie", |a: S, with: S| {
+        ask(Q::SecurityTie, Two(a, with))
+    });
+    engine.register_fn("turn", || ask(Q::Turn, Zero));
+    engine.register_fn("outcome_of", |id: S| ask(Q::OutcomeOf, One(id)));
+    engine.register_fn("is_suspended", |a: S, org: S| {
+        ask(Q::IsSuspended, Two(a, org))
+    });
+    engine.register_fn("organizations", || ask(Q::Organizations, Zero));
+    engine.register_fn("main_threat", |a: S| ask(Q::MainThreat, One(a)));
+    engine.register_fn("actors", || ask(Q::Actors, Zero));
 }
 
 /// Module path (`lib/common`) → its text, read once from the rules folder.
@@ -576,8 +651,32 @@ impl Script {
 
 /// An event's facts converted for scripts once, then copied for each
 /// decider (the conversion happens inside `rules`: no other module sees
-/// Rhai's types).
-pub struct Prepared(Map);
+/// Rhai's types); and encoded once as the memo's key.
+pub struct Prepared(Map, Vec<u8>);
+
+/// A handler's answer as the memo keeps it (the handler's label aside).
+#[derive(Clone)]
+struct Kept {
+    scores: Vec<f64>,
+    forbidden: Vec<Option<String>>,
+    rationale: String,
+    log: Vec<String>,
+}
+
+/// The results of this book's handlers, for reuse (see [`memo`]).
+struct Memos {
+    ballots: Memo<Kept>,
+    proposals: Memo<Vec<Fields>>,
+}
+
+impl Memos {
+    fn new() -> Mutex<Memos> {
+        Mutex::new(Memos {
+            ballots: Memo::new(),
+            proposals: Memo::new(),
+        })
+    }
+}
 
 /// What an actor's script said about one event.
 #[derive(Debug, Clone)]
@@ -621,6 +720,10 @@ pub struct RuleBook {
     texts: Texts,
     /// Identifies this book for the per-thread copies; a copy has `None`.
     id: Option<u64>,
+    /// Handlers' results, reused while their host calls answer the same.
+    /// Only a thread's own copy calls handlers, so the lock is never
+    /// contended.
+    memo: Mutex<Memos>,
 }
 
 /// Rule books are numbered so that each thread keeps its own copy of each.
@@ -689,6 +792,7 @@ impl RuleBook {
             default: None,
             texts,
             id: Some(NEXT_BOOK.fetch_add(1, Ordering::Relaxed)),
+            memo: Memos::new(),
         };
         let mut by_stem: BTreeMap<String, usize> = BTreeMap::new();
         let mut errors = Vec::new();
@@ -840,6 +944,7 @@ impl RuleBook {
             default: self.default,
             texts: self.texts.clone(),
             id: None,
+            memo: Memos::new(),
         })
     }
 
@@ -899,7 +1004,13 @@ impl RuleBook {
 
     /// Convert an event's facts for scripts, once per event.
     pub fn prepare(&self, facts: &Fields) -> Prepared {
-        Prepared(to_map(facts))
+        let mut key = Vec::with_capacity(512);
+        memo::put_fields(&mut key, facts);
+        Prepared(to_map(facts), key)
+    }
+
+    fn memos(&self) -> std::sync::MutexGuard<'_, Memos> {
+        self.memo.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Ask `actor`'s rules to score `options` of the event described by `ev`.
@@ -945,6 +1056,32 @@ impl RuleBook {
             });
         };
         let script = &self.scripts[s];
+        let handler = script
+            .handlers
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.into());
+        // What the handler is called with, all of it: the script, the
+        // handler, the actor, the event's facts and its options.
+        let mut key = Vec::with_capacity(ev.1.len() + 64);
+        key.push(b'd');
+        key.extend((s as u64).to_le_bytes());
+        memo::put_str(&mut key, name);
+        memo::put_str(&mut key, ctx.actor);
+        key.extend(&ev.1);
+        memo::put_value(
+            &mut key,
+            &Value::List(options.iter().map(|o| Value::from(o.as_str())).collect()),
+        );
+        if let Some(k) = self.memos().ballots.get(&key, answer) {
+            return Ok(Ballot {
+                scores: k.scores,
+                forbidden: k.forbidden,
+                rationale: k.rationale,
+                handler,
+                log: k.log,
+            });
+        }
         // Error context is built only on error: it costs more than a call.
         let doing = || {
             format!(
@@ -958,15 +1095,20 @@ impl RuleBook {
             m
         };
         take_log();
-        let out = self.invoke(s, name, arg, doing);
+        let (out, steps) = memo::recording(|| self.invoke(s, name, arg, doing));
         let log = take_log();
         let out = out?;
-        let handler = script
-            .handlers
-            .get(name)
-            .cloned()
-            .unwrap_or_else(|| name.into());
-        parse_ballot(out, options).map_err(|(msg, option)| {
+        let parsed = parse_ballot(out, options);
+        if let (Ok((scores, forbidden, rationale)), Some(steps)) = (&parsed, steps) {
+            let kept = Kept {
+                scores: scores.clone(),
+                forbidden: forbidden.clone(),
+                rationale: rationale.clone(),
+                log: log.clone(),
+            };
+            self.memos().ballots.insert(key, steps, kept);
+        }
+        parsed.map_err(|(msg, option)| {
             let d = Diagnostic::new(format!("rule script returned an invalid decision: {msg}"));
             let d = match locate_return(&script.ast, name, option.as_deref()) {
                 Some((line, col, len)) => d.at(&script.file, Span::new(line, col, len)),
@@ -1086,6 +1228,19 @@ impl RuleBook {
                 GENERIC_MOVE.with(Arc::clone),
             )));
         };
+        let handler = self.scripts[s]
+            .handlers
+            .get("propose")
+            .cloned()
+            .unwrap_or_else(|| "propose".into());
+        // What `propose` is called with, all of it.
+        let mut key = vec![b'p'];
+        key.extend((s as u64).to_le_bytes());
+        memo::put_str(&mut key, ctx.actor);
+        key.extend(ctx.turn.to_le_bytes());
+        if let Some(maps) = self.memos().proposals.get(&key, answer) {
+            return Ok(Some((maps, handler)));
+        }
         let me = || {
             let mut me = Map::new();
             me.insert("actor".into(), Dynamic::from(ctx.actor.to_string()));
@@ -1100,14 +1255,9 @@ impl RuleBook {
         };
         // What `propose` prints is dropped: no decision's trace holds it.
         take_log();
-        let out = self.invoke(s, "propose", me, doing);
+        let (out, steps) = memo::recording(|| self.invoke(s, "propose", me, doing));
         take_log();
         let out = out?;
-        let handler = self.scripts[s]
-            .handlers
-            .get("propose")
-            .cloned()
-            .unwrap_or_else(|| "propose".into());
         let invalid = |what: String| {
             Box::new(
                 Diagnostic::new(format!("rule script returned an invalid proposal: {what}"))
@@ -1140,6 +1290,9 @@ impl RuleBook {
                 to_value(out).type_name()
             )));
         };
+        if let Some(steps) = steps {
+            self.memos().proposals.insert(key, steps, maps.clone());
+        }
         Ok(Some((maps, handler)))
     }
 

@@ -3,6 +3,7 @@
 //! event's effects change the world. Every decision is kept in the trace.
 //! No IO here: the core takes a plan and returns records.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rand_chacha::ChaCha8Rng;
@@ -108,7 +109,7 @@ pub trait Player {
 
 /// Run the plan once, as run number `index`.
 pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
-    run_with(plan, index, None)
+    run_inner(plan, index, None, None)
 }
 
 /// Run the plan once, as run number `index`, with `player` deciding for
@@ -121,10 +122,221 @@ pub fn run_once(plan: &Plan, index: u32) -> Result<RunResult<'_>, Error> {
 pub fn run_with<'p>(
     plan: &'p Plan,
     index: u32,
+    player: Option<&mut dyn Player>,
+) -> Result<RunResult<'p>, Error> {
+    run_inner(plan, index, player, None)
+}
+
+/// Run the plan once, as run number `index`, reusing (and adding to) what
+/// earlier runs of the same plan computed: see [`Reuse`]. The result is
+/// the same as [`run_once`]'s, bit for bit.
+pub(crate) fn run_reusing<'p>(
+    plan: &'p Plan,
+    index: u32,
+    reuse: &mut Reuse,
+) -> Result<RunResult<'p>, Error> {
+    run_inner(plan, index, None, Some(reuse))
+}
+
+/// What runs of one plan computed before their random draws, kept for later
+/// runs of the same plan (issue 12).
+///
+/// A run is a deterministic function of its sampled parameters and of the
+/// options its deciders chose: the world at any point, the events proposed,
+/// the record so far, all follow from them (the run's random stream is used
+/// only to choose). So the states runs pass through form a tree: a root per
+/// set of sampled values (compared by their bits), a branch per vector of
+/// choices at an event. Each node keeps what was computed from its state
+/// before any draw: at an event, the options and every decider's scores,
+/// constraints, rationale and log; at the end of a turn, the verdicts and
+/// the proposals (and, at the end of the run, the assessments, coalitions
+/// and who backed whom). A later run that reaches the same node reuses it
+/// and draws its own numbers. Never shared between plans: an ensemble makes
+/// one per worker thread (the plan cannot change while it runs). Bounded:
+/// past [`Reuse::MAX_NODES`] nodes, new states are computed and not kept.
+pub(crate) struct Reuse {
+    roots: HashMap<Vec<u64>, usize>,
+    /// (node, choices at its event; empty after the end of a turn) -> node.
+    edges: HashMap<(usize, Vec<u32>), usize>,
+    nodes: Vec<Node>,
+    /// About how many bytes the nodes, edges and kept steps take.
+    bytes: usize,
+    /// Runs started with it.
+    runs: u32,
+    /// This thread's copy of the plan's world, which runs copy: copying
+    /// the plan's own would touch its reference counts from every thread.
+    world: Option<World>,
+}
+
+/// A state some run reached, and what was computed there (kept from the
+/// first run that reached it: keeping only from the second saved memory
+/// but cost 20% more time on 1,000 runs of rising-threat).
+#[derive(Default)]
+struct Node {
+    step: Option<Kept>,
+}
+
+enum Kept {
+    Event(Arc<Prepared>),
+    TurnEnd(Arc<TurnEnd>),
+}
+
+/// What the end of a turn computed: each group's verdict and the events
+/// proposed for the next turn; at the end of the run, the assessments with
+/// their reasons, the coalitions and who backed whom.
+enum TurnEnd {
+    Between {
+        verdicts: Vec<Verdict>,
+        proposed: Vec<Event>,
+    },
+    Last {
+        assessments: Vec<Assessment>,
+        coalitions: Vec<Assessment>,
+        backed: Backed,
+    },
+}
+
+impl Kept {
+    /// About how many bytes it holds.
+    fn bytes(&self) -> usize {
+        let strings = |xs: &[String]| xs.iter().map(|x| x.len() + 24).sum::<usize>();
+        let assessed = |xs: &[Assessment]| {
+            xs.iter()
+                .map(|a| {
+                    std::mem::size_of::<Assessment>()
+                        + a.group.len()
+                        + 8 * a.members.len()
+                        + strings(&a.reasons)
+                })
+                .sum::<usize>()
+        };
+        match self {
+            Kept::Event(p) => {
+                strings(&p.options)
+                    + 8 * p.choices.len()
+                    + p.ballots
+                        .iter()
+                        .map(|b| {
+                            let n = b.scores.len();
+                            160 + n * 9
+                                + b.forbidden.len() * std::mem::size_of::<Option<Forbidden>>()
+                                + b.forbidden
+                                    .iter()
+                                    .flatten()
+                                    .map(|f| f.by.len() + f.reason.len())
+                                    .sum::<usize>()
+                                + b.rationale.len()
+                                + strings(&b.log)
+                        })
+                        .sum::<usize>()
+            }
+            Kept::TurnEnd(t) => match &**t {
+                TurnEnd::Between { verdicts, proposed } => {
+                    64 + verdicts.len() + 1024 * proposed.len()
+                }
+                TurnEnd::Last {
+                    assessments,
+                    coalitions,
+                    backed,
+                } => 64 + assessed(assessments) + assessed(coalitions) + 16 * backed.len(),
+            },
+        }
+    }
+}
+
+impl Reuse {
+    /// States are recorded (and what they computed kept) during the first
+    /// runs a worker thread makes in an ensemble, and within a budget of
+    /// memory; after that, runs reuse what is kept and compute the rest.
+    /// So the memory of a long ensemble is that of a short one.
+    pub const LEARN_RUNS: u32 = 1_024;
+    /// About how many bytes a worker thread keeps at most per ensemble.
+    pub const MAX_BYTES: usize = 16 << 20;
+    /// What a node and the edge to it cost, about.
+    const NODE_BYTES: usize = 160;
+
+    pub fn new() -> Reuse {
+        Reuse {
+            roots: HashMap::new(),
+            edges: HashMap::new(),
+            nodes: Vec::new(),
+            bytes: 0,
+            runs: 0,
+            world: None,
+        }
+    }
+
+    fn learning(&self) -> bool {
+        self.runs <= Reuse::LEARN_RUNS && self.bytes < Reuse::MAX_BYTES
+    }
+
+    fn node(&mut self) -> Option<usize> {
+        self.learning().then(|| {
+            self.bytes += Reuse::NODE_BYTES;
+            self.nodes.push(Node::default());
+            self.nodes.len() - 1
+        })
+    }
+
+    /// A run starts, with these sampled values: its root.
+    fn start(&mut self, samples: &[f64]) -> Option<usize> {
+        self.runs = self.runs.saturating_add(1);
+        let key: Vec<u64> = samples.iter().map(|x| x.to_bits()).collect();
+        if let Some(n) = self.roots.get(&key) {
+            return Some(*n);
+        }
+        let n = self.node()?;
+        self.roots.insert(key, n);
+        Some(n)
+    }
+
+    fn next(&mut self, at: Option<usize>, key: Vec<u32>) -> Option<usize> {
+        let key = (at?, key);
+        if let Some(n) = self.edges.get(&key) {
+            return Some(*n);
+        }
+        let n = self.node()?;
+        self.edges.insert(key, n);
+        Some(n)
+    }
+
+    fn event(&self, at: Option<usize>) -> Option<Arc<Prepared>> {
+        match &self.nodes[at?].step {
+            Some(Kept::Event(p)) => Some(p.clone()),
+            _ => None,
+        }
+    }
+
+    fn turn_end(&self, at: Option<usize>) -> Option<Arc<TurnEnd>> {
+        match &self.nodes[at?].step {
+            Some(Kept::TurnEnd(t)) => Some(t.clone()),
+            _ => None,
+        }
+    }
+
+    /// Keep what a state computed, while learning.
+    fn keep(&mut self, at: Option<usize>, step: impl FnOnce() -> Kept) {
+        if let Some(at) = at
+            && self.learning()
+        {
+            let step = step();
+            self.bytes += step.bytes();
+            self.nodes[at].step = Some(step);
+        }
+    }
+}
+
+fn run_inner<'p>(
+    plan: &'p Plan,
+    index: u32,
     mut player: Option<&mut dyn Player>,
+    mut reuse: Option<&mut Reuse>,
 ) -> Result<RunResult<'p>, Error> {
     let mut rng = stream(plan.seed, index);
-    let mut first = plan.world.clone();
+    let mut first = match reuse.as_deref_mut() {
+        Some(r) => r.world.get_or_insert_with(|| plan.world.unshared()).clone(),
+        None => plan.world.clone(),
+    };
     let samples = crate::uncertainty::draw(&plan.samples, plan.seed, index, &mut first);
     let mut world = Arc::new(first);
     let mut record = RunRecord {
@@ -135,6 +347,9 @@ pub fn run_with<'p>(
     };
     let mut by_turn = Vec::with_capacity(plan.turns as usize);
     let mut assessments = Vec::new();
+    let mut end = None;
+    // The node of the tree of states this run is at (None: off the tree).
+    let mut at = reuse.as_deref_mut().and_then(|r| r.start(&samples));
     let n = plan.timeline.len();
     for turn in 1..=plan.turns {
         Arc::make_mut(&mut world).turn = turn;
@@ -152,47 +367,71 @@ pub fn run_with<'p>(
             } else {
                 &record.proposed[i - n]
             };
-            let rec = decide_event(plan, ev, i, &world, &mut rng, player.as_deref_mut())?;
+            let prepared = match reuse.as_deref_mut().and_then(|r| r.event(at)) {
+                Some(p) => p,
+                None => {
+                    let p = Arc::new(prepare_event(plan, ev, &world)?);
+                    if let Some(r) = reuse.as_deref_mut() {
+                        r.keep(at, || Kept::Event(p.clone()));
+                    }
+                    p
+                }
+            };
+            let rec = decide_event(
+                plan,
+                ev,
+                i,
+                &world,
+                &prepared,
+                &mut rng,
+                player.as_deref_mut(),
+            )?;
+            if let Some(r) = reuse.as_deref_mut() {
+                at = r.next(at, rec.decisions.iter().map(|d| d.choice as u32).collect());
+            }
             let w = Arc::make_mut(&mut world);
             let votes = rec.votes();
             ev.kind.kind().apply(&ev.id, &votes, &rec.outcome, w);
             w.history.insert(ev.id.clone(), rec.outcome.clone());
             record.events.push(rec);
         }
-        // The last turn's assessment is the run's: keep it whole (with
-        // its reasons); earlier turns keep only the verdict.
-        if turn == plan.turns {
-            assessments = plan
-                .groups
-                .iter()
-                .map(|g| analysis::assess(g, &record, &world, &plan.thresholds))
-                .collect();
-            by_turn.push(assessments.iter().map(|a| a.verdict).collect());
-        } else {
-            by_turn.push(
-                plan.groups
-                    .iter()
-                    .map(|g| analysis::verdict_now(g, &record, &world, &plan.thresholds))
-                    .collect(),
-            );
-        }
-        if turn < plan.turns && plan.max_proposals > 0 && !plan.null_model {
-            let new = propose(plan, &world, turn)?;
-            let w = Arc::make_mut(&mut world);
-            for ev in new {
-                w.history.insert(ev.id.clone(), "pending".into());
-                record.proposed.push(ev);
+        let kept = reuse.as_deref().and_then(|r| r.turn_end(at));
+        let done = match kept {
+            Some(t) => t,
+            None => {
+                let t = Arc::new(turn_end(plan, &record, &world, turn)?);
+                if let Some(r) = reuse.as_deref_mut() {
+                    r.keep(at, || Kept::TurnEnd(t.clone()));
+                }
+                t
             }
+        };
+        match &*done {
+            TurnEnd::Between { verdicts, proposed } => {
+                by_turn.push(verdicts.clone());
+                let w = Arc::make_mut(&mut world);
+                for ev in proposed {
+                    w.history.insert(ev.id.clone(), "pending".into());
+                    record.proposed.push(ev.clone());
+                }
+            }
+            TurnEnd::Last { assessments: a, .. } => {
+                assessments = a.clone();
+                by_turn.push(a.iter().map(|a| a.verdict).collect());
+            }
+        }
+        end = Some(done);
+        if let Some(r) = reuse.as_deref_mut() {
+            at = r.next(at, Vec::new());
         }
     }
     let world = Arc::try_unwrap(world).unwrap_or_else(|w| (*w).clone());
-    let (groups, backing) =
-        coalition::detect_with_backing(&record, &world, plan.coalition_min_acts);
-    let backed = backing.into_iter().map(|(a, b, _)| (a, b)).collect();
-    let coalitions = groups
-        .iter()
-        .map(|g| analysis::assess(g, &record, &world, &plan.thresholds))
-        .collect();
+    let (coalitions, backed) = match end.as_deref() {
+        Some(TurnEnd::Last {
+            coalitions, backed, ..
+        }) => (coalitions.clone(), backed.clone()),
+        _ => coalitions_of(plan, &record, &world),
+    };
     Ok(RunResult {
         record,
         world,
@@ -202,6 +441,55 @@ pub fn run_with<'p>(
         backed,
         samples,
     })
+}
+
+type Backed = Vec<(crate::world::ActorId, crate::world::ActorId)>;
+
+/// The coalitions that emerged in a run, assessed, and who backed whom.
+fn coalitions_of(plan: &Plan, record: &RunRecord, world: &World) -> (Vec<Assessment>, Backed) {
+    let (groups, backing) = coalition::detect_with_backing(record, world, plan.coalition_min_acts);
+    let backed = backing.into_iter().map(|(a, b, _)| (a, b)).collect();
+    let coalitions = groups
+        .iter()
+        .map(|g| analysis::assess(g, record, world, &plan.thresholds))
+        .collect();
+    (coalitions, backed)
+}
+
+/// The end of turn `turn`: every group assessed; then, before the last
+/// turn, each actor's proposals for the next; after it, the coalitions.
+fn turn_end(
+    plan: &Plan,
+    record: &RunRecord,
+    world: &Arc<World>,
+    turn: u32,
+) -> Result<TurnEnd, Error> {
+    // The last turn's assessment is the run's: keep it whole (with its
+    // reasons); earlier turns keep only the verdict.
+    if turn == plan.turns {
+        let assessments = plan
+            .groups
+            .iter()
+            .map(|g| analysis::assess(g, record, world, &plan.thresholds))
+            .collect();
+        let (coalitions, backed) = coalitions_of(plan, record, world);
+        return Ok(TurnEnd::Last {
+            assessments,
+            coalitions,
+            backed,
+        });
+    }
+    let verdicts = plan
+        .groups
+        .iter()
+        .map(|g| analysis::verdict_now(g, record, world, &plan.thresholds))
+        .collect();
+    let proposed = if plan.max_proposals > 0 && !plan.null_model {
+        propose(plan, world, turn)?
+    } else {
+        Vec::new()
+    };
+    Ok(TurnEnd::Between { verdicts, proposed })
 }
 
 /// Endogenous moves: each actor whose rules define `propose` may put up to
@@ -247,18 +535,32 @@ fn propose(plan: &Plan, world: &Arc<World>, turn: u32) -> Result<Vec<Event>, Err
     Ok(out)
 }
 
-fn decide_event<'l>(
-    plan: &Plan,
-    ev: &Event,
-    index: usize,
-    world: &Arc<World>,
-    rng: &mut ChaCha8Rng,
-    mut player: Option<&mut (dyn Player + 'l)>,
-) -> Result<EventRecord, Error> {
+/// An event as it stands before any draw: its options, and each decider's
+/// ballot with the constraints of the world applied. A function of the
+/// world and the event alone.
+struct Prepared {
+    choices: Vec<crate::events::Choice>,
+    options: Vec<String>,
+    ballots: Vec<Ballot0>,
+}
+
+/// One decider's ballot, constraints applied.
+struct Ballot0 {
+    actor: crate::world::ActorId,
+    scores: Vec<f64>,
+    /// Per option (empty if none is forbidden).
+    forbidden: Vec<Option<Forbidden>>,
+    allowed: Vec<bool>,
+    rationale: String,
+    handler: Arc<str>,
+    log: Vec<String>,
+}
+
+fn prepare_event(plan: &Plan, ev: &Event, world: &Arc<World>) -> Result<Prepared, Error> {
     let choices = ev.choices(world);
     let options = ev.labels(world, &choices);
     let deciders = ev.deciders(world);
-    let mut decisions = Vec::with_capacity(deciders.len());
+    let mut ballots = Vec::with_capacity(deciders.len());
     if !options.is_empty() && !deciders.is_empty() {
         // Built once per event; each decider gets a copy with its own id.
         let facts = plan.rules.prepare(&ev.facts(world, &options));
@@ -304,39 +606,76 @@ fn decide_event<'l>(
                     .note("a rule must leave at least one option open"),
                 )));
             }
-            let (choice, probabilities) =
-                choose(&ballot.scores, &allowed, plan.temperature, uniform(rng));
-            let mut decision = Decision {
+            // Most ballots forbid nothing: kept as no list at all.
+            if !allowed.contains(&false) {
+                forbidden = Vec::new();
+            }
+            ballots.push(Ballot0 {
                 actor,
                 scores: ballot.scores,
                 forbidden,
-                probabilities,
-                choice,
+                allowed,
                 rationale: ballot.rationale,
                 handler: ballot.handler,
                 log: ballot.log,
-            };
-            if let Some(p) = player.as_deref_mut().filter(|p| p.plays(actor)) {
-                let taken = p.choose(ev, world, &options, &decision)?;
-                if allowed.get(taken) == Some(&true) {
-                    decision.choice = taken;
-                    decision.rationale = "chosen by the player".into();
-                    decision.handler = Arc::from("(player)");
-                }
-            }
-            decisions.push(decision);
+            });
         }
+    }
+    Ok(Prepared {
+        choices,
+        options,
+        ballots,
+    })
+}
+
+/// Each decider draws its number and chooses (or the player chooses for
+/// it); then the event's outcome.
+fn decide_event<'l>(
+    plan: &Plan,
+    ev: &Event,
+    index: usize,
+    world: &Arc<World>,
+    prepared: &Prepared,
+    rng: &mut ChaCha8Rng,
+    mut player: Option<&mut (dyn Player + 'l)>,
+) -> Result<EventRecord, Error> {
+    let mut decisions = Vec::with_capacity(prepared.ballots.len());
+    for b in &prepared.ballots {
+        let (choice, probabilities) = choose(&b.scores, &b.allowed, plan.temperature, uniform(rng));
+        let mut decision = Decision {
+            actor: b.actor,
+            scores: b.scores.clone(),
+            forbidden: if b.forbidden.is_empty() {
+                vec![None; b.scores.len()]
+            } else {
+                b.forbidden.clone()
+            },
+            probabilities,
+            choice,
+            rationale: b.rationale.clone(),
+            handler: b.handler.clone(),
+            log: b.log.clone(),
+        };
+        if let Some(p) = player.as_deref_mut().filter(|p| p.plays(b.actor)) {
+            let taken = p.choose(ev, world, &prepared.options, &decision)?;
+            if b.allowed.get(taken) == Some(&true) {
+                decision.choice = taken;
+                decision.rationale = "chosen by the player".into();
+                decision.handler = Arc::from("(player)");
+            }
+        }
+        decisions.push(decision);
     }
     let votes: Vec<_> = decisions
         .iter()
-        .map(|d| (d.actor, choices[d.choice]))
+        .map(|d| (d.actor, prepared.choices[d.choice]))
         .collect();
     let outcome = ev.kind.kind().outcome(world, &votes);
     Ok(EventRecord {
         event: index,
         turn: ev.turn,
-        options,
-        choices,
+        options: prepared.options.clone(),
+        choices: prepared.choices.clone(),
         decisions,
         outcome,
     })

@@ -415,6 +415,17 @@ impl World {
         }
     }
 
+    /// A copy that shares no reference count with this world: a worker
+    /// thread's own original (issue 12), so that the copies its runs make
+    /// and drop never touch a count that another thread touches too.
+    pub fn unshared(&self) -> World {
+        let mut w = self.clone();
+        w.actors = Arc::new((*self.actors).clone());
+        w.actor_index = Arc::new((*self.actor_index).clone());
+        w.org_index = Arc::new((*self.org_index).clone());
+        w
+    }
+
     /// A world with no actors or organizations yet.
     pub fn empty(relation_defaults: [f64; 3], dynamics: Dynamics) -> World {
         let m = |x| Matrix::filled(0, x);
