@@ -276,7 +276,7 @@ pub fn measure(g: &GroupSpec, run: &RunRecord, world: &World) -> Measures {
     // Whether a pledge binds the members to fight beside each other
     // whoever starts it (ATOP's offence obligation).
     let mut offence_bound = false;
-    for o in &world.orgs {
+    for o in world.orgs.iter() {
         let binds = match g.org {
             Some(id) => world.org(id).id == o.id,
             None => members.iter().all(|m| o.is_member(*m)),
@@ -286,7 +286,7 @@ pub fn measure(g: &GroupSpec, run: &RunRecord, world: &World) -> Measures {
             offence_bound |= o.obligations.contains(&Obligation::Offence);
         }
     }
-    for tr in &world.treaties {
+    for tr in world.treaties.iter() {
         if !members.is_empty() && members.iter().all(|m| tr.parties.contains(m)) {
             strongest = strongest.max(Some(tr.obligation));
             offence_bound |= tr.obligation == Obligation::Offence;

@@ -985,7 +985,7 @@ pub fn compare(a: &crate::world::World, b: &crate::world::World, names: [&str; 2
         v
     };
     let mut orgs_only = [Vec::new(), Vec::new()];
-    for oa in &a.orgs {
+    for oa in a.orgs.iter() {
         let Some(ob) = b.orgs.iter().find(|o| o.id == oa.id) else {
             orgs_only[0].push(oa.id.clone());
             continue;
@@ -1044,7 +1044,7 @@ pub fn compare(a: &crate::world::World, b: &crate::world::World, names: [&str; 2
             cell(cred(oa), cred(ob))
         );
     }
-    for ob in &b.orgs {
+    for ob in b.orgs.iter() {
         if !a.orgs.iter().any(|o| o.id == ob.id) {
             orgs_only[1].push(ob.id.clone());
         }

@@ -204,7 +204,7 @@ fn world_network(w: &World) -> String {
         });
     }
     let org0 = nodes.len();
-    for o in &w.orgs {
+    for o in w.orgs.iter() {
         nodes.push(Node {
             label: o.id.clone(),
             org: true,

@@ -214,7 +214,7 @@ pub const NON_AGGRESSION: &[Obligation] = &[Obligation::NonAggression];
 /// that `y` is not party to, times its credibility.
 pub fn bond(w: &World, me: ActorId, x: ActorId, y: Option<ActorId>, which: &[Obligation]) -> f64 {
     let mut best: f64 = 0.0;
-    for org in &w.orgs {
+    for org in w.orgs.iter() {
         let inside = |a: ActorId| org.is_member(a);
         if !inside(me) || !inside(x) || org.suspended.contains(&me) || y.is_some_and(inside) {
             continue;
@@ -227,7 +227,7 @@ pub fn bond(w: &World, me: ActorId, x: ActorId, y: Option<ActorId>, which: &[Obl
             best = best.max(o.strength() * org_credibility(org.structure.share()));
         }
     }
-    for t in &w.treaties {
+    for t in w.treaties.iter() {
         let party = |a: ActorId| t.parties.contains(&a);
         if party(me) && party(x) && !y.is_some_and(party) && which.contains(&t.obligation) {
             best = best.max(t.obligation.strength() * TREATY_CREDIBILITY);
@@ -503,7 +503,7 @@ mod tests {
         let ev = war();
         let before = ev.kind.kind().terms(&w, 1, Choice::Military(0));
         assert_eq!(before.get(Interest::Duty), 0.0, "no pledge yet");
-        w.orgs[0].obligations.push(Obligation::Defence);
+        w.org_mut(0).obligations.push(Obligation::Defence);
         let t = |c| ev.kind.kind().terms(&w, 1, c);
         // Credibility 0.5 without any integrated structure.
         assert!((t(Choice::Military(0)).get(Interest::Duty) - 0.5).abs() < 1e-12);

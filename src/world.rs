@@ -238,21 +238,23 @@ pub enum Party {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Matrix {
     n: usize,
-    data: Vec<f64>,
+    /// Shared between the runs' copies of the world until a run writes to
+    /// it (copy on write): most runs change few of the three matrices.
+    data: Arc<Vec<f64>>,
 }
 
 impl Matrix {
     pub fn filled(n: usize, value: f64) -> Self {
         Matrix {
             n,
-            data: vec![value; n * n],
+            data: Arc::new(vec![value; n * n]),
         }
     }
     pub fn get(&self, a: ActorId, b: ActorId) -> f64 {
         self.data[a * self.n + b]
     }
     pub fn set(&mut self, a: ActorId, b: ActorId, v: f64) {
-        self.data[a * self.n + b] = v;
+        Arc::make_mut(&mut self.data)[a * self.n + b] = v;
     }
     /// `k` more actors: new last rows and columns of `value` (one copy of
     /// the matrix, however many are added).
@@ -262,7 +264,10 @@ impl Matrix {
         for a in 0..self.n {
             data[a * n..a * n + self.n].copy_from_slice(&self.data[a * self.n..(a + 1) * self.n]);
         }
-        *self = Matrix { n, data };
+        *self = Matrix {
+            n,
+            data: Arc::new(data),
+        };
     }
 }
 
@@ -353,12 +358,14 @@ pub struct World {
     /// Shared between the runs' copies of the world: a run changes an
     /// actor only when it draws or sets an attribute (copy on write).
     pub actors: Arc<Vec<Actor>>,
-    pub orgs: Vec<Organization>,
+    /// Shared between the runs' copies too (copy on write, `org_mut`).
+    pub orgs: Arc<Vec<Organization>>,
     pub ties: Matrix,
     pub threat: Matrix,
     /// `expectation[a][b]`: how far `a` expects `b` to support it.
     pub expectation: Matrix,
-    pub treaties: Vec<Treaty>,
+    /// Shared between the runs' copies too (copy on write).
+    pub treaties: Arc<Vec<Treaty>>,
     pub bases: Vec<Base>,
     pub security_ties: Vec<SecurityTie>,
     pub dynamics: Dynamics,
@@ -399,11 +406,11 @@ impl World {
             .collect();
         World {
             actors: Arc::new(actors),
-            orgs,
+            orgs: Arc::new(orgs),
             ties,
             threat,
             expectation,
-            treaties,
+            treaties: Arc::new(treaties),
             bases,
             security_ties,
             dynamics,
@@ -423,6 +430,11 @@ impl World {
         w.actors = Arc::new((*self.actors).clone());
         w.actor_index = Arc::new((*self.actor_index).clone());
         w.org_index = Arc::new((*self.org_index).clone());
+        w.orgs = Arc::new((*self.orgs).clone());
+        w.treaties = Arc::new((*self.treaties).clone());
+        for m in [&mut w.ties, &mut w.threat, &mut w.expectation] {
+            m.data = Arc::new((*m.data).clone());
+        }
         w
     }
 
@@ -470,8 +482,18 @@ impl World {
     pub fn add_org(&mut self, o: Organization) -> OrgId {
         let id = self.orgs.len();
         Arc::make_mut(&mut self.org_index).insert(o.id.clone(), id);
-        self.orgs.push(o);
+        Arc::make_mut(&mut self.orgs).push(o);
         id
+    }
+
+    /// An organization to change: this world's own copy of the list.
+    pub fn org_mut(&mut self, o: OrgId) -> &mut Organization {
+        &mut Arc::make_mut(&mut self.orgs)[o]
+    }
+
+    /// Add a treaty (to this world's own copy of the list).
+    pub fn add_treaty(&mut self, t: Treaty) {
+        Arc::make_mut(&mut self.treaties).push(t);
     }
 
     pub fn actor_id(&self, id: &str) -> Option<ActorId> {

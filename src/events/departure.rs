@@ -96,7 +96,7 @@ impl Kind for Departure {
         for m in w.org(self.org).members.clone() {
             w.nudge_expectation(m, self.actor, -loss);
         }
-        let o = &mut w.orgs[self.org];
+        let o = w.org_mut(self.org);
         match self.mode {
             DepartureMode::Freeze => {
                 if !o.suspended.contains(&self.actor) {

@@ -234,7 +234,7 @@ impl Kind for Membership {
         }
         if outcome == "admitted" {
             for &a in &self.applicants {
-                w.orgs[self.org].admit(a, self.status);
+                w.org_mut(self.org).admit(a, self.status);
             }
         }
     }

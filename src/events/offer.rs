@@ -141,7 +141,7 @@ impl Kind for Offer {
             }
         }
         if outcome == "joined" {
-            w.orgs[self.org].admit(self.invitee, self.status);
+            w.org_mut(self.org).admit(self.invitee, self.status);
         }
     }
 

@@ -345,7 +345,7 @@ fn a_package_of_applicants_is_admitted_together_and_no_applicant_votes() {
     assert_eq!(ev.deciders(&w), vec![0, 1], "C applies: it does not vote");
     let yes = [(0, Choice::Approve), (1, Choice::Approve)];
     let mut after = w.clone();
-    after.orgs[0].members.retain(|m| *m != 2);
+    after.org_mut(0).members.retain(|m| *m != 2);
     ev.kind.kind().apply("e", &yes, "admitted", &mut after);
     assert!(after.org(0).is_member(2) && after.org(0).is_member(3));
 }
@@ -353,10 +353,10 @@ fn a_package_of_applicants_is_admitted_together_and_no_applicant_votes() {
 #[test]
 fn dialogue_partners_are_neither_members_nor_observers() {
     let mut w = world(DecisionRule::Consensus);
-    w.orgs[0].admit(3, Status::DialoguePartner);
+    w.org_mut(0).admit(3, Status::DialoguePartner);
     assert_eq!(w.org(0).partners, vec![3]);
     assert!(!w.org(0).is_member(3));
-    w.orgs[0].admit(3, Status::Member);
+    w.org_mut(0).admit(3, Status::Member);
     assert!(w.org(0).partners.is_empty() && w.org(0).is_member(3));
 }
 

@@ -186,7 +186,7 @@ impl Kind for TreatyProposal {
                     w.nudge_expectation(a, b, gain);
                 }
             }
-            w.treaties.push(Treaty {
+            w.add_treaty(Treaty {
                 id: id.to_string(),
                 parties,
                 obligation: self.obligation,

@@ -31,9 +31,9 @@ pub(super) fn amend(c: &mut Checker, ids: &Ids, world: &mut World, list: &[Spann
                         Some(RawStatus::Observer) => Status::Observer,
                         _ => Status::Member,
                     };
-                    world.orgs[org].admit(actor, status);
+                    world.org_mut(org).admit(actor, status);
                 } else {
-                    world.orgs[org].expel(actor);
+                    world.org_mut(org).expel(actor);
                 }
             }
             (None, None, Some(b)) => match world.bases.iter_mut().find(|x| x.id == b.value) {

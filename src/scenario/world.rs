@@ -320,7 +320,7 @@ pub(super) fn add_sections(
             limited.push((a, foes));
         }
         limited.sort();
-        let org = &mut world.orgs[id];
+        let org = world.org_mut(id);
         org.members = members;
         org.observers = sorted(c.actors(&ids, &o.observers, &ctx));
         org.partners = sorted(c.actors(&ids, &o.dialogue_partners, &ctx));
@@ -357,7 +357,7 @@ pub(super) fn add_sections(
             );
             continue;
         }
-        world.orgs[o].admit(a, status);
+        world.org_mut(o).admit(a, status);
     }
 
     for r in s.relations {
@@ -411,7 +411,7 @@ pub(super) fn add_sections(
         }
         let mut parties = c.actors(&ids, &t.parties, &format!("in treaty `{}`", t.id.value));
         parties.sort_unstable();
-        world.treaties.push(Treaty {
+        world.add_treaty(Treaty {
             id: t.id.value.clone(),
             parties,
             obligation: t.obligation.into(),
