@@ -83,8 +83,16 @@ impl GroupTally {
             }
         }
         *self.active.entry(a.active).or_default() += 1;
-        let names: Vec<&str> = a.members.iter().map(|m| world.name(*m)).collect();
-        *self.members.entry(names.join(" ")).or_default() += 1;
+        // Counted under the names joined by spaces; the key is built once
+        // and allocated only the first time it is seen.
+        let mut key = String::with_capacity(4 * a.members.len());
+        for (i, m) in a.members.iter().enumerate() {
+            if i > 0 {
+                key.push(' ');
+            }
+            key.push_str(world.name(*m));
+        }
+        count(&mut self.members, &key);
         count(&mut self.obligations, a.obligation);
     }
 
@@ -393,7 +401,23 @@ pub struct Summary {
 /// different kinds (or with different options) in different runs, and each
 /// variant's choices are counted by option index.
 pub fn proposal_key(id: &str, kind: &str, options: &[String]) -> String {
-    format!("{id}\u{1f}{kind}\u{1f}{}", options.join("\u{1e}"))
+    let mut key = String::new();
+    write_proposal_key(&mut key, id, kind, options);
+    key
+}
+
+/// [`proposal_key`], written at the end of `out`.
+fn write_proposal_key(out: &mut String, id: &str, kind: &str, options: &[String]) {
+    out.push_str(id);
+    out.push('\u{1f}');
+    out.push_str(kind);
+    out.push('\u{1f}');
+    for (i, o) in options.iter().enumerate() {
+        if i > 0 {
+            out.push('\u{1e}');
+        }
+        out.push_str(o);
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -467,15 +491,24 @@ impl Summary {
                 *tally.first_alliance.entry(t).or_default() += 1;
             }
         }
+        // Keys are looked up before they are allocated: a run adds to
+        // tallies that earlier runs created, almost always.
         for a in &run.coalitions {
-            self.coalitions
-                .entry(a.group.clone())
-                .or_insert_with(|| GroupTally::new(&a.group, 0))
-                .add(a, &run.world, index);
+            if !self.coalitions.contains_key(&a.group) {
+                self.coalitions
+                    .insert(a.group.clone(), GroupTally::new(&a.group, 0));
+            }
+            if let Some(t) = self.coalitions.get_mut(&a.group) {
+                t.add(a, &run.world, index);
+            }
         }
+        let mut key = String::new();
         for &(a, b) in &run.backed {
-            let key = format!("{}>{}", run.world.name(a), run.world.name(b));
-            *self.backed.entry(key).or_default() += 1;
+            key.clear();
+            key.push_str(run.world.name(a));
+            key.push('>');
+            key.push_str(run.world.name(b));
+            count(&mut self.backed, &key);
         }
         let n = self.events.len();
         for rec in &run.record.events {
@@ -483,9 +516,18 @@ impl Summary {
             let t = if rec.event < n {
                 &mut self.events[rec.event]
             } else {
-                self.proposals
-                    .entry(proposal_key(&ev.id, ev.kind_name(), &rec.options))
-                    .or_insert_with(|| EventTally::new(&ev.id, rec.turn, ev.kind_name()))
+                key.clear();
+                write_proposal_key(&mut key, &ev.id, ev.kind_name(), &rec.options);
+                if !self.proposals.contains_key(&key) {
+                    self.proposals.insert(
+                        key.clone(),
+                        EventTally::new(&ev.id, rec.turn, ev.kind_name()),
+                    );
+                }
+                match self.proposals.get_mut(&key) {
+                    Some(t) => t,
+                    None => continue,
+                }
             };
             t.add(rec, ev, index, &run.world);
         }
