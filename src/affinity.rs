@@ -614,14 +614,16 @@ impl Matrix {
                     Metric::Agreement => v,
                     Metric::Relative => (0.5 + v).clamp(0.0, 1.0),
                 };
+                let clamped = self.metric == Metric::Relative && !(-0.5..=0.5).contains(&v);
                 out.push_str(&format!(
-                    "  - {{from: {}, to: {}, ties: {:.3}, mutual: true}}   # {} {:.3} over {} roll calls\n",
+                    "  - {{from: {}, to: {}, ties: {:.3}, mutual: true}}   # {} {:.3} over {} roll calls{}\n",
                     self.states[i],
                     self.states[j],
                     round3(ties),
                     self.metric.name(),
                     round3(v),
-                    self.shared[i][j]
+                    self.shared[i][j],
+                    if clamped { " (clamped to [0, 1])" } else { "" }
                 ));
             }
         }

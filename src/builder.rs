@@ -248,6 +248,12 @@ fn check(opts: &Options, cow: &StateYears, atop: &Alliances) -> Result<(i32, i32
         problems.push(d);
     }
     let from = opts.votes_from.unwrap_or(y - param::VOTES_YEARS);
+    if opts.votes_from.is_some_and(|v| v < UNGA_YEARS.0) {
+        problems.push(invalid(format!(
+            "--votes-from {from} is before the UN votes begin ({})",
+            UNGA_YEARS.0
+        )));
+    }
     if from > y {
         problems.push(invalid(format!("--votes-from {from} is after --year {y}")));
     }

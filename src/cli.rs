@@ -128,6 +128,14 @@ struct WorldBuildArgs {
 }
 
 fn world_build_command(a: WorldBuildArgs) -> Result<String, Error> {
+    if a.name
+        .as_deref()
+        .is_some_and(|n| n.chars().any(char::is_control))
+    {
+        return Err(Error::one(Diagnostic::new(
+            "--name must be one line of text, without control characters",
+        )));
+    }
     let alliances = if a.alliances.trim() == "auto" {
         crate::builder::Selection::Auto
     } else {
@@ -189,7 +197,8 @@ fn world_build_command(a: WorldBuildArgs) -> Result<String, Error> {
     };
     let built = crate::builder::build(&opts, &command)?;
     for w in &built.warnings {
-        eprintln!("warning: {}", terminal_safe(w, false));
+        // A closed stderr (`2>&1 | head`) must not turn a warning into a panic.
+        let _ = writeln!(std::io::stderr(), "warning: {}", terminal_safe(w, false));
     }
     if a.out == Path::new("-") {
         return Ok(built.text);
@@ -557,10 +566,21 @@ fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
             }
         }
     }
+    if !dir.is_dir() {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("the folder {} does not exist", dir.display()),
+            ),
+        ));
+    }
+    // The temporary file's name is ours, not the user's: errors name the
+    // target alone.
     let tmp = tempfile::Builder::new()
         .prefix(&format!("{prefix}{}-", std::process::id()))
         .tempfile_in(dir)
-        .map_err(|e| Error::io(path, e))?;
+        .map_err(|e| Error::io(path, std::io::Error::new(e.kind(), e.kind().to_string())))?;
     temps().push(tmp.path().to_path_buf());
     Ok(tmp)
 }
@@ -1538,7 +1558,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 Error::Io { .. } => Diagnostic::new(e.to_string()).render(),
                 _ => e.to_string(),
             };
-            eprintln!("{}", terminal_safe(&text, true));
+            let _ = writeln!(std::io::stderr(), "{}", terminal_safe(&text, true));
             ExitCode::from(exit_code(&e))
         }
     }

@@ -437,7 +437,7 @@ mod tests {
                     forbidden: vec![None; options.len()],
                     probabilities: vec![1.0 / options.len() as f64; options.len()],
                     choice,
-                    rationale: String::new(),
+                    rationale: "".into(),
                     handler: "".into(),
                     log: Vec::new(),
                 })

@@ -17,7 +17,9 @@ pub struct Decision {
     pub forbidden: Vec<Option<Forbidden>>,
     pub probabilities: Vec<f64>,
     pub choice: usize,
-    pub rationale: String,
+    /// Shared with the ballot it came from: runs that reuse a ballot copy a
+    /// reference count, not the text.
+    pub rationale: Arc<str>,
     /// Which handler answered, e.g. `rules/russia.rhai: on_armed_conflict`.
     pub handler: Arc<str>,
     /// What the handler printed (`print`, `debug`), at most

@@ -272,7 +272,7 @@ impl EventTally {
             if !d.rationale.is_empty() {
                 e.rationale
                     .entry(d.choice)
-                    .or_insert_with(|| (run, d.rationale.clone()));
+                    .or_insert_with(|| (run, d.rationale.to_string()));
             }
         }
     }
@@ -1361,7 +1361,7 @@ pub fn trace(run: &RunResult) -> Value {
                     let mut v = json!({
                         "actor": w.name(d.actor),
                         "choice": rec.options[d.choice],
-                        "rationale": d.rationale,
+                        "rationale": &*d.rationale,
                         "handler": &*d.handler,
                         "options": rec.options.iter().enumerate().map(|(i, o)| json!({
                             "option": o,

@@ -521,10 +521,60 @@ impl ModuleResolver for RulesResolver {
         // Errors inside the module's functions name it by its import path.
         ast.set_source(path);
         let mut module = Module::eval_ast_as_new(Scope::new(), &ast, engine).map_err(in_module)?;
+        // A rule is a function of its event and of the world's answers
+        // (ARCHITECTURE.md): a module may export values, not state. A
+        // closure's captured variable is shared and outlives the call that
+        // changes it, so the same run would decide differently alone, in an
+        // ensemble (reuse) or on another thread.
+        if let Some(name) = stateful_export(&module) {
+            return Err(in_module(
+                EvalAltResult::ErrorRuntime(
+                    format!(
+                        "exported variable `{name}` holds state (a closure's captured variable, shared between calls): rule modules may export constants and functions only"
+                    )
+                    .into(),
+                    pos,
+                )
+                .into(),
+            ));
+        }
         module.set_id(path);
         module.build_index();
         Ok(Shared::new(module))
     }
+}
+
+/// The first exported variable of `module` (or of its sub-modules) that
+/// holds a shared value: a closure's capture, reachable through arrays,
+/// maps and function pointers' curried arguments.
+fn stateful_export(module: &Module) -> Option<String> {
+    fn holds_state(v: &Dynamic, depth: usize) -> bool {
+        if v.is_shared() {
+            return true;
+        }
+        if depth > 32 {
+            return false;
+        }
+        if let Some(a) = v.read_lock::<Array>() {
+            return a.iter().any(|x| holds_state(x, depth + 1));
+        }
+        if let Some(m) = v.read_lock::<Map>() {
+            return m.values().any(|x| holds_state(x, depth + 1));
+        }
+        if let Some(f) = v.read_lock::<rhai::FnPtr>() {
+            return f.curry().iter().any(|x| holds_state(x, depth + 1));
+        }
+        false
+    }
+    module
+        .iter_var()
+        .find(|(_, v)| holds_state(v, 0))
+        .map(|(name, _)| name.to_string())
+        .or_else(|| {
+            module
+                .iter_sub_modules()
+                .find_map(|(sub, m)| stateful_export(m).map(|v| format!("{sub}::{v}")))
+        })
 }
 
 /// Where the last step of the forensic engine was: finds the position of a

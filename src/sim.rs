@@ -551,7 +551,7 @@ struct Ballot0 {
     /// Per option (empty if none is forbidden).
     forbidden: Vec<Option<Forbidden>>,
     allowed: Vec<bool>,
-    rationale: String,
+    rationale: Arc<str>,
     handler: Arc<str>,
     log: Vec<String>,
 }
@@ -615,7 +615,7 @@ fn prepare_event(plan: &Plan, ev: &Event, world: &Arc<World>) -> Result<Prepared
                 scores: ballot.scores,
                 forbidden,
                 allowed,
-                rationale: ballot.rationale,
+                rationale: Arc::from(ballot.rationale),
                 handler: ballot.handler,
                 log: ballot.log,
             });

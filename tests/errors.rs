@@ -240,6 +240,40 @@ fn endless_loop_in_an_imported_helper_points_into_the_helper() {
 }
 
 #[test]
+fn a_module_may_not_export_state() {
+    // A closure's captured variable outlives the call that changes it: the
+    // same run would decide differently alone, in an ensemble (which reuses
+    // earlier runs' ballots) or on another thread. Refused when imported.
+    let f = Fixture::new();
+    f.write(
+        "rules/lib/state.rhai",
+        "let n = 0;\nlet counter = || { n += 1; n };\nexport counter;\nfn bump(f) { f.call() }\n",
+    );
+    f.write(
+        "rules/russia.rhai",
+        "import \"lib/state\" as st;\nfn on_armed_conflict(ev) {\n    let k = st::bump(st::counter);\n    model(ev)\n}\n",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("exported variable `counter` holds state"),
+        "{err}"
+    );
+    assert!(err.contains("--> rules/lib/state.rhai"), "{err}");
+    // Constants and functions are fine.
+    f.write(
+        "rules/lib/state.rhai",
+        "let limit = 3;\nexport limit;\nfn bump(x) { x + 1 }\n",
+    );
+    f.write(
+        "rules/russia.rhai",
+        "import \"lib/state\" as st;\nfn on_armed_conflict(ev) {\n    let k = st::bump(st::limit);\n    model(ev)\n}\n",
+    );
+    let (code, _, err) = f.bloc(&["run", "scenarios/taiwan-crisis.yaml", "--runs", "1"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
 fn one_alias_cannot_name_two_modules() {
     let f = Fixture::new();
     f.write("rules/lib/other.rhai", "fn x() { 1 }\n");

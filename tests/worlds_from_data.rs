@@ -227,6 +227,17 @@ fn bad_input_is_a_clear_error_and_leaves_nothing() {
             ],
             "`NATO` is not an ATOP id",
         ),
+        (
+            &[
+                "--year",
+                "1961",
+                "--states",
+                "USA,GBR",
+                "--votes-from",
+                "1930",
+            ],
+            "--votes-from 1930 is before the UN votes begin (1946)",
+        ),
     ];
     for (extra, expect) in cases {
         let mut args = vec!["world", "build", "--out", "bad.yaml"];
@@ -236,6 +247,20 @@ fn bad_input_is_a_clear_error_and_leaves_nothing() {
         assert!(err.contains(expect), "{args:?}: `{expect}` not in {err}");
         assert!(!f.path("bad.yaml").exists(), "{args:?} left a file");
     }
+    // An output folder that does not exist is named, not a temporary file.
+    let (code, _, err) = f.bloc(&[
+        "world",
+        "build",
+        "--year",
+        "1955",
+        "--states",
+        "USA,GBR",
+        "--out",
+        "no/such/w.yaml",
+    ]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("the folder no/such does not exist"), "{err}");
+    assert!(!err.contains(".bloc-tmp"), "{err}");
     // A truncated data file: the error names the file and the row, and the
     // world is not written.
     let data = f.path("data");
@@ -291,14 +316,14 @@ fn missing_data_are_warnings_in_the_file_and_on_stderr() {
     assert!(err.contains("KAZ (COW 705) has no row"), "{err}");
     let (code, out, err) = f.bloc(&["check", "k.yaml"]);
     assert_eq!(code, 0, "{out}{err}");
-    // A name with a line break stays inside its comment and its string.
+    // A name must be one line: it goes into a comment and a shell command.
     let (code, _, err) = f.bloc(&[
         "world", "build", "--year", "1961", "--states", "USA,GBR", "--name", "x\ny: 1", "--out",
         "n.yaml",
     ]);
-    assert_eq!(code, 0, "{err}");
-    let (code, out, err) = f.bloc(&["check", "n.yaml"]);
-    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--name must be one line"), "{err}");
+    assert!(!f.path("n.yaml").exists());
 }
 
 fn run(name: &str) -> Value {

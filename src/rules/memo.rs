@@ -5,7 +5,9 @@
 //! decision model's functions): scripts have no clock (`no_time`), no
 //! random numbers, no state that outlives a call (handlers run with
 //! `eval_ast(false)` and a fresh scope; imported modules' variables are
-//! constants), and Rhai's own functions are pure. Every registered function
+//! values: a module exporting shared state, a closure's captured variable,
+//! is refused when imported, `rules::stateful_export`), and Rhai's own
+//! functions are pure. Every registered function
 //! goes through `rules::ask`, which, while a handler's call is recorded,
 //! notes the call and its answer (a value, or an error's message, which a
 //! script could catch).
