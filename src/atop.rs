@@ -62,9 +62,6 @@ pub struct InForce {
     /// the end of 2008).
     pub span: (i32, i32),
     pub terms: MemberPhase,
-    /// Members whose defence pledge holds only against a specific
-    /// adversary then (`defcoadv`).
-    pub limited: Vec<u16>,
     /// Each member's own obligations then (ATOP codes them per member:
     /// in an asymmetric pact only some members pledge force).
     pub by_member: BTreeMap<u16, MemberPhase>,
@@ -106,13 +103,6 @@ impl Alliances {
         let mut members: Vec<u16> = now.iter().map(|r| r.member).collect();
         members.sort_unstable();
         members.dedup();
-        let mut limited: Vec<u16> = now
-            .iter()
-            .filter(|r| r.defcoadv)
-            .map(|r| r.member)
-            .collect();
-        limited.sort_unstable();
-        limited.dedup();
         let mut t = first.clone();
         let mut by_member: BTreeMap<u16, MemberPhase> = BTreeMap::new();
         for r in &now {
@@ -127,7 +117,6 @@ impl Alliances {
             members,
             span: self.span(id).unwrap_or((year, year)),
             terms: t,
-            limited,
             by_member,
         })
     }
@@ -266,8 +255,11 @@ mod tests {
         let y1955 = a.at(1, 1955).unwrap();
         assert_eq!(y1955.members, vec![2], "20 left in 1955");
         assert_eq!(y1955.terms.base, 3, "phase 2's bases");
-        assert_eq!(y1955.limited, vec![2], "phase 2 limits member 2's pledge");
-        assert!(y1950.limited.is_empty());
+        assert!(
+            y1955.by_member[&2].defcoadv,
+            "phase 2 limits member 2's pledge"
+        );
+        assert!(!y1950.by_member[&2].defcoadv);
         assert_eq!(a.span(1), Some((1949, 0)));
         assert!(a.at(1, 1948).is_none());
         assert!(a.at(9, 1950).is_none());
@@ -303,7 +295,7 @@ mod tests {
         assert_eq!(a.span(3285), Some((1955, 1991)));
         // The United States' SEATO pledge: against communist aggression only.
         let seato = a.at(3260, 1960).unwrap();
-        assert_eq!(seato.limited, vec![2]);
+        assert!(seato.by_member[&2].defcoadv);
         assert!(!seato.pledges_force(2) && seato.pledges_force(770));
         // The 1959 agreement: the United States pledges defence, Pakistan not.
         let us_pak = a.at(3355, 1960).unwrap();
