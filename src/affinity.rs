@@ -217,24 +217,12 @@ fn check_options(opts: &Options) -> Result<Vec<&'static str>, Error> {
     if opts.states.is_empty() {
         problems.push(Diagnostic::new("no states given: use --states RUS,CHN,…"));
     }
-    let mut out = Vec::new();
-    for (i, s) in opts.states.iter().enumerate() {
-        if opts.states[..i].contains(s) {
-            problems.push(Diagnostic::new(format!("state `{s}` is given twice")));
-        }
-        match codes::alpha2(s) {
-            Some(c) => out.push(c),
-            None => {
-                let mut d = Diagnostic::new(format!("unknown state `{s}`")).note(
-                    "states are bloc's actor ids (three-letter ISO codes) listed in src/codes.rs",
-                );
-                if let Some(c) = codes::closest(s) {
-                    d = d.note(format!("did you mean `{c}`?"));
-                }
-                problems.push(d);
-            }
-        }
-    }
+    problems.extend(codes::check_states(&opts.states));
+    let out: Vec<&'static str> = opts
+        .states
+        .iter()
+        .filter_map(|s| codes::alpha2(s))
+        .collect();
     if problems.is_empty() {
         Ok(out)
     } else {

@@ -272,21 +272,7 @@ fn check(opts: &Options, cow: &StateYears, atop: &Alliances) -> Result<(i32, i32
             "a world needs two states or more: --states USA,RUS,…",
         ));
     }
-    for (i, s) in opts.states.iter().enumerate() {
-        if opts.states[..i].contains(s) {
-            problems.push(invalid(format!("state `{s}` is given twice")));
-        } else if codes::alpha2(s).is_none() {
-            let known: Vec<&str> = codes::TABLE.iter().map(|(a, ..)| *a).collect();
-            let mut d = invalid(format!("unknown state `{s}`")).note(format!(
-                "states are bloc's actor ids (src/codes.rs): {}",
-                known.join(", ")
-            ));
-            if let Some(c) = codes::closest(s) {
-                d = d.note(format!("did you mean `{c}`?"));
-            }
-            problems.push(d);
-        }
-    }
+    problems.extend(codes::check_states(&opts.states));
     if let Selection::Ids(ids) = &opts.alliances {
         for id in ids {
             match atop.span(*id) {

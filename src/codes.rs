@@ -143,6 +143,29 @@ pub fn from_cow(code: u16, year: i32) -> Option<&'static str> {
         .find(|a| cow(a, year) == Some(code))
 }
 
+/// A problem with each state of a command line's `--states`: given twice,
+/// or not in the table (with the closest id and the list of known ones).
+pub fn check_states(states: &[String]) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::Diagnostic;
+    let mut problems = Vec::new();
+    for (i, s) in states.iter().enumerate() {
+        if states[..i].contains(s) {
+            problems.push(Diagnostic::new(format!("state `{s}` is given twice")));
+        } else if alpha2(s).is_none() {
+            let known: Vec<&str> = TABLE.iter().map(|(a, ..)| *a).collect();
+            let mut d = Diagnostic::new(format!("unknown state `{s}`")).note(format!(
+                "states are bloc's actor ids (src/codes.rs): {}",
+                known.join(", ")
+            ));
+            if let Some(c) = closest(s) {
+                d = d.note(format!("did you mean `{c}`?"));
+            }
+            problems.push(d);
+        }
+    }
+    problems
+}
+
 /// The table's actor id closest to `actor` (for "did you mean").
 pub fn closest(actor: &str) -> Option<&'static str> {
     TABLE
