@@ -289,6 +289,7 @@ mod tests {
     use crate::world::Obligation;
     use rand_chacha::ChaCha8Rng;
     use rand_chacha::rand_core::{RngCore, SeedableRng};
+    use std::sync::Arc;
 
     /// The former search (no pivot, exponential on dense graphs), kept as
     /// the reference the pivoted one must match exactly.
@@ -428,18 +429,18 @@ mod tests {
             event,
             turn: 1,
             options: options.iter().map(|o| format!("{o:?}")).collect(),
-            choices: options.to_vec(),
+            choices: options.into(),
             decisions: choices
                 .iter()
                 .map(|&(actor, choice)| Decision {
                     actor,
-                    scores: vec![0.0; options.len()],
-                    forbidden: vec![None; options.len()],
-                    probabilities: vec![1.0 / options.len() as f64; options.len()],
+                    scores: vec![0.0; options.len()].into(),
+                    forbidden: vec![None; options.len()].into(),
+                    probabilities: vec![1.0 / options.len() as f64; options.len()].into(),
                     choice,
                     rationale: "".into(),
                     handler: "".into(),
-                    log: Vec::new(),
+                    log: Arc::from([]),
                 })
                 .collect(),
             outcome: outcome.into(),

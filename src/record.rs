@@ -10,12 +10,17 @@ use crate::events::{Act, Choice, Event};
 use crate::world::{ActorId, World};
 
 /// One actor's decision on one event.
+///
+/// Everything but the choice is a function of the world and the event
+/// (the ballot, `sim::Prepared`), so it is shared with the ballot: a run
+/// that reuses a ballot copies reference counts, not lists (issue 12).
 #[derive(Debug, Clone)]
 pub struct Decision {
     pub actor: ActorId,
-    pub scores: Vec<f64>,
-    pub forbidden: Vec<Option<Forbidden>>,
-    pub probabilities: Vec<f64>,
+    pub scores: Arc<[f64]>,
+    /// Per option: why the world or the rules forbid it, if they do.
+    pub forbidden: Arc<[Option<Forbidden>]>,
+    pub probabilities: Arc<[f64]>,
     pub choice: usize,
     /// Shared with the ballot it came from: runs that reuse a ballot copy a
     /// reference count, not the text.
@@ -24,7 +29,7 @@ pub struct Decision {
     pub handler: Arc<str>,
     /// What the handler printed (`print`, `debug`), at most
     /// `rules::MAX_LOG_LINES` lines; shown in the trace only.
-    pub log: Vec<String>,
+    pub log: Arc<[String]>,
 }
 
 /// What happened at one event of one run.
@@ -33,10 +38,11 @@ pub struct EventRecord {
     /// Index into the plan's timeline.
     pub event: usize,
     pub turn: u32,
-    /// The options' labels, as scripts and reports name them.
-    pub options: Vec<String>,
+    /// The options' labels, as scripts and reports name them (shared by
+    /// every run that reaches the event in the same state).
+    pub options: Arc<[String]>,
     /// The same options, typed.
-    pub choices: Vec<Choice>,
+    pub choices: Arc<[Choice]>,
     pub decisions: Vec<Decision>,
     pub outcome: String,
 }

@@ -232,7 +232,7 @@ impl EventTally {
 
     fn add(&mut self, rec: &EventRecord, ev: &Event, run: u32, w: &World) {
         if self.options.is_empty() {
-            self.options = rec.options.clone();
+            self.options = rec.options.to_vec();
         }
         self.turn = self.turn.min(rec.turn);
         self.happened += 1;
@@ -1372,7 +1372,7 @@ pub fn trace(run: &RunResult) -> Value {
                     });
                     // What the handler printed, only where it printed.
                     if !d.log.is_empty() {
-                        v["log"] = json!(d.log);
+                        v["log"] = json!(&d.log[..]);
                     }
                     v
                 }).collect::<Vec<_>>(),

@@ -40,36 +40,60 @@ fn uniform(rng: &mut ChaCha8Rng) -> f64 {
 /// ties broken by the draw. Exactly one draw per decision, so adding an
 /// option elsewhere never shifts other decisions' randomness.
 pub fn choose(scores: &[f64], allowed: &[bool], temperature: f64, u: f64) -> (usize, Vec<f64>) {
-    let best = scores
-        .iter()
-        .zip(allowed)
-        .filter(|(_, a)| **a)
-        .map(|(s, _)| *s)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let weights: Vec<f64> = scores
-        .iter()
-        .zip(allowed)
-        .map(|(s, a)| match (*a, temperature > 0.0) {
-            (false, _) => 0.0,
-            (true, true) => ((s - best) / temperature).exp(),
-            (true, false) => f64::from(u8::from(*s == best)),
-        })
-        .collect();
-    let total: f64 = weights.iter().sum();
-    let probabilities: Vec<f64> = weights.iter().map(|w| w / total).collect();
-    let target = u * total;
-    let mut acc = 0.0;
-    let mut last = 0;
-    for (i, w) in weights.iter().enumerate() {
-        if *w > 0.0 {
-            last = i;
-            acc += w;
-            if target < acc {
-                return (i, probabilities);
-            }
+    let w = Weights::new(scores, allowed, temperature);
+    (w.pick(u), w.probabilities.to_vec())
+}
+
+/// A ballot's softmax weights: a function of its scores, what is allowed
+/// and the temperature, so computed once per ballot; runs only draw.
+struct Weights {
+    weights: Box<[f64]>,
+    total: f64,
+    probabilities: Arc<[f64]>,
+}
+
+impl Weights {
+    fn new(scores: &[f64], allowed: &[bool], temperature: f64) -> Weights {
+        let best = scores
+            .iter()
+            .zip(allowed)
+            .filter(|(_, a)| **a)
+            .map(|(s, _)| *s)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let weights: Box<[f64]> = scores
+            .iter()
+            .zip(allowed)
+            .map(|(s, a)| match (*a, temperature > 0.0) {
+                (false, _) => 0.0,
+                (true, true) => ((s - best) / temperature).exp(),
+                (true, false) => f64::from(u8::from(*s == best)),
+            })
+            .collect();
+        let total: f64 = weights.iter().sum();
+        let probabilities = weights.iter().map(|w| w / total).collect();
+        Weights {
+            weights,
+            total,
+            probabilities,
         }
     }
-    (last, probabilities)
+
+    /// The option the draw `u` in [0, 1) picks.
+    fn pick(&self, u: f64) -> usize {
+        let target = u * self.total;
+        let mut acc = 0.0;
+        let mut last = 0;
+        for (i, w) in self.weights.iter().enumerate() {
+            if *w > 0.0 {
+                last = i;
+                acc += w;
+                if target < acc {
+                    return i;
+                }
+            }
+        }
+        last
+    }
 }
 
 /// A finished run: its trace, final world and group assessments.
@@ -377,15 +401,7 @@ fn run_inner<'p>(
                     p
                 }
             };
-            let rec = decide_event(
-                plan,
-                ev,
-                i,
-                &world,
-                &prepared,
-                &mut rng,
-                player.as_deref_mut(),
-            )?;
+            let rec = decide_event(ev, i, &world, &prepared, &mut rng, player.as_deref_mut())?;
             if let Some(r) = reuse.as_deref_mut() {
                 at = r.next(at, rec.decisions.iter().map(|d| d.choice as u32).collect());
             }
@@ -539,21 +555,22 @@ fn propose(plan: &Plan, world: &Arc<World>, turn: u32) -> Result<Vec<Event>, Err
 /// ballot with the constraints of the world applied. A function of the
 /// world and the event alone.
 struct Prepared {
-    choices: Vec<crate::events::Choice>,
-    options: Vec<String>,
+    choices: Arc<[crate::events::Choice]>,
+    options: Arc<[String]>,
     ballots: Vec<Ballot0>,
 }
 
 /// One decider's ballot, constraints applied.
 struct Ballot0 {
     actor: crate::world::ActorId,
-    scores: Vec<f64>,
-    /// Per option (empty if none is forbidden).
-    forbidden: Vec<Option<Forbidden>>,
+    scores: Arc<[f64]>,
+    /// Per option.
+    forbidden: Arc<[Option<Forbidden>]>,
     allowed: Vec<bool>,
+    weights: Weights,
     rationale: Arc<str>,
     handler: Arc<str>,
-    log: Vec<String>,
+    log: Arc<[String]>,
 }
 
 fn prepare_event(plan: &Plan, ev: &Event, world: &Arc<World>) -> Result<Prepared, Error> {
@@ -606,24 +623,21 @@ fn prepare_event(plan: &Plan, ev: &Event, world: &Arc<World>) -> Result<Prepared
                     .note("a rule must leave at least one option open"),
                 )));
             }
-            // Most ballots forbid nothing: kept as no list at all.
-            if !allowed.contains(&false) {
-                forbidden = Vec::new();
-            }
             ballots.push(Ballot0 {
                 actor,
-                scores: ballot.scores,
-                forbidden,
+                weights: Weights::new(&ballot.scores, &allowed, plan.temperature),
+                scores: ballot.scores.into(),
+                forbidden: forbidden.into(),
                 allowed,
                 rationale: Arc::from(ballot.rationale),
                 handler: ballot.handler,
-                log: ballot.log,
+                log: ballot.log.into(),
             });
         }
     }
     Ok(Prepared {
-        choices,
-        options,
+        choices: choices.into(),
+        options: options.into(),
         ballots,
     })
 }
@@ -631,7 +645,6 @@ fn prepare_event(plan: &Plan, ev: &Event, world: &Arc<World>) -> Result<Prepared
 /// Each decider draws its number and chooses (or the player chooses for
 /// it); then the event's outcome.
 fn decide_event<'l>(
-    plan: &Plan,
     ev: &Event,
     index: usize,
     world: &Arc<World>,
@@ -641,17 +654,12 @@ fn decide_event<'l>(
 ) -> Result<EventRecord, Error> {
     let mut decisions = Vec::with_capacity(prepared.ballots.len());
     for b in &prepared.ballots {
-        let (choice, probabilities) = choose(&b.scores, &b.allowed, plan.temperature, uniform(rng));
         let mut decision = Decision {
             actor: b.actor,
             scores: b.scores.clone(),
-            forbidden: if b.forbidden.is_empty() {
-                vec![None; b.scores.len()]
-            } else {
-                b.forbidden.clone()
-            },
-            probabilities,
-            choice,
+            forbidden: b.forbidden.clone(),
+            probabilities: b.weights.probabilities.clone(),
+            choice: b.weights.pick(uniform(rng)),
             rationale: b.rationale.clone(),
             handler: b.handler.clone(),
             log: b.log.clone(),
