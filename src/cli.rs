@@ -954,6 +954,9 @@ fn run_command(a: RunArgs) -> Result<String, Error> {
         &plan,
         &eopts,
         |run| {
+            if !(want_trace || want_row || want_turns) {
+                return None;
+            }
             Some(RunOutput {
                 trace: want_trace
                     .then(|| serde_json::to_string(&report::trace(run)).unwrap_or_default()),

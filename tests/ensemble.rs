@@ -10,8 +10,8 @@ fn ok(r: (i32, String, String)) -> String {
     r.1
 }
 
-/// More runs than two batches of the ensemble (1,024 runs each up to 4
-/// threads), so that batch boundaries are crossed.
+/// More runs than a worker's learning window (`sim::Reuse::LEARN_RUNS`) and
+/// than many chunks of 16, so that workers finish chunks out of order.
 const ACROSS_BATCHES: &str = "2100";
 
 #[test]
@@ -430,5 +430,62 @@ fn compare_reports_paired_differences_with_intervals() {
             }
         }
         assert!(tested >= 5, "{g}");
+    }
+}
+
+/// Outputs reach the writer in run order whatever the threads, and when
+/// the writer fails the ensemble stops with the writer's error: no output
+/// after it is written.
+#[test]
+fn outputs_are_emitted_in_run_order_and_a_writer_failure_stops_the_ensemble() {
+    use bloc::{Error, LoadOptions, ensemble, load};
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let opts = LoadOptions {
+        runs: Some(5_000),
+        rules: Some(root.join("rules")),
+        ..LoadOptions::default()
+    };
+    let plan = load(&root.join("scenarios/mongolia.yaml"), &opts).unwrap();
+    for threads in [1, 2, 3] {
+        let eopts = ensemble::Options {
+            threads: Some(threads),
+            ..ensemble::Options::default()
+        };
+        let mut seen = Vec::new();
+        let done = ensemble::run(
+            &plan,
+            &eopts,
+            |run| Some(run.record.index),
+            |i| {
+                seen.push(i);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(done.summary.runs, 5_000);
+        assert_eq!(seen, (0..5_000).collect::<Vec<u32>>(), "{threads} threads");
+
+        let mut written = Vec::new();
+        let failed = ensemble::run(
+            &plan,
+            &eopts,
+            |run| Some(run.record.index),
+            |i| {
+                if i == 1_234 {
+                    return Err(Error::one(bloc::Diagnostic::new("disk full")));
+                }
+                written.push(i);
+                Ok(())
+            },
+        );
+        let Err(e) = failed else {
+            panic!("a failing writer must fail the ensemble ({threads} threads)")
+        };
+        assert!(e.to_string().contains("disk full"), "{e}");
+        assert_eq!(
+            written,
+            (0..1_234).collect::<Vec<u32>>(),
+            "{threads} threads"
+        );
     }
 }
