@@ -285,7 +285,7 @@ fn bron_kerbosch(
 mod tests {
     use super::*;
     use crate::events::{Backing, Choice, Event, EventKind, TreatyProposal};
-    use crate::record::{Decision, EventRecord};
+    use crate::record::{Decision, Deliberation, EventRecord};
     use crate::world::Obligation;
     use rand_chacha::ChaCha8Rng;
     use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -434,13 +434,15 @@ mod tests {
                 .iter()
                 .map(|&(actor, choice)| Decision {
                     actor,
-                    scores: vec![0.0; options.len()].into(),
-                    forbidden: vec![None; options.len()].into(),
-                    probabilities: vec![1.0 / options.len() as f64; options.len()].into(),
                     choice,
-                    rationale: "".into(),
-                    handler: "".into(),
-                    log: Arc::from([]),
+                    deliberation: Arc::new(Deliberation {
+                        scores: vec![0.0; options.len()].into(),
+                        forbidden: vec![None; options.len()].into(),
+                        probabilities: vec![1.0 / options.len() as f64; options.len()].into(),
+                        rationale: "".into(),
+                        handler: "".into(),
+                        log: Box::new([]),
+                    }),
                 })
                 .collect(),
             outcome: outcome.into(),

@@ -9,27 +9,38 @@ pub use crate::events::Forbidden;
 use crate::events::{Act, Choice, Event};
 use crate::world::{ActorId, World};
 
-/// One actor's decision on one event.
-///
-/// Everything but the choice is a function of the world and the event
-/// (the ballot, `sim::Prepared`), so it is shared with the ballot: a run
-/// that reuses a ballot copies reference counts, not lists (issue 12).
+/// One actor's decision on one event: its choice, and what its rules and
+/// the world made of the options (shared with every run that reached the
+/// event in the same state: one reference count per decision, issue 12).
+/// Reads of the deliberation's fields go through `Deref`: `d.scores`.
 #[derive(Debug, Clone)]
 pub struct Decision {
     pub actor: ActorId,
-    pub scores: Arc<[f64]>,
-    /// Per option: why the world or the rules forbid it, if they do.
-    pub forbidden: Arc<[Option<Forbidden>]>,
-    pub probabilities: Arc<[f64]>,
     pub choice: usize,
-    /// Shared with the ballot it came from: runs that reuse a ballot copy a
-    /// reference count, not the text.
+    pub deliberation: Arc<Deliberation>,
+}
+
+/// A decider's view of an event's options before its draw: a function of
+/// the world and the event alone.
+#[derive(Debug, Clone)]
+pub struct Deliberation {
+    pub scores: Box<[f64]>,
+    /// Per option: why the world or the rules forbid it, if they do.
+    pub forbidden: Box<[Option<Forbidden>]>,
+    pub probabilities: Box<[f64]>,
     pub rationale: Arc<str>,
     /// Which handler answered, e.g. `rules/russia.rhai: on_armed_conflict`.
     pub handler: Arc<str>,
     /// What the handler printed (`print`, `debug`), at most
     /// `rules::MAX_LOG_LINES` lines; shown in the trace only.
-    pub log: Arc<[String]>,
+    pub log: Box<[String]>,
+}
+
+impl std::ops::Deref for Decision {
+    type Target = Deliberation;
+    fn deref(&self) -> &Deliberation {
+        &self.deliberation
+    }
 }
 
 /// What happened at one event of one run.

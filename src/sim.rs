@@ -15,7 +15,7 @@ use crate::coalition;
 use crate::diagnostic::{Diagnostic, Error};
 use crate::events::Event;
 use crate::plan::Plan;
-pub use crate::record::{Decision, EventRecord, Forbidden, RunRecord};
+pub use crate::record::{Decision, Deliberation, EventRecord, Forbidden, RunRecord};
 use crate::rules::{Ballot, CallContext, WorldView};
 use crate::world::World;
 
@@ -41,7 +41,7 @@ fn uniform(rng: &mut ChaCha8Rng) -> f64 {
 /// option elsewhere never shifts other decisions' randomness.
 pub fn choose(scores: &[f64], allowed: &[bool], temperature: f64, u: f64) -> (usize, Vec<f64>) {
     let w = Weights::new(scores, allowed, temperature);
-    (w.pick(u), w.probabilities.to_vec())
+    (w.pick(u), w.probabilities().into_vec())
 }
 
 /// A ballot's softmax weights: a function of its scores, what is allowed
@@ -49,7 +49,6 @@ pub fn choose(scores: &[f64], allowed: &[bool], temperature: f64, u: f64) -> (us
 struct Weights {
     weights: Box<[f64]>,
     total: f64,
-    probabilities: Arc<[f64]>,
 }
 
 impl Weights {
@@ -70,12 +69,11 @@ impl Weights {
             })
             .collect();
         let total: f64 = weights.iter().sum();
-        let probabilities = weights.iter().map(|w| w / total).collect();
-        Weights {
-            weights,
-            total,
-            probabilities,
-        }
+        Weights { weights, total }
+    }
+
+    fn probabilities(&self) -> Box<[f64]> {
+        self.weights.iter().map(|w| w / self.total).collect()
     }
 
     /// The option the draw `u` in [0, 1) picks.
@@ -241,16 +239,18 @@ impl Kept {
                     + p.ballots
                         .iter()
                         .map(|b| {
-                            let n = b.scores.len();
-                            160 + n * 9
-                                + b.forbidden.len() * std::mem::size_of::<Option<Forbidden>>()
-                                + b.forbidden
+                            let d = &b.deliberation;
+                            // Scores, probabilities, weights; what is allowed.
+                            let n = d.scores.len();
+                            160 + n * 25
+                                + d.forbidden.len() * std::mem::size_of::<Option<Forbidden>>()
+                                + d.forbidden
                                     .iter()
                                     .flatten()
                                     .map(|f| f.by.len() + f.reason.len())
                                     .sum::<usize>()
-                                + b.rationale.len()
-                                + strings(&b.log)
+                                + d.rationale.len()
+                                + strings(&d.log)
                         })
                         .sum::<usize>()
             }
@@ -563,14 +563,10 @@ struct Prepared {
 /// One decider's ballot, constraints applied.
 struct Ballot0 {
     actor: crate::world::ActorId,
-    scores: Arc<[f64]>,
-    /// Per option.
-    forbidden: Arc<[Option<Forbidden>]>,
     allowed: Vec<bool>,
     weights: Weights,
-    rationale: Arc<str>,
-    handler: Arc<str>,
-    log: Arc<[String]>,
+    /// What every run's decision here shares.
+    deliberation: Arc<Deliberation>,
 }
 
 fn prepare_event(plan: &Plan, ev: &Event, world: &Arc<World>) -> Result<Prepared, Error> {
@@ -623,15 +619,19 @@ fn prepare_event(plan: &Plan, ev: &Event, world: &Arc<World>) -> Result<Prepared
                     .note("a rule must leave at least one option open"),
                 )));
             }
+            let weights = Weights::new(&ballot.scores, &allowed, plan.temperature);
             ballots.push(Ballot0 {
                 actor,
-                weights: Weights::new(&ballot.scores, &allowed, plan.temperature),
-                scores: ballot.scores.into(),
-                forbidden: forbidden.into(),
+                deliberation: Arc::new(Deliberation {
+                    probabilities: weights.probabilities(),
+                    scores: ballot.scores.into(),
+                    forbidden: forbidden.into(),
+                    rationale: Arc::from(ballot.rationale),
+                    handler: ballot.handler,
+                    log: ballot.log.into(),
+                }),
+                weights,
                 allowed,
-                rationale: Arc::from(ballot.rationale),
-                handler: ballot.handler,
-                log: ballot.log.into(),
             });
         }
     }
@@ -656,20 +656,16 @@ fn decide_event<'l>(
     for b in &prepared.ballots {
         let mut decision = Decision {
             actor: b.actor,
-            scores: b.scores.clone(),
-            forbidden: b.forbidden.clone(),
-            probabilities: b.weights.probabilities.clone(),
             choice: b.weights.pick(uniform(rng)),
-            rationale: b.rationale.clone(),
-            handler: b.handler.clone(),
-            log: b.log.clone(),
+            deliberation: b.deliberation.clone(),
         };
         if let Some(p) = player.as_deref_mut().filter(|p| p.plays(b.actor)) {
             let taken = p.choose(ev, world, &prepared.options, &decision)?;
             if b.allowed.get(taken) == Some(&true) {
                 decision.choice = taken;
-                decision.rationale = "chosen by the player".into();
-                decision.handler = Arc::from("(player)");
+                let d = Arc::make_mut(&mut decision.deliberation);
+                d.rationale = "chosen by the player".into();
+                d.handler = Arc::from("(player)");
             }
         }
         decisions.push(decision);
