@@ -4,6 +4,7 @@
 //! No IO here: the core takes a plan and returns records.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use rand_chacha::ChaCha8Rng;
@@ -179,7 +180,11 @@ pub(crate) fn run_reusing<'p>(
 pub(crate) struct Reuse {
     roots: HashMap<Vec<u64>, usize>,
     /// (node, choices at its event; empty after the end of a turn) -> node.
-    edges: HashMap<(usize, Vec<u32>), usize>,
+    /// (node, choices at its event packed by [`packed`]) -> node; most
+    /// events have few enough deciders and options to pack.
+    edges: HashMap<(u32, u128), u32, BuildHasherDefault<FxHasher>>,
+    /// The same, for choices that do not pack.
+    long_edges: HashMap<(u32, Box<[u32]>), u32>,
     nodes: Vec<Node>,
     /// About how many bytes the nodes, edges and kept steps take.
     bytes: usize,
@@ -282,7 +287,8 @@ impl Reuse {
     pub fn new() -> Reuse {
         Reuse {
             roots: HashMap::new(),
-            edges: HashMap::new(),
+            edges: HashMap::default(),
+            long_edges: HashMap::new(),
             nodes: Vec::new(),
             bytes: 0,
             runs: 0,
@@ -314,13 +320,29 @@ impl Reuse {
         Some(n)
     }
 
-    fn next(&mut self, at: Option<usize>, key: Vec<u32>) -> Option<usize> {
-        let key = (at?, key);
-        if let Some(n) = self.edges.get(&key) {
-            return Some(*n);
+    /// The node after `at` once the deciders chose `choices` (none: the end
+    /// of a turn), created while learning.
+    fn next(&mut self, at: Option<usize>, choices: &[Decision]) -> Option<usize> {
+        let at = u32::try_from(at?).ok()?;
+        let found = match packed(choices.iter().map(|d| d.choice)) {
+            Some(key) => self.edges.get(&(at, key)).copied(),
+            None => {
+                let key: Box<[u32]> = choices.iter().map(|d| d.choice as u32).collect();
+                self.long_edges.get(&(at, key)).copied()
+            }
+        };
+        if let Some(n) = found {
+            return Some(n as usize);
         }
         let n = self.node()?;
-        self.edges.insert(key, n);
+        let to = u32::try_from(n).ok()?;
+        match packed(choices.iter().map(|d| d.choice)) {
+            Some(key) => self.edges.insert((at, key), to),
+            None => {
+                let key: Box<[u32]> = choices.iter().map(|d| d.choice as u32).collect();
+                self.long_edges.insert((at, key), to)
+            }
+        };
         Some(n)
     }
 
@@ -347,6 +369,49 @@ impl Reuse {
             self.bytes += step.bytes();
             self.nodes[at].step = Some(step);
         }
+    }
+}
+
+/// Up to 32 choices of options 0..15 as one number, a nibble each (the
+/// option plus one, so that lists of different lengths differ); `None` if
+/// they do not fit.
+fn packed(choices: impl ExactSizeIterator<Item = usize>) -> Option<u128> {
+    if choices.len() > 32 {
+        return None;
+    }
+    let mut key = 0u128;
+    for (i, c) in choices.enumerate() {
+        if c >= 15 {
+            return None;
+        }
+        key |= ((c + 1) as u128) << (4 * i);
+    }
+    Some(key)
+}
+
+/// A multiplicative hash for the reuse tree's integer keys (FxHash's):
+/// SipHash's resistance to chosen keys is not needed for keys bloc makes.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u128(&mut self, x: u128) {
+        self.write_u64(x as u64);
+        self.write_u64((x >> 64) as u64);
     }
 }
 
@@ -403,7 +468,7 @@ fn run_inner<'p>(
             };
             let rec = decide_event(ev, i, &world, &prepared, &mut rng, player.as_deref_mut())?;
             if let Some(r) = reuse.as_deref_mut() {
-                at = r.next(at, rec.decisions.iter().map(|d| d.choice as u32).collect());
+                at = r.next(at, &rec.decisions);
             }
             let w = Arc::make_mut(&mut world);
             let votes = rec.votes();
@@ -438,7 +503,7 @@ fn run_inner<'p>(
         }
         end = Some(done);
         if let Some(r) = reuse.as_deref_mut() {
-            at = r.next(at, Vec::new());
+            at = r.next(at, &[]);
         }
     }
     let world = Arc::try_unwrap(world).unwrap_or_else(|w| (*w).clone());
@@ -707,6 +772,23 @@ mod tests {
         let (_, p) = choose(&[0.0, 1.0], &[true, true], 1.0, 0.5);
         assert!((p[1] / p[0] - 1f64.exp()).abs() < 1e-9);
         assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn packed_choices_differ_whenever_the_choices_do() {
+        let lists: [&[usize]; 7] = [&[], &[0], &[0, 0], &[1], &[0, 1], &[1, 0], &[14; 32]];
+        let keys: Vec<u128> = lists
+            .iter()
+            .map(|l| packed(l.iter().copied()).unwrap())
+            .collect();
+        for i in 0..keys.len() {
+            for j in 0..i {
+                assert_ne!(keys[i], keys[j], "{:?} and {:?}", lists[i], lists[j]);
+            }
+        }
+        // Too many deciders, or an option past 14: the unpacked edges.
+        assert_eq!(packed([0; 33].into_iter()), None);
+        assert_eq!(packed([3, 15].into_iter()), None);
     }
 
     #[test]
