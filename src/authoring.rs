@@ -453,14 +453,50 @@ pub fn check(paths: &[PathBuf], rules: &Option<PathBuf>) -> Result<Checked, Erro
     // Each folder once, however it was named.
     let mut seen = BTreeSet::new();
     folders.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
+    // A folder's or a script's line says "ok" only once its scripts are
+    // also linted: its warnings and errors follow the line.
+    let mut linted = BTreeSet::new();
+    let mut lint = |out: &mut Checked, files: &[PathBuf]| -> (String, usize) {
+        let (mut text, mut errors) = (String::new(), 0);
+        for f in files {
+            if !linted.insert(f.canonicalize().unwrap_or_else(|_| f.clone())) {
+                continue;
+            }
+            match SourceFile::read(f) {
+                Ok(file) => {
+                    for w in lint_script(&file, &known) {
+                        out.warnings += 1;
+                        text.push_str(&w);
+                        text.push('\n');
+                    }
+                    if let Some(attrs) = &attributes {
+                        for d in unknown_attributes(&file, attrs) {
+                            errors += 1;
+                            text.push_str(&d.render());
+                            text.push('\n');
+                        }
+                    }
+                }
+                Err(e) => {
+                    errors += 1;
+                    text.push_str(&Diagnostic::new(e.to_string()).render());
+                    text.push('\n');
+                }
+            }
+        }
+        out.errors += errors;
+        (text, errors)
+    };
     for dir in &folders {
         let files = scripts_in(dir);
         let stems: Vec<String> = files
             .iter()
             .filter_map(|f| f.file_stem().map(|s| s.to_string_lossy().into_owned()))
             .collect();
-        match compile_folder(dir, &stems) {
-            Ok(()) => {
+        let compiled = compile_folder(dir, &stems);
+        let (linted, errors) = lint(&mut out, &files);
+        match compiled {
+            Ok(()) if errors == 0 => {
                 let _ = writeln!(
                     out.text,
                     "ok    {} ({} scripts)",
@@ -468,8 +504,12 @@ pub fn check(paths: &[PathBuf], rules: &Option<PathBuf>) -> Result<Checked, Erro
                     files.len()
                 );
             }
+            Ok(()) => {
+                let _ = writeln!(out.text, "FAIL  {}", dir.display());
+            }
             Err(e) => fail(&mut out, dir, e),
         }
+        out.text.push_str(&linted);
         scripts.extend(files);
     }
     // A script named on its own is compiled too, in its own folder (its
@@ -492,35 +532,18 @@ pub fn check(paths: &[PathBuf], rules: &Option<PathBuf>) -> Result<Checked, Erro
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        match compile_folder(&dir, &[stem]) {
-            Ok(()) => {
+        let compiled = compile_folder(&dir, &[stem]);
+        let (linted, errors) = lint(&mut out, std::slice::from_ref(f));
+        match compiled {
+            Ok(()) if errors == 0 => {
                 let _ = writeln!(out.text, "ok    {}", f.display());
             }
-            Err(e) => fail(&mut out, f, e),
-        }
-    }
-    let mut linted = BTreeSet::new();
-    for f in &scripts {
-        if !linted.insert(f.canonicalize().unwrap_or_else(|_| f.clone())) {
-            continue;
-        }
-        match SourceFile::read(f) {
-            Ok(file) => {
-                for w in lint_script(&file, &known) {
-                    out.warnings += 1;
-                    out.text.push_str(&w);
-                    out.text.push('\n');
-                }
-                if let Some(attrs) = &attributes {
-                    for d in unknown_attributes(&file, attrs) {
-                        out.errors += 1;
-                        out.text.push_str(&d.render());
-                        out.text.push('\n');
-                    }
-                }
+            Ok(()) => {
+                let _ = writeln!(out.text, "FAIL  {}", f.display());
             }
             Err(e) => fail(&mut out, f, e),
         }
+        out.text.push_str(&linted);
     }
     let _ = writeln!(
         out.text,

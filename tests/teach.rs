@@ -530,6 +530,9 @@ fn r11_check_refuses_an_attribute_no_world_defines() {
         "{out}"
     );
     assert!(out.contains("did you mean `balancing_threshold`?"), "{out}");
+    // The folder's line says so: no "ok" above its own errors.
+    assert!(out.contains("FAIL  mine\n"), "{out}");
+    assert!(!out.contains("ok    mine"), "{out}");
 }
 
 /// Issue 11 (editor support): every function src/rules.rs registers for
