@@ -143,6 +143,25 @@ struct Commit<T, E> {
     failure: Option<Error>,
 }
 
+/// Stops the other workers when a worker unwinds.
+struct Release<'a, T, E> {
+    stop: &'a AtomicBool,
+    commit: &'a Mutex<Commit<T, E>>,
+    moved: &'a Condvar,
+}
+
+impl<T, E> Drop for Release<'_, T, E> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            // Under the lock, so that no worker checks `stop` between the
+            // store and the notification and then waits for good.
+            let _k = self.commit.lock().unwrap_or_else(|p| p.into_inner());
+            self.stop.store(true, Ordering::Relaxed);
+            self.moved.notify_all();
+        }
+    }
+}
+
 /// Runs `[start, end)` with no barrier: each worker takes the next chunk as
 /// soon as it is free, and whichever worker finishes the oldest chunk not
 /// yet emitted emits it and the finished chunks after it, in index order.
@@ -175,6 +194,14 @@ fn streamed<T: Send>(
             let (next, failed_at, stop, commit, moved) =
                 (&next, &failed_at, &stop, &commit, &moved);
             scope.spawn(move |_| {
+                // If this worker panics (a bug: bad input is an error, not a
+                // panic), the others must not wait for its chunk forever:
+                // they stop, and the scope passes the panic on.
+                let _release = Release {
+                    stop,
+                    commit,
+                    moved,
+                };
                 // This task's own: never contended.
                 let mut worker = worker.lock().unwrap_or_else(|p| p.into_inner());
                 let Worker { reuse, summary } = &mut *worker;

@@ -489,3 +489,33 @@ fn outputs_are_emitted_in_run_order_and_a_writer_failure_stops_the_ensemble() {
         );
     }
 }
+
+/// A panic on a worker (a bug) reaches the caller; the other workers do not
+/// wait for the panicked worker's chunk forever.
+#[test]
+fn a_panicking_worker_does_not_hang_the_ensemble() {
+    use bloc::{LoadOptions, ensemble, load};
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let opts = LoadOptions {
+        runs: Some(20_000),
+        rules: Some(root.join("rules")),
+        ..LoadOptions::default()
+    };
+    let plan = load(&root.join("scenarios/mongolia.yaml"), &opts).unwrap();
+    let eopts = ensemble::Options {
+        threads: Some(2),
+        ..ensemble::Options::default()
+    };
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ensemble::run(
+            &plan,
+            &eopts,
+            |run| {
+                assert!(run.record.index != 40, "a bug");
+                Some(())
+            },
+            |()| Ok(()),
+        )
+    }));
+    assert!(outcome.is_err(), "the panic must reach the caller");
+}
