@@ -34,10 +34,16 @@ while read -r name runs; do
   : >"$tmp/1"; : >"$tmp/2"
   for _ in $(seq "$ROUNDS"); do
     for t in 1 2; do
+      # bloc's own stderr apart: only `time` writes to the timing file.
       { time "$BLOC" run "scenarios/$name.yaml" --runs "$runs" --threads "$t" \
-        --quiet >/dev/null; } 2>>"$tmp/$t"
+        --quiet >/dev/null 2>>"$tmp/stderr"; } 2>>"$tmp/$t"
     done
   done
+  if [ -s "$tmp/stderr" ]; then
+    echo "warning: bloc wrote to stderr for $name:" >&2
+    cat "$tmp/stderr" >&2
+    : >"$tmp/stderr"
+  fi
   w1=$(cut -d' ' -f1 "$tmp/1" | median); u1=$(cut -d' ' -f2 "$tmp/1" | median)
   w2=$(cut -d' ' -f1 "$tmp/2" | median); u2=$(cut -d' ' -f2 "$tmp/2" | median)
   awk -v n="$name" -v r="$runs" -v w1="$w1" -v w2="$w2" -v u1="$u1" -v u2="$u2" \

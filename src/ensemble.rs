@@ -2,9 +2,10 @@
 //! indices, folded into one [`Summary`]. Because every run's randomness
 //! derives from (seed, index) alone and the summary is integer tallies that
 //! merge exactly, the result is the same bits for any number of threads, any
-//! chunking, and any split into shards. Runs go in batches so per-run
-//! outputs (trace, CSV rows) stream to their writer in index order with
-//! bounded memory, a progress bar can move, and `--until-ci` can stop early.
+//! chunking, and any split into shards. Workers take chunks as they free
+//! up; per-run outputs (trace, CSV rows) reach their writer in index order,
+//! with at most [`AHEAD`] chunks held; `--until-ci` runs in batches so that
+//! it checks the summary at fixed run counts.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -86,7 +87,9 @@ pub struct Ensemble {
 
 /// Run the plan's runs. `each(run)` turns a finished run into a per-run
 /// output (a trace document, a CSV row) on the worker thread; `emit` gets
-/// those outputs in run-index order, batch by batch.
+/// those outputs in run-index order, one call at a time, on whichever
+/// worker thread finished the oldest chunk still to emit (or, under
+/// `--until-ci`, on the calling thread after each batch).
 pub fn run<T: Send>(
     plan: &Plan,
     opts: &Options,
@@ -109,9 +112,9 @@ pub fn run<T: Send>(
         })
         .collect();
     let converged = match opts.until_ci {
-        Some(_) => batched(
+        Some(w) => batched(
             plan,
-            opts,
+            w,
             (start, end),
             &pool,
             &workers,
@@ -272,14 +275,15 @@ fn streamed<T: Send>(
     k.failure.map_or(Ok(()), Err)
 }
 
-/// Runs `[start, end)` in batches: all of a batch's runs are done before
-/// its outputs are emitted and before `--until-ci` is checked (at fixed run
+/// Runs `[start, end)` in batches of [`CI_BATCH`] runs until every verdict
+/// share's half-width is below `until_ci`: all of a batch's runs are done
+/// before its outputs are emitted and the summary checked (at fixed run
 /// counts, so where it stops does not depend on the thread count).
-/// Whether `--until-ci` was met (always true without it).
+/// Whether the target was met.
 #[allow(clippy::too_many_arguments)]
 fn batched<T: Send>(
     plan: &Plan,
-    opts: &Options,
+    until_ci: f64,
     (start, end): (u32, u32),
     pool: &rayon::ThreadPool,
     workers: &[Mutex<Worker>],
@@ -288,15 +292,11 @@ fn batched<T: Send>(
     emit: &mut impl FnMut(T) -> Result<(), Error>,
 ) -> Result<bool, Error> {
     let threads = workers.len();
-    let batch = match opts.until_ci {
-        Some(_) => CI_BATCH,
-        None => (CHUNK * 64).max(CHUNK * 16 * threads as u32),
-    };
     let failed_at = AtomicU32::new(u32::MAX);
     let mut next = start;
-    let mut converged = opts.until_ci.is_none();
+    let mut converged = false;
     while next < end {
-        let stop = end.min(next.saturating_add(batch));
+        let stop = end.min(next.saturating_add(CI_BATCH));
         let chunks: Vec<(u32, u32)> = (next..stop)
             .step_by(CHUNK as usize)
             .map(|a| (a, stop.min(a + CHUNK)))
@@ -343,9 +343,7 @@ fn batched<T: Send>(
             }
         }
         next = stop;
-        if let Some(w) = opts.until_ci
-            && half_widths_below(&total(plan, workers), w)
-        {
+        if half_widths_below(&total(plan, workers), until_ci) {
             converged = true;
             break;
         }

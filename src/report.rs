@@ -244,6 +244,10 @@ impl EventTally {
                 p.rationale.clone(),
             ));
             e.0 += 1;
+            // The lowest run's rationale, whatever order runs come in.
+            if run < e.1 {
+                (e.1, e.2) = (run, p.rationale.clone());
+            }
         }
         for d in &rec.decisions {
             let name = w.name(d.actor);
@@ -262,17 +266,17 @@ impl EventTally {
                 continue;
             };
             e.counts[d.choice] += 1;
+            // The lowest run's reason and rationale, whatever order runs
+            // come in (a worker may take a lower chunk after a higher one).
             for (i, f) in d.forbidden.iter().enumerate() {
                 if let Some(f) = f {
-                    e.forbidden
-                        .entry(i)
-                        .or_insert_with(|| (run, format!("{} [{}]", f.reason, f.by)));
+                    keep_first(&mut e.forbidden, i, run, || {
+                        format!("{} [{}]", f.reason, f.by)
+                    });
                 }
             }
             if !d.rationale.is_empty() {
-                e.rationale
-                    .entry(d.choice)
-                    .or_insert_with(|| (run, d.rationale.to_string()));
+                keep_first(&mut e.rationale, d.choice, run, || d.rationale.to_string());
             }
         }
     }

@@ -324,26 +324,28 @@ impl Reuse {
     /// of a turn), created while learning.
     fn next(&mut self, at: Option<usize>, choices: &[Decision]) -> Option<usize> {
         let at = u32::try_from(at?).ok()?;
-        let found = match packed(choices.iter().map(|d| d.choice)) {
-            Some(key) => self.edges.get(&(at, key)).copied(),
-            None => {
-                let key: Box<[u32]> = choices.iter().map(|d| d.choice as u32).collect();
-                self.long_edges.get(&(at, key)).copied()
-            }
-        };
-        if let Some(n) = found {
-            return Some(n as usize);
-        }
-        let n = self.node()?;
-        let to = u32::try_from(n).ok()?;
         match packed(choices.iter().map(|d| d.choice)) {
-            Some(key) => self.edges.insert((at, key), to),
+            Some(key) => match self.edges.get(&(at, key)) {
+                Some(n) => Some(*n as usize),
+                None => {
+                    let n = self.node()?;
+                    self.edges.insert((at, key), u32::try_from(n).ok()?);
+                    Some(n)
+                }
+            },
             None => {
                 let key: Box<[u32]> = choices.iter().map(|d| d.choice as u32).collect();
-                self.long_edges.insert((at, key), to)
+                let key = (at, key);
+                match self.long_edges.get(&key) {
+                    Some(n) => Some(*n as usize),
+                    None => {
+                        let n = self.node()?;
+                        self.long_edges.insert(key, u32::try_from(n).ok()?);
+                        Some(n)
+                    }
+                }
             }
-        };
-        Some(n)
+        }
     }
 
     fn event(&self, at: Option<usize>) -> Option<Arc<Prepared>> {

@@ -519,3 +519,39 @@ fn a_panicking_worker_does_not_hang_the_ensemble() {
     }));
     assert!(outcome.is_err(), "the panic must reach the caller");
 }
+
+/// Review finding (issue 12): a summary keeps, per decider and option, the
+/// rationale of the lowest run, whatever order its runs are added in (a
+/// worker may take a lower chunk after a higher one, as under `--until-ci`
+/// with three threads). Rationales here vary by run: parameters are drawn.
+#[test]
+fn a_summary_keeps_the_lowest_runs_rationale_in_any_order() {
+    use bloc::{LoadOptions, load, report::Summary, sim};
+    let f = Fixture::new();
+    f.edit(
+        "scenarios/taiwan-crisis.yaml",
+        "runs: 200\n",
+        "runs: 200\noverrides:\n  - {path: actors.RUS.entrapment, value: {uniform: [0.0, 1.0]}}\n  - {path: relations.RUS.CHN.ties, value: {uniform: [0.2, 0.9]}}\n",
+    );
+    let opts = LoadOptions {
+        rules: Some(f.path("rules")),
+        ..LoadOptions::default()
+    };
+    let plan = load(&f.path("scenarios/taiwan-crisis.yaml"), &opts).unwrap();
+    let runs: Vec<_> = (0..300).map(|i| sim::run_once(&plan, i).unwrap()).collect();
+    let rationales: std::collections::BTreeSet<String> = runs
+        .iter()
+        .flat_map(|r| &r.record.events)
+        .flat_map(|e| &e.decisions)
+        .map(|d| d.rationale.to_string())
+        .collect();
+    assert!(rationales.len() > 10, "rationales should vary by run");
+    let mut up = Summary::new(&plan);
+    let mut down = Summary::new(&plan);
+    runs.iter().for_each(|r| up.add(r));
+    runs.iter().rev().for_each(|r| down.add(r));
+    assert!(
+        serde_json::to_string(&up).unwrap() == serde_json::to_string(&down).unwrap(),
+        "the order runs are added in changed the summary"
+    );
+}
