@@ -133,8 +133,9 @@ pub fn run<T: Send>(
 }
 
 /// Chunks a worker may run ahead of the oldest chunk whose outputs are not
-/// yet emitted: it bounds the per-run outputs (traces, CSV rows) held.
-const AHEAD: u32 = 256;
+/// yet emitted: it bounds the per-run outputs (traces, CSV rows) held to
+/// 1,024 runs', as the batches before it did.
+const AHEAD: u32 = 64;
 
 /// Chunks finished out of order, waiting for their turn to be emitted.
 struct Commit<T, E> {
