@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two threads against one on every shipped scenario, interleaved (issue 12):
-# for each scenario, ROUNDS times `--threads 1` then `--threads 2`, and the
-# medians of wall and user time. Prints the table docs/performance.md uses.
+# ROUNDS rounds, each running every scenario with `--threads 1` then
+# `--threads 2`; the medians of wall and user time over the rounds. Prints
+# the table docs/performance.md uses.
 #
 #   benches/threads.sh [BLOC] [ROUNDS] [SCALE]
 #
@@ -27,27 +28,13 @@ for f in scenarios/*.yaml; do
   grep -qx "$n" <<<"$listed" || echo "warning: $n is not in $0's list" >&2
 done
 
-echo "| scenario | runs | 1 thread | 2 threads | speedup | user time 1 / 2 threads (s) |"
-echo "|---|---|---|---|---|---|"
+# Round-robin: each round runs every scenario once on one thread and once
+# on two, so that a disturbance of the shared machine (a neighbour's burst
+# lasting seconds) spoils one round of several scenarios rather than every
+# round of one; the medians over rounds then set it aside.
+scenarios=()
 while read -r name runs; do
-  runs=$(awk -v r="$runs" -v s="$SCALE" 'BEGIN {printf "%d", r * s}')
-  : >"$tmp/1"; : >"$tmp/2"
-  for _ in $(seq "$ROUNDS"); do
-    for t in 1 2; do
-      # bloc's own stderr apart: only `time` writes to the timing file.
-      { time "$BLOC" run "scenarios/$name.yaml" --runs "$runs" --threads "$t" \
-        --quiet >/dev/null 2>>"$tmp/stderr"; } 2>>"$tmp/$t"
-    done
-  done
-  if [ -s "$tmp/stderr" ]; then
-    echo "warning: bloc wrote to stderr for $name:" >&2
-    cat "$tmp/stderr" >&2
-    : >"$tmp/stderr"
-  fi
-  w1=$(cut -d' ' -f1 "$tmp/1" | median); u1=$(cut -d' ' -f2 "$tmp/1" | median)
-  w2=$(cut -d' ' -f1 "$tmp/2" | median); u2=$(cut -d' ' -f2 "$tmp/2" | median)
-  awk -v n="$name" -v r="$runs" -v w1="$w1" -v w2="$w2" -v u1="$u1" -v u2="$u2" \
-    'BEGIN {printf "| %s | %d | %.3f s | %.3f s | **%.2f** | %.2f / %.2f |\n", n, r, w1, w2, w1 / w2, u1, u2}'
+  scenarios+=("$name:$(awk -v r="$runs" -v s="$SCALE" 'BEGIN {printf "%d", r * s}')")
 done <<'LIST'
 astana-2005 250000
 baseline-2008 173000
@@ -70,3 +57,27 @@ sco-2008-from-data 70000
 suez-1956 45000
 taiwan-crisis 97000
 LIST
+for _ in $(seq "$ROUNDS"); do
+  for sr in "${scenarios[@]}"; do
+    name=${sr%%:*}; runs=${sr##*:}
+    for t in 1 2; do
+      # bloc's own stderr apart: only `time` writes to the timing file.
+      { time "$BLOC" run "scenarios/$name.yaml" --runs "$runs" --threads "$t" \
+        --quiet >/dev/null 2>>"$tmp/stderr"; } 2>>"$tmp/$name.$t"
+    done
+  done
+done
+if [ -s "$tmp/stderr" ]; then
+  echo "warning: bloc wrote to stderr:" >&2
+  sort -u "$tmp/stderr" >&2
+fi
+
+echo "| scenario | runs | 1 thread | 2 threads | speedup | user time 1 / 2 threads (s) |"
+echo "|---|---|---|---|---|---|"
+for sr in "${scenarios[@]}"; do
+  name=${sr%%:*}; runs=${sr##*:}
+  w1=$(cut -d' ' -f1 "$tmp/$name.1" | median); u1=$(cut -d' ' -f2 "$tmp/$name.1" | median)
+  w2=$(cut -d' ' -f1 "$tmp/$name.2" | median); u2=$(cut -d' ' -f2 "$tmp/$name.2" | median)
+  awk -v n="$name" -v r="$runs" -v w1="$w1" -v w2="$w2" -v u1="$u1" -v u2="$u2" \
+    'BEGIN {printf "| %s | %d | %.3f s | %.3f s | **%.2f** | %.2f / %.2f |\n", n, r, w1, w2, w1 / w2, u1, u2}'
+done
