@@ -227,30 +227,11 @@ fn streamed<T: Send>(
                     if stop.load(Ordering::Relaxed) || failed_at.load(Ordering::Relaxed) < a {
                         break;
                     }
-                    let mut outs = Vec::new();
-                    let mut result = Ok(());
-                    for index in a..b {
-                        if failed_at.load(Ordering::Relaxed) < index {
-                            break;
-                        }
-                        match sim::run_reusing(plan, index, reuse) {
-                            Ok(run) => {
-                                summary.add(&run);
-                                if let Some(x) = each(&run) {
-                                    outs.push(x);
-                                }
-                            }
-                            Err(e) => {
-                                failed_at.fetch_min(index, Ordering::Relaxed);
-                                result = Err((index, e));
-                                break;
-                            }
-                        }
-                    }
+                    let result = run_chunk(plan, (a, b), reuse, summary, each, failed_at);
                     bar.inc(u64::from(b - a));
                     let mut guard = commit.lock().unwrap_or_else(|p| p.into_inner());
                     let k = &mut *guard;
-                    k.pending.insert(c, result.map(|()| outs));
+                    k.pending.insert(c, result);
                     let before = k.want;
                     while let Some(r) = k.pending.remove(&k.want) {
                         k.want += 1;
@@ -274,6 +255,38 @@ fn streamed<T: Send>(
     });
     let k = commit.into_inner().unwrap_or_else(|p| p.into_inner());
     k.failure.map_or(Ok(()), Err)
+}
+
+/// Runs `[a, b)` into a worker's summary, with their per-run outputs; stops
+/// at its first failing run, or before any run past a lower-numbered
+/// failure elsewhere (whose error is the one reported).
+fn run_chunk<T>(
+    plan: &Plan,
+    (a, b): (u32, u32),
+    reuse: &mut sim::Reuse,
+    summary: &mut Summary,
+    each: &impl Fn(&RunResult) -> Option<T>,
+    failed_at: &AtomicU32,
+) -> ChunkResult<T> {
+    let mut outs = Vec::new();
+    for index in a..b {
+        if failed_at.load(Ordering::Relaxed) < index {
+            break;
+        }
+        match sim::run_reusing(plan, index, reuse) {
+            Ok(run) => {
+                summary.add(&run);
+                if let Some(x) = each(&run) {
+                    outs.push(x);
+                }
+            }
+            Err(e) => {
+                failed_at.fetch_min(index, Ordering::Relaxed);
+                return Err((index, e));
+            }
+        }
+    }
+    Ok(outs)
 }
 
 /// Runs `[start, end)` in batches of [`CI_BATCH`] runs until every verdict
@@ -306,32 +319,13 @@ fn batched<T: Send>(
             chunks
                 .par_iter()
                 .map(|&(a, b)| {
-                    let mut outs = Vec::new();
                     // This thread's own: never contended.
                     let slot = rayon::current_thread_index().unwrap_or(0) % threads;
                     let mut worker = workers[slot].lock().unwrap_or_else(|p| p.into_inner());
                     let Worker { reuse, summary } = &mut *worker;
-                    for index in a..b {
-                        // A lower-numbered run already failed: its error is
-                        // the one reported, so stop wasting work.
-                        if failed_at.load(Ordering::Relaxed) < index {
-                            break;
-                        }
-                        match sim::run_reusing(plan, index, reuse) {
-                            Ok(run) => {
-                                summary.add(&run);
-                                if let Some(x) = each(&run) {
-                                    outs.push(x);
-                                }
-                            }
-                            Err(e) => {
-                                failed_at.fetch_min(index, Ordering::Relaxed);
-                                return Err((index, e));
-                            }
-                        }
-                    }
+                    let result = run_chunk(plan, (a, b), reuse, summary, each, &failed_at);
                     bar.inc(u64::from(b - a));
-                    Ok(outs)
+                    result
                 })
                 .collect()
         });

@@ -433,19 +433,24 @@ fn compare_reports_paired_differences_with_intervals() {
     }
 }
 
+/// A shipped scenario on the repository's rules, with `runs` runs.
+fn shipped(name: &str, runs: u32) -> bloc::plan::Plan {
+    let root = common::repo();
+    let opts = bloc::LoadOptions {
+        runs: Some(runs),
+        rules: Some(root.join("rules")),
+        ..bloc::LoadOptions::default()
+    };
+    bloc::load(&root.join(format!("scenarios/{name}.yaml")), &opts).unwrap()
+}
+
 /// Outputs reach the writer in run order whatever the threads, and when
 /// the writer fails the ensemble stops with the writer's error: no output
 /// after it is written.
 #[test]
 fn outputs_are_emitted_in_run_order_and_a_writer_failure_stops_the_ensemble() {
-    use bloc::{Error, LoadOptions, ensemble, load};
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let opts = LoadOptions {
-        runs: Some(5_000),
-        rules: Some(root.join("rules")),
-        ..LoadOptions::default()
-    };
-    let plan = load(&root.join("scenarios/mongolia.yaml"), &opts).unwrap();
+    use bloc::{Error, ensemble};
+    let plan = shipped("mongolia", 5_000);
     for threads in [1, 2, 3] {
         let eopts = ensemble::Options {
             threads: Some(threads),
@@ -494,14 +499,8 @@ fn outputs_are_emitted_in_run_order_and_a_writer_failure_stops_the_ensemble() {
 /// wait for the panicked worker's chunk forever.
 #[test]
 fn a_panicking_worker_does_not_hang_the_ensemble() {
-    use bloc::{LoadOptions, ensemble, load};
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let opts = LoadOptions {
-        runs: Some(20_000),
-        rules: Some(root.join("rules")),
-        ..LoadOptions::default()
-    };
-    let plan = load(&root.join("scenarios/mongolia.yaml"), &opts).unwrap();
+    use bloc::ensemble;
+    let plan = shipped("mongolia", 20_000);
     let eopts = ensemble::Options {
         threads: Some(2),
         ..ensemble::Options::default()
