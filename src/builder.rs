@@ -334,6 +334,18 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
                 code_of(s)
             )),
             Some(r) => {
+                // A state whose last year this is ended during it (the GDR
+                // in 1990): the alliances written are those of the year's end.
+                let next = cow_year + 1;
+                if next <= cow.years.1
+                    && !cow
+                        .rows
+                        .contains_key(&(codes::cow(s, next).unwrap_or(0), next))
+                {
+                    warnings.push(format!(
+                        "{s}: {cow_year} is its last year in the COW state-years: it ceased to exist during the year, and the world's alliances are those in force at the end of {y}"
+                    ));
+                }
                 for (what, v) in [("cinc", r.cinc), ("polity2", r.polity2), ("lsthreat", r.threat)] {
                     if v.is_none() {
                         warnings.push(format!(

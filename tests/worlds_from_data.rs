@@ -324,6 +324,33 @@ fn missing_data_are_warnings_in_the_file_and_on_stderr() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--name must be one line"), "{err}");
     assert!(!f.path("n.yaml").exists());
+    // A state in its last year (the GDR ended in October 1990): warned, in
+    // the file too; Germany, whose COW code changes in 1990, is not.
+    let ended = "DDR: 1990 is its last year in the COW state-years";
+    let (code, _, err) = f.bloc(&[
+        "world",
+        "build",
+        "--year",
+        "1990",
+        "--states",
+        "USA,DEU,DDR",
+        "--out",
+        "g.yaml",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(ended), "{err}");
+    assert!(
+        std::fs::read_to_string(f.path("g.yaml"))
+            .unwrap()
+            .contains(ended)
+    );
+    for year in ["1989", "1990"] {
+        let (code, _, err) = f.bloc(&[
+            "world", "build", "--year", year, "--states", "USA,DEU", "--out", "-",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert!(!err.contains("last year"), "{year}: {err}");
+    }
 }
 
 fn run(name: &str) -> Value {
