@@ -11,10 +11,13 @@
 # project's 2-core VM). Run it on an otherwise idle machine: the ratio is
 # only as good as the quiet around it.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-BLOC=${1:-target/release/bloc}
+self=$(realpath "$0")
+BLOC=$(realpath "${1:-$(dirname "$self")/../target/release/bloc}")
 ROUNDS=${2:-5}
 SCALE=${3:-1}
+cd "$(dirname "$self")/.."
+[ -x "$BLOC" ] || { echo "no bloc binary at $BLOC" >&2; exit 2; }
+[ "$ROUNDS" -ge 1 ] 2>/dev/null || { echo "ROUNDS must be a whole number, 1 or more" >&2; exit 2; }
 TIMEFORMAT='%3R %3U'
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -22,10 +25,10 @@ trap 'rm -rf "$tmp"' EXIT
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # Every shipped scenario must be in the list below.
-listed=$(sed -n "/<<.LIST./,/^LIST$/p" "$0" | grep -v LIST | cut -d" " -f1 | sort)
+listed=$(sed -n "/<<.LIST./,/^LIST$/p" "$self" | grep -v LIST | cut -d" " -f1 | sort)
 for f in scenarios/*.yaml; do
   n=$(basename "$f" .yaml)
-  grep -qx "$n" <<<"$listed" || echo "warning: $n is not in $0's list" >&2
+  grep -qx "$n" <<<"$listed" || echo "warning: $n is not in $self's list" >&2
 done
 
 # Round-robin: each round runs every scenario once on one thread and once
@@ -34,7 +37,9 @@ done
 # round of one; the medians over rounds then set it aside.
 scenarios=()
 while read -r name runs; do
-  scenarios+=("$name:$(awk -v r="$runs" -v s="$SCALE" 'BEGIN {printf "%d", r * s}')")
+  runs=$(awk -v r="$runs" -v s="$SCALE" 'BEGIN {printf "%d", r * s}')
+  [ "$runs" -ge 1 ] || { echo "SCALE $SCALE leaves $name no runs" >&2; exit 2; }
+  scenarios+=("$name:$runs")
 done <<'LIST'
 astana-2005 250000
 baseline-2008 173000
@@ -62,8 +67,12 @@ for _ in $(seq "$ROUNDS"); do
     name=${sr%%:*}; runs=${sr##*:}
     for t in 1 2; do
       # bloc's own stderr apart: only `time` writes to the timing file.
-      { time "$BLOC" run "scenarios/$name.yaml" --runs "$runs" --threads "$t" \
-        --quiet >/dev/null 2>>"$tmp/stderr"; } 2>>"$tmp/$name.$t"
+      if ! { time "$BLOC" run "scenarios/$name.yaml" --runs "$runs" --threads "$t" \
+        --quiet >/dev/null 2>>"$tmp/stderr"; } 2>>"$tmp/$name.$t"; then
+        echo "bloc failed on $name (--threads $t):" >&2
+        cat "$tmp/stderr" >&2
+        exit 1
+      fi
     done
   done
 done

@@ -462,24 +462,20 @@ pub fn check(paths: &[PathBuf], rules: &Option<PathBuf>) -> Result<Checked, Erro
             if !linted.insert(f.canonicalize().unwrap_or_else(|_| f.clone())) {
                 continue;
             }
-            match SourceFile::read(f) {
-                Ok(file) => {
-                    for w in lint_script(&file, &known) {
-                        out.warnings += 1;
-                        text.push_str(&w);
-                        text.push('\n');
-                    }
-                    if let Some(attrs) = &attributes {
-                        for d in unknown_attributes(&file, attrs) {
-                            errors += 1;
-                            text.push_str(&d.render());
-                            text.push('\n');
-                        }
-                    }
-                }
-                Err(e) => {
+            // A file that cannot be read: compiling it read it first and
+            // said why.
+            let Ok(file) = SourceFile::read(f) else {
+                continue;
+            };
+            for w in lint_script(&file, &known) {
+                out.warnings += 1;
+                text.push_str(&w);
+                text.push('\n');
+            }
+            if let Some(attrs) = &attributes {
+                for d in unknown_attributes(&file, attrs) {
                     errors += 1;
-                    text.push_str(&Diagnostic::new(e.to_string()).render());
+                    text.push_str(&d.render());
                     text.push('\n');
                 }
             }
@@ -514,12 +510,15 @@ pub fn check(paths: &[PathBuf], rules: &Option<PathBuf>) -> Result<Checked, Erro
     }
     // A script named on its own is compiled too, in its own folder (its
     // imports resolve there).
+    let mut named = BTreeSet::new();
     let lone: Vec<PathBuf> = scripts
         .iter()
         .filter(|f| {
             let dir = f.parent().unwrap_or(Path::new("."));
             let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+            // Each script once, however it was named.
             !seen.contains(&dir)
+                && named.insert(f.canonicalize().unwrap_or_else(|_| f.to_path_buf()))
         })
         .cloned()
         .collect();

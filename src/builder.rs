@@ -334,16 +334,16 @@ pub fn build(opts: &Options, command: &str) -> Result<Built, Error> {
                 code_of(s)
             )),
             Some(r) => {
-                // A state whose last year this is ended during it (the GDR
-                // in 1990): the alliances written are those of the year's end.
-                let next = cow_year + 1;
-                if next <= cow.years.1
-                    && !cow
-                        .rows
-                        .contains_key(&(codes::cow(s, next).unwrap_or(0), next))
+                // A state whose last year the world's year is ended during
+                // it (the GDR in 1990): the alliances written are those of
+                // the year's end. (Whatever year `--cow-year` reads.)
+                let key = |year: i32| (codes::cow(s, year).unwrap_or(0), year);
+                if y < cow.years.1
+                    && cow.rows.contains_key(&key(y))
+                    && !cow.rows.contains_key(&key(y + 1))
                 {
                     warnings.push(format!(
-                        "{s}: {cow_year} is its last year in the COW state-years: it ceased to exist during the year, and the world's alliances are those in force at the end of {y}"
+                        "{s}: {y} is its last year in the COW state-years: it ceased to exist during the year, and the world's alliances are those in force at the end of {y}"
                     ));
                 }
                 for (what, v) in [("cinc", r.cinc), ("polity2", r.polity2), ("lsthreat", r.threat)] {

@@ -734,3 +734,23 @@ fn r11_outputs_are_distinct_and_a_failed_report_leaves_nothing() {
     assert_eq!(code, 3, "{err}");
     assert!(!f.path("s.csv").exists(), "the CSV was left behind");
 }
+
+/// Review finding (issue 12): a script that cannot be read, named twice,
+/// is one error reported once, rendered once, with one line of its own.
+#[test]
+fn check_reports_an_unreadable_script_once_however_often_it_is_named() {
+    let f = Fixture::new();
+    std::fs::create_dir_all(f.path("mine")).unwrap();
+    std::fs::write(
+        f.path("mine/eps.rhai"),
+        b"fn on_shock(ev) { model(ev) }\n// \xff\n",
+    )
+    .unwrap();
+    let (code, out, _) = f.bloc(&["check", "mine/eps.rhai", "./mine/eps.rhai"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(out.matches("is not UTF-8").count(), 1, "{out}");
+    assert!(!out.contains("\\n"), "a diagnostic rendered twice: {out}");
+    assert_eq!(out.matches("FAIL  ").count(), 1, "{out}");
+    assert!(!out.contains("ok    "), "{out}");
+    assert!(out.contains(": 1 error(s)"), "{out}");
+}
