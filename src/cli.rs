@@ -94,7 +94,7 @@ enum WorldCommand {
 
 #[derive(clap::Args, Debug)]
 struct WorldBuildArgs {
-    /// The world's year: alliances in force at its end (1948–2008).
+    /// The world's year: alliances in force at its end (1948–2008; COW ends in 2007, so 2008 needs `--cow-year 2007`).
     #[arg(long, value_name = "YEAR")]
     year: i32,
     /// Actor ids (three-letter ISO codes of src/codes.rs), comma-separated.

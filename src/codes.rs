@@ -148,7 +148,16 @@ pub fn from_cow(code: u16, year: i32) -> Option<&'static str> {
 pub fn check_states(states: &[String]) -> Vec<crate::diagnostic::Diagnostic> {
     use crate::diagnostic::Diagnostic;
     let mut problems = Vec::new();
+    if states.iter().any(|s| s.trim().is_empty()) {
+        problems.push(
+            Diagnostic::new("an empty state in the list (two commas in a row, or one at an end?)")
+                .note("e.g. --states USA,GBR,FRA"),
+        );
+    }
     for (i, s) in states.iter().enumerate() {
+        if s.trim().is_empty() {
+            continue;
+        }
         if states[..i].contains(s) {
             problems.push(Diagnostic::new(format!("state `{s}` is given twice")));
         } else if alpha2(s).is_none() {
@@ -180,6 +189,17 @@ pub fn closest(actor: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn an_empty_state_is_one_clear_problem() {
+        let states: Vec<String> = ["USA", "", "GBR", ""].map(String::from).to_vec();
+        let problems = check_states(&states);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].to_string().contains("an empty state"),
+            "{problems:?}"
+        );
+    }
 
     #[test]
     fn table_is_a_sorted_bijection_of_well_formed_codes() {
