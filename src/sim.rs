@@ -179,9 +179,9 @@ pub(crate) fn run_reusing<'p>(
 /// past [`Reuse::MAX_NODES`] nodes, new states are computed and not kept.
 pub(crate) struct Reuse {
     roots: HashMap<Vec<u64>, usize>,
-    /// (node, choices at its event; empty after the end of a turn) -> node.
-    /// (node, choices at its event packed by [`packed`]) -> node; most
-    /// events have few enough deciders and options to pack.
+    /// (node, choices at its event packed by [`packed`]; none after the end
+    /// of a turn) -> node. Most events have few enough deciders and options
+    /// to pack.
     edges: HashMap<(u32, u128), u32, BuildHasherDefault<FxHasher>>,
     /// The same, for choices that do not pack.
     long_edges: HashMap<(u32, Box<[u32]>), u32>,
